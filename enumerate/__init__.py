@@ -1,0 +1,69 @@
+"""Exact priors over functions of tiny quantized neural networks.
+
+Users write ``from enumerate import NetworkSpec, count_prior`` (never a bare
+``import enumerate``, which would hide the builtin in their module).
+
+>>> from enumerate import NetworkSpec, count_prior
+>>> prior = count_prior(NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01"), progress=False)
+>>> prior.num_functions
+13
+"""
+
+from .prior import FunctionPrior
+from .spec import (
+    Activation,
+    Architecture,
+    Domain,
+    NetworkSpec,
+    QSet,
+    SpecError,
+    parse_activation,
+    parse_arch,
+    parse_domain,
+    parse_q,
+)
+
+__all__ = [
+    "Activation",
+    "Architecture",
+    "Domain",
+    "FunctionPrior",
+    "NetworkSpec",
+    "QSet",
+    "SpecError",
+    "count_prior",
+    "parse_activation",
+    "parse_arch",
+    "parse_domain",
+    "parse_q",
+]
+
+METHODS = ("brute", "fast", "auto")
+
+
+def count_prior(spec, method="brute", **options):
+    """The exact :class:`FunctionPrior` of ``spec``.
+
+    ``method`` is ``"brute"`` (enumerate every setting), ``"fast"`` (structured exact
+    counter) or ``"auto"`` (the fastest exact method for the spec). ``options`` go to the
+    counter (``progress``, ``force``, ``checkpoint``, ``threads`` ...).
+    """
+    if method not in METHODS:
+        raise SpecError("--method", f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
+    if method == "brute":
+        from .brute import count_brute
+
+        return count_brute(spec, **options)
+    from .fast import count_fast, fast_supported
+
+    if method == "auto":
+        if fast_supported(spec):
+            return count_fast(spec, **_only(options, ("progress",)))
+        from .brute import count_brute
+
+        return count_brute(spec, **options)
+    return count_fast(spec, **_only(options, ("progress",)))
+
+
+def _only(options, keys):
+    return {k: v for k, v in options.items() if k in keys}

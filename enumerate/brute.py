@@ -1,0 +1,250 @@
+"""Brute-force enumeration of every parameter setting, in numba, on every core.
+
+The work is a range of *steps* (one step = one setting of everything but the readout
+bias, whose |Q| values are looped innermost). A shard is a contiguous step range; each
+shard is cut into one piece per thread; thread-local counters merge by adding. After
+whole shards a checkpoint (``next_step`` + counts so far) can be written atomically;
+a resumed run starts at ``next_step``, so no shard is lost or counted twice.
+
+>>> from enumerate import NetworkSpec
+>>> prior = count_brute(NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01"), progress=False)
+>>> prior.num_functions, prior.total   # 13 of the 14 threshold functions need only weights in {-1,0,1}
+(13, 27)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from .lattice import IntegerPlan
+from .prior import FunctionPrior, atomic_write_json
+from .progress import progress_bar
+from .spec import SpecError
+
+__all__ = ["count_brute", "BudgetError", "estimate_seconds", "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE"]
+
+#: settings per second assumed for time estimates (measured: see benchmarks/brute.py)
+NOMINAL_RATE = 1.0e8
+#: runs above this many settings need ``force=True``
+DEFAULT_MAX_SETTINGS = 10**11
+DIRECT_BITS = 22
+CHECKPOINT_SCHEMA = "enumerate.checkpoint/1"
+
+
+class BudgetError(SpecError):
+    """A run larger than the size budget was asked for without ``force``."""
+
+
+def estimate_seconds(settings: int) -> float:
+    return settings / NOMINAL_RATE
+
+
+def _fmt_seconds(s: float) -> str:
+    if s < 120:
+        return f"{s:.0f} s"
+    if s < 7200:
+        return f"{s / 60:.0f} min"
+    if s < 2 * 86400:
+        return f"{s / 3600:.1f} h"
+    return f"{s / 86400 / 365.25:.3g} years" if s > 365 * 86400 else f"{s / 86400:.1f} days"
+
+
+def check_budget(spec, max_settings=DEFAULT_MAX_SETTINGS, force=False):
+    """Raise :class:`BudgetError` (naming size and time) if the run is too big."""
+    total = spec.total
+    if total >= 2**62:
+        raise BudgetError("--method", f"brute force over {total:.3e} settings is out of reach; use --method fast")
+    if total > max_settings and not force:
+        raise BudgetError(
+            "--force",
+            f"{spec.arch} has {total:,} parameter settings (~{_fmt_seconds(estimate_seconds(total))} "
+            f"at {NOMINAL_RATE:.0e}/s), above the budget of {max_settings:,}; pass --force to run it",
+        )
+
+
+class _Problem:
+    """The numeric arrays the kernel needs, built once from a spec."""
+
+    def __init__(self, spec):
+        plan = IntegerPlan.of(spec)
+        arch = spec.arch
+        shapes = arch.hidden_shapes()
+        nq, ng = len(spec.q), len(spec.scales)
+        self.nX = len(spec.domain)
+        self.qi = np.array(plan.qi, dtype=np.int64)
+        self.gi = np.array(plan.gi or (1,), dtype=np.int64)
+        self.scaled = arch.scaled
+        radix, ulayer, uchan = [], [], []
+        for l, (c, m, k, s, cin, _nin) in enumerate(shapes):
+            r = nq ** (cin * k + 1) * (ng if arch.scaled else 1)
+            for j in range(c):
+                radix.append(r)
+                ulayer.append(l)
+                uchan.append(j)
+        self.F = arch.readout_fan_in
+        radix += [nq] * self.F
+        self.radix = np.array(radix, dtype=np.int64)
+        self.total_steps = math.prod(radix)
+        self.unit_layer = np.array(ulayer, dtype=np.int64)
+        self.unit_chan = np.array(uchan, dtype=np.int64)
+
+        def arr(i):
+            return np.array([sh[i] for sh in shapes] or [0], dtype=np.int64)
+
+        self.npos, self.kern, self.strd, self.cin = arr(1), arr(2), arr(3), arr(4)
+        self.bias_mult = np.array(plan.bias_mult or (0,), dtype=np.int64)
+        self.clamp = np.array(plan.clamp or (0,), dtype=np.int64)
+        self.act_code, self.lpos, self.lneg = plan.act_code, plan.leaky_pos, plan.leaky_neg
+        self.H = len(shapes)
+        self.last_c, self.last_n = arch.last_hidden()
+        self.pool = arch.is_conv and arch.readout == "sum"
+        self.out_bm = plan.out_bias_mult
+        self.zl = {"-1": 0, "+1": 1, "0": 2}[spec.zero_label]
+        maxc = max([arch.input_dim if not arch.is_conv else arch.in_channels] + [sh[0] for sh in shapes])
+        maxn = max([1 if not arch.is_conv else arch.in_length] + [sh[1] for sh in shapes])
+        acts = np.zeros((self.H + 1, maxc, maxn, self.nX), dtype=np.int64)
+        X = np.array(plan.xi, dtype=np.int64)
+        n0 = arch.in_length if arch.is_conv else 1
+        c0 = arch.in_channels if arch.is_conv else arch.input_dim
+        acts[0, :c0, :n0, :] = X.T.reshape(c0, n0, self.nX)
+        self.acts = acts
+        self.table_bits = self.nX * (2 if self.zl == 2 else 1)
+        self.direct = self.table_bits <= DIRECT_BITS
+        self.nwords = (1 if self.direct else -(-self.nX // 64) * (2 if self.zl == 2 else 1))
+
+    def new_state(self):
+        hist = np.zeros(2**self.table_bits if self.direct else 1, dtype=np.int64)
+        cap = 1 if self.direct else 1024
+        return [hist, np.zeros((cap, self.nwords), dtype=np.uint64), np.zeros(cap, dtype=np.int64),
+                np.zeros(cap, dtype=np.bool_), 0, self.acts.copy()]
+
+    def run(self, state, start, stop):
+        from ._kernels import run_range
+
+        hist, hk, hc, hu, nused, acts = state
+        state[1:5] = run_range(
+            start, stop, self.radix, self.unit_layer, self.unit_chan, self.qi, self.gi, self.scaled, acts,
+            self.npos, self.kern, self.strd, self.cin, self.bias_mult, self.clamp, self.act_code, self.lpos,
+            self.lneg, self.H, self.last_c, self.last_n, self.pool, self.F, self.out_bm, self.zl, self.nX,
+            self.direct, hist, hk, hc, hu, nused)
+
+    def tables(self, states):
+        """Merge thread states into {table: count} (Python ints)."""
+        nX = self.nX
+        out = {}
+        if self.direct:
+            hist = sum(s[0] for s in states)
+            keys = np.nonzero(hist)[0]
+            pos = (keys[:, None] >> np.arange(nX)) & 1
+            zero = (keys[:, None] >> (nX + np.arange(nX))) & 1
+            for row_p, row_z, key in zip(pos, zero, keys):
+                out[_table(row_p, row_z)] = int(hist[key])
+            return out
+        half = self.nwords // 2 if self.zl == 2 else self.nwords
+        bit = np.arange(nX)
+        for _h, hk, hc, hu, _n, _a in states:
+            for words, c in zip(hk[hu], hc[hu]):
+                w = words.astype(np.uint64)
+                p = (w[bit >> 6] >> (bit & 63).astype(np.uint64)) & np.uint64(1)
+                z = (w[half + (bit >> 6)] >> (bit & 63).astype(np.uint64)) & np.uint64(1) if self.zl == 2 else np.zeros(nX, np.uint64)
+                t = _table(p, z)
+                out[t] = out.get(t, 0) + int(c)
+        return out
+
+
+def _table(pos_bits, zero_bits):
+    return "".join("+" if p else ("0" if z else "-") for p, z in zip(pos_bits, zero_bits))
+
+
+def _load_checkpoint(path, spec):
+    with open(path) as fh:
+        data = json.load(fh)
+    if data.get("schema") != CHECKPOINT_SCHEMA or data.get("spec") != json.loads(json.dumps(spec.to_json())):
+        raise SpecError("--checkpoint", f"{path} was written for another network specification")
+    return int(data["next_step"]), {t: int(c) for t, c in data["counts"].items()}
+
+
+def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_settings=DEFAULT_MAX_SETTINGS,
+                force=False, checkpoint_every=30.0, steps=None):
+    """Count every parameter setting of ``spec`` by brute force.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+    progress : bool or None
+        Progress bar on stderr (None: only when stderr is a terminal).
+    checkpoint : path or None
+        Resume from this file if it exists; write it every ``checkpoint_every`` seconds
+        and on Ctrl-C; removed when the run completes.
+    threads : int or None
+        Worker threads (default: all cores).
+    max_settings, force
+        Runs above ``max_settings`` settings raise :class:`BudgetError` unless ``force``.
+    steps : (int, int) or None
+        Count only this step range (a shard); the result is a partial prior.
+
+    Returns
+    -------
+    FunctionPrior
+    """
+    check_budget(spec, max_settings, force)
+    prob = _Problem(spec)
+    nq = len(spec.q)
+    lo, hi = steps if steps is not None else (0, prob.total_steps)
+    done, resumed = lo, {}
+    if checkpoint and os.path.exists(checkpoint):
+        done, resumed = _load_checkpoint(checkpoint, spec)
+    threads = threads or os.cpu_count() or 1
+    states = [prob.new_state() for _ in range(threads)]
+    t0 = time.perf_counter()
+    last_save = t0
+    shard = threads * 256
+
+    def save():
+        counts = prob.tables(states)
+        for t, c in resumed.items():
+            counts[t] = counts.get(t, 0) + c
+        atomic_write_json(checkpoint, {"schema": CHECKPOINT_SCHEMA, "spec": spec.to_json(), "next_step": done,
+                                       "counts": counts})
+
+    bar = progress_bar(total=(hi - lo) * nq, desc=f"brute {spec.arch}", enabled=progress, unit="set")
+    bar.update((done - lo) * nq)
+    with ThreadPoolExecutor(threads) as pool:
+        try:
+            while done < hi:
+                stop = min(hi, done + shard)
+                cuts = np.linspace(done, stop, threads + 1).astype(np.int64)
+                ts = time.perf_counter()
+                futures = [pool.submit(prob.run, st, int(a), int(b)) for st, a, b in zip(states, cuts[:-1], cuts[1:]) if b > a]
+                try:
+                    for f in futures:
+                        f.result()
+                finally:
+                    for f in futures:  # a shard is always finished before anything is saved
+                        f.result()
+                bar.update((stop - done) * nq)
+                done = stop
+                if time.perf_counter() - ts < 0.5:
+                    shard *= 2
+                if checkpoint and time.perf_counter() - last_save > checkpoint_every and done < hi:
+                    save()
+                    last_save = time.perf_counter()
+        except KeyboardInterrupt:
+            if checkpoint:
+                save()
+            bar.close()
+            raise
+    bar.close()
+    counts = prob.tables(states)
+    for t, c in resumed.items():
+        counts[t] = counts.get(t, 0) + c
+    if checkpoint and os.path.exists(checkpoint):
+        os.unlink(checkpoint)
+    elapsed = time.perf_counter() - t0
+    return FunctionPrior(spec, counts, "brute", {"elapsed_s": elapsed, "steps": [lo, hi]})
