@@ -3,11 +3,11 @@
 >>> from enumerate import NetworkSpec, count_prior
 >>> prior = count_prior(NetworkSpec.parse("fc:1,1", "-1,0,1", "sign", "01"), progress=False)
 >>> prior.num_functions, prior.total
-(3, 9)
+(4, 9)
 >>> prior.ranked()
-[('--', 4), ('++', 3), ('-+', 2)]
+[('--', 5), ('++', 2), ('+-', 1), ('-+', 1)]
 >>> prior.probability("-+")
-Fraction(2, 9)
+Fraction(1, 9)
 """
 
 from __future__ import annotations
