@@ -54,13 +54,17 @@ def count_prior(spec, method="brute", **options):
         from .brute import count_brute
 
         return count_brute(spec, **options)
-    from .fast import count_fast, fast_supported
+    from .brute import count_brute
 
+    try:
+        from .fast import count_fast, fast_supported
+    except ModuleNotFoundError:  # the fast counters are optional during development
+        if method == "fast":
+            raise SpecError("--method", "the fast counter is not available in this build; use brute") from None
+        return count_brute(spec, **options)
     if method == "auto":
         if fast_supported(spec):
             return count_fast(spec, **_only(options, ("progress",)))
-        from .brute import count_brute
-
         return count_brute(spec, **options)
     return count_fast(spec, **_only(options, ("progress",)))
 

@@ -189,5 +189,5 @@ class FunctionPrior:
         lines.append(f"{'rank':>4}  {'table':<{max(5, len(spec.domain))}}  {'count':>20}  probability")
         for r, (t, c) in enumerate(self.ranked()[:top], 1):
             p = Fraction(c, self.total)
-            lines.append(f"{r:>4}  {t:<5}  {c:>20,}  {float(p):.6g} = {p}")
+            lines.append(f"{r:>4}  {t:<{max(5, len(spec.domain))}}  {c:>20,}  {float(p):.6g} = {p}")
         return "\n".join(lines)

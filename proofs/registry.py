@@ -1,0 +1,73 @@
+"""The registry of checkable claims.
+
+A claim module defines one or more checkers with the :func:`claim` decorator::
+
+    @claim("fc-embedding", "rho~ >= Q^-K_FC for every FC teacher (paper Thm. 5.1)")
+    def check(sweep: str) -> ClaimResult: ...
+
+``sweep`` is ``"small"`` (the test run: seconds), ``"default"`` (``python -m proofs``)
+or ``"full"`` (everything the counters can do). A checker must be able to fail: it
+returns ``passed=False`` with the smallest counterexample it found.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+__all__ = ["ClaimResult", "Claim", "claim", "all_claims", "CLAIM_MODULES", "SWEEPS"]
+
+SWEEPS = ("small", "default", "full")
+
+#: modules that register claims (imported on demand by :func:`all_claims`)
+CLAIM_MODULES: list[str] = []
+
+
+@dataclass
+class ClaimResult:
+    """Outcome of one claim over a sweep of configurations."""
+
+    name: str
+    statement: str
+    cases: int
+    passed: bool
+    figures: dict = field(default_factory=dict)  # e.g. {"tightness min": "1.0", ...}
+    counterexample: str | None = None
+
+    def to_json(self):
+        return {
+            "claim": self.name,
+            "statement": self.statement,
+            "cases": self.cases,
+            "result": "PASS" if self.passed else "FAIL",
+            "figures": {k: str(v) for k, v in self.figures.items()},
+            "counterexample": self.counterexample,
+        }
+
+
+@dataclass(frozen=True)
+class Claim:
+    name: str
+    statement: str
+    check: Callable[[str], ClaimResult]
+
+
+_REGISTRY: dict[str, Claim] = {}
+
+
+def claim(name: str, statement: str):
+    """Register ``check(sweep) -> ClaimResult`` under ``name``."""
+
+    def deco(fn):
+        _REGISTRY[name] = Claim(name, statement, fn)
+        return fn
+
+    return deco
+
+
+def all_claims() -> dict[str, Claim]:
+    """Every registered claim, in registration order."""
+    for mod in CLAIM_MODULES:
+        importlib.import_module(mod)
+    return dict(_REGISTRY)
