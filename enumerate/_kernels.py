@@ -156,15 +156,16 @@ def run_range(start, stop, radix, unit_layer, unit_chan, qi, gi, scaled, acts, n
             bb = qi[bq] * out_bm
             if direct:
                 key = 0
-                for x in range(nX):
-                    z = S[x] + bb
-                    if z > 0:
-                        key |= 1 << x
-                    elif z == 0:
-                        if zl == 1:
-                            key |= 1 << x
-                        elif zl == 2:
-                            key |= 1 << (nX + x)
+                if zl == 0:  # branch-free loops: the hot path
+                    for x in range(nX):
+                        key |= np.int64(S[x] + bb > 0) << x
+                elif zl == 1:
+                    for x in range(nX):
+                        key |= np.int64(S[x] + bb >= 0) << x
+                else:
+                    for x in range(nX):
+                        z = S[x] + bb
+                        key |= (np.int64(z > 0) << x) | (np.int64(z == 0) << (nX + x))
                 hist[key] += 1
             else:
                 for w in range(nw):

@@ -216,30 +216,35 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
     bar = progress_bar(total=(hi - lo) * nq, desc=f"brute {spec.arch}", enabled=progress, unit="set")
     bar.update((done - lo) * nq)
     with ThreadPoolExecutor(threads) as pool:
-        try:
-            while done < hi:
-                stop = min(hi, done + shard)
-                cuts = np.linspace(done, stop, threads + 1).astype(np.int64)
-                ts = time.perf_counter()
-                futures = [pool.submit(prob.run, st, int(a), int(b)) for st, a, b in zip(states, cuts[:-1], cuts[1:]) if b > a]
-                try:
-                    for f in futures:
+        while done < hi:
+            stop = min(hi, done + shard)
+            cuts = np.linspace(done, stop, threads + 1).astype(np.int64)
+            ts = time.perf_counter()
+            futures = [pool.submit(prob.run, st, int(a), int(b)) for st, a, b in zip(states, cuts[:-1], cuts[1:]) if b > a]
+            interrupted = False
+            for f in futures:
+                # Ctrl-C reaches this (main) thread; the workers finish their pieces regardless,
+                # so the shard in flight is complete when we stop and is counted exactly once
+                while True:
+                    try:
                         f.result()
-                finally:
-                    for f in futures:  # a shard is always finished before anything is saved
-                        f.result()
-                bar.update((stop - done) * nq)
-                done = stop
-                if time.perf_counter() - ts < 0.5:
-                    shard *= 2
-                if checkpoint and time.perf_counter() - last_save > checkpoint_every and done < hi:
+                        break
+                    except KeyboardInterrupt:
+                        interrupted = True
+                        if f.done():
+                            break
+            bar.update((stop - done) * nq)
+            done = stop
+            if interrupted:
+                if checkpoint:
                     save()
-                    last_save = time.perf_counter()
-        except KeyboardInterrupt:
-            if checkpoint:
+                bar.close()
+                raise KeyboardInterrupt
+            if time.perf_counter() - ts < 0.5:
+                shard *= 2
+            if checkpoint and time.perf_counter() - last_save > checkpoint_every and done < hi:
                 save()
-            bar.close()
-            raise
+                last_save = time.perf_counter()
     bar.close()
     counts = prob.tables(states)
     for t, c in resumed.items():

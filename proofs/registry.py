@@ -22,6 +22,7 @@ SWEEPS = ("small", "default", "full")
 
 #: modules that register claims (imported on demand by :func:`all_claims`)
 CLAIM_MODULES: list[str] = []
+CLAIM_MODULES.append("proofs.claim_posterior")  # posterior-sampling claims (issue 6)
 
 
 @dataclass

@@ -1,0 +1,165 @@
+"""``python -m enumerate curve``: exact learning curves of guess-and-check posteriors.
+
+Registers the ``curve`` command in :data:`enumerate.cli.COMMANDS` on import. The JSON
+written (schema ``enumerate.curve/1``) holds the student spec, the target and its exact
+rho~, and a ``curve`` list, for n = 0..N i.i.d. uniform draws, of::
+
+    {"n": int,
+     "expected_error": "p/q",            # E_S E_(h~P_S) L_D(h)
+     "fit_probability": "p/q",           # E_S[P_theta(h_theta fits S)], optimal-set volume
+     "expected_kl": float,               # E_S[KL(P_S || P)] = E_S[-ln P(fits S)]
+     "bound_expected_error": float|null, # the bound (C~ + 1)/n (null at n = 0)
+     "uniform_expected_error": "p/q",    # the same for the uniform prior over all tables
+     "uniform_fit_probability": "p/q"}
+
+plus ``lemma``: for each requested (eps, delta), the slides' sample size
+N0 = ceil((C~ + 3 ln(2/delta))/eps) and, where N0 <= N, the exact
+P(L_D(h) >= eps) there.
+
+Values starting with ``-`` need the ``=`` form: ``--q=-1,0,1 --teacher-table=---+``.
+
+>>> from enumerate import NetworkSpec, count_prior
+>>> prior = count_prior(NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01"), progress=False)
+>>> rep = curve_report(prior, "---+", 2)
+>>> [(p["n"], p["expected_error"], p["uniform_expected_error"]) for p in rep["curve"]]
+[(0, '11/27', '1/2'), (1, '25/72', '3/8'), (2, '79/288', '9/32')]
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .cli import COMMANDS, _check_out, add_count_args, add_student_args, add_teacher_args, compute_prior, student_spec
+from .posterior import MAX_EXACT_POINTS, PosteriorFamily, lemma_sample_size
+from .prior import atomic_write_json, versions
+from .spec import SpecError, parse_rational
+
+__all__ = ["curve_report", "SCHEMA"]
+
+SCHEMA = "enumerate.curve/1"
+DEFAULT_LEMMA = "1/4:1/10"
+
+
+def _frac(x):
+    x = Fraction(x)
+    return f"{x.numerator}/{x.denominator}"
+
+
+def _add_curve(p):
+    add_student_args(p)
+    add_teacher_args(p, required=False)
+    p.add_argument("--teacher-table", dest="teacher_table", default=None,
+                   help="the target as a truth table (one of + - [0] per domain point), instead of --teacher; "
+                        "write --teacher-table=---+ when it starts with -")
+    add_count_args(p)
+    p.add_argument("--n-max", dest="n_max", type=int, required=True, help="largest training-set size N")
+    p.add_argument("--lemma", default=DEFAULT_LEMMA,
+                   help=f"eps:delta pairs for the lemma's sample size, comma-separated (default {DEFAULT_LEMMA})")
+    p.add_argument("--no-kl", dest="kl", action="store_false", help="skip E_S[KL(P_S || P)] (a float report)")
+    p.add_argument("--out", required=True, help="write the result as JSON")
+
+
+def _parse_lemma(text):
+    pairs = []
+    for item in (s for s in text.split(",") if s.strip()):
+        parts = item.split(":")
+        if len(parts) != 2:
+            raise SpecError("--lemma", f"{item!r}: need eps:delta, e.g. 1/4:1/10")
+        eps, delta = (parse_rational(s, "--lemma") for s in parts)
+        if not (0 < eps <= 1 and 0 < delta < 1):
+            raise SpecError("--lemma", f"{item!r}: need 0 < eps <= 1 and 0 < delta < 1")
+        pairs.append((eps, delta))
+    return pairs
+
+
+def _target(spec, args):
+    """Validate the target arguments before any counting; returns (table or None, teacher or None)."""
+    has_teacher = args.teacher is not None or args.teacher_params is not None
+    if (args.teacher_table is None) == (not has_teacher):
+        raise SpecError("--teacher-table", "give either --teacher-table TABLE or --teacher with --teacher-params")
+    n = len(spec.domain)
+    if n > MAX_EXACT_POINTS:
+        raise SpecError("--domain", f"exact curves need |X| <= {MAX_EXACT_POINTS} points, got {n}")
+    if args.teacher_table is not None:
+        t = args.teacher_table
+        allowed = "+-0" if spec.zero_label == "0" else "+-"
+        if len(t) != n or not set(t) <= set(allowed):
+            raise SpecError("--teacher-table", f"{t!r}: need {n} characters from {' '.join(allowed)} "
+                            "(domain order)")
+        return t, None
+    if args.teacher is None or args.teacher_params is None:
+        raise SpecError("--teacher", "--teacher and --teacher-params go together")
+    from .teacher import make_teacher
+
+    teacher = make_teacher(spec, args.teacher, args.teacher_params)
+    return teacher.table, teacher
+
+
+def curve_report(prior, table, n_max, lemma=(), teacher=None, kl=True) -> dict:
+    """The JSON of ``python -m enumerate curve`` (exact; see the module docstring)."""
+    fam = PosteriorFamily.of(prior, table)
+    if fam.target_count == 0:
+        raise SpecError("--teacher-table", f"{table} is not realized by any setting of {prior.spec.arch}: "
+                        "the posterior is undefined; choose a realizable target")
+    base = PosteriorFamily.uniform_functions(table, fam.weights if not fam.uniform else None)
+    C = fam.complexity
+    curve = fam.curve(n_max, kl=kl)
+    ucurve = base.curve(n_max) if base.target_count else None
+    rows = []
+    for i, pt in enumerate(curve):
+        row = pt.to_json()
+        row["bound_expected_error"] = (C + 1) / pt.n if pt.n else None
+        if ucurve is not None:
+            row["uniform_expected_error"] = _frac(ucurve[i].expected_error)
+            row["uniform_fit_probability"] = _frac(ucurve[i].fit_probability)
+        rows.append(row)
+    lem = []
+    for eps, delta in lemma:
+        N0 = lemma_sample_size(fam.rho, eps, delta)
+        entry = {"eps": _frac(eps), "delta": _frac(delta), "N0": N0}
+        if N0 <= n_max:
+            tail = fam.tail_probability(N0, eps)
+            entry["tail_at_N0"] = _frac(tail)
+            entry["holds"] = tail <= delta
+        lem.append(entry)
+    return {
+        "schema": SCHEMA,
+        "spec": prior.spec.to_json(),
+        "target": {"table": table, **({"teacher": teacher.to_json()} if teacher is not None else {})},
+        "count": fam.target_count,
+        "total": prior.total,
+        "rho": _frac(fam.rho),
+        "C": C,
+        "domain_size": fam.n,
+        "n_max": n_max,
+        "draws": "N i.i.d. uniform points of the domain, labelled by the target",
+        "curve": rows,
+        "lemma": lem,
+        "uniform_baseline": base.source if ucurve is not None else None,
+        "method": prior.method,
+        "versions": versions(),
+    }
+
+
+def _cmd_curve(args):
+    spec = student_spec(args)
+    if args.n_max < 0:
+        raise SpecError("--n-max", f"must be an integer >= 0, got {args.n_max}")
+    table, teacher = _target(spec, args)
+    lemma = _parse_lemma(args.lemma)
+    _check_out(args.out)
+    prior = compute_prior(spec, args)
+    rep = curve_report(prior, table, args.n_max, lemma, teacher, kl=args.kl)
+    atomic_write_json(args.out, rep)
+    last = rep["curve"][-1]
+    print(f"wrote {args.out}: rho~ = {rep['rho']} (C~ = {rep['C']:.3f}); at n = {last['n']}: "
+          f"E[error] = {float(Fraction(last['expected_error'])):.4g}, "
+          f"E[P(fits S)] = {float(Fraction(last['fit_probability'])):.4g}")
+    return 0
+
+
+COMMANDS["curve"] = (
+    "exact learning curve of guess-and-check posteriors (expected test error, optimal-set volume)",
+    _add_curve,
+    _cmd_curve,
+)

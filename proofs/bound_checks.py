@@ -1,0 +1,174 @@
+"""The shared checker behind the family claims: exact rho~ >= multi >= single.
+
+For every (student, teacher architecture) pair of a sweep and every teacher setting of
+that architecture (grouped by :func:`proofs.teachers.teacher_groups`), compare, as exact
+integers (settings counts; divide by |Q|^P for probabilities):
+
+* exact count of the teacher's table in the student's prior (``count_prior(spec, "auto")``)
+* >= the multi-embedding bound n_emb / |Aut| * Q^(P-K) (irreducible teachers)
+* >= the single-embedding bound Q^(P-K) (every teacher).
+
+The bound functions are arguments, so a test can inject a wrong one and see FAIL. For
+reducible teachers the multi-embedding formula is not claimed; how often it would still
+hold is reported.
+
+>>> from enumerate import NetworkSpec
+>>> pairs = [(NetworkSpec.parse("fc:1,2,1", "-1,0,1"), "fc:1,1,1")]
+>>> r = check_family("demo", "demo", pairs)
+>>> r.passed, r.cases
+(True, 81)
+>>> r = check_family("demo", "demo", pairs, multi=lambda t, aut: t.multi_count(aut) * 27)
+>>> r.passed, r.counterexample.split(";")[0]
+(False, 'student fc:1,2,1, teacher fc:1,1,1 params [-1, 0, -1, 0]')
+"""
+
+from __future__ import annotations
+
+import statistics
+from fractions import Fraction
+
+from .bounds import terms
+from .registry import ClaimResult
+from .teachers import teacher_groups
+
+__all__ = ["prior_of", "check_family", "default_single", "default_multi", "ratio_figures", "FALLBACKS"]
+
+_PRIORS: dict = {}
+
+
+def prior_of(spec):
+    """The exact prior of ``spec`` (``count_prior(spec, "auto")``), cached per spec.
+
+    If the structured counter behind ``"auto"`` raises an unexpected error, the prior is
+    recomputed by brute force and the error is kept in :data:`FALLBACKS` (reported)."""
+    if spec not in _PRIORS:
+        from enumerate import SpecError, count_prior
+
+        try:
+            _PRIORS[spec] = count_prior(spec, "auto", progress=False)
+        except SpecError:
+            raise
+        except Exception as exc:  # a broken fast counter must not hide the bound checks
+            FALLBACKS[str(spec.arch)] = f"{type(exc).__name__}: {exc}"
+            _PRIORS[spec] = count_prior(spec, "brute", progress=False)
+    return _PRIORS[spec]
+
+
+#: arch -> error of the "auto" counter that made :func:`prior_of` fall back to brute force
+FALLBACKS: dict = {}
+
+
+def default_single(t, aut):
+    """Settings in one embedding event: Q^(P-K)."""
+    return t.single_count()
+
+
+def default_multi(t, aut):
+    """Settings in the union of the embedding events: n_emb / |Aut| * Q^(P-K)."""
+    return t.multi_count(aut)
+
+
+def _fmt(x: Fraction) -> str:
+    return f"{float(x):.3g}"
+
+
+def ratio_figures(prefix, ratios) -> dict:
+    """{prefix min/median/max: ...} of exact/bound ratios (Fractions)."""
+    if not ratios:
+        return {}
+    ratios = sorted(ratios)
+    return {f"{prefix} min/med/max": f"{_fmt(ratios[0])}/{_fmt(statistics.median_low(ratios))}/{_fmt(ratios[-1])}"}
+
+
+def _params(ps):
+    return "[" + ", ".join(str(p) for p in ps) + "]"
+
+
+def check_family(name, statement, pairs, single=default_single, multi=default_multi) -> ClaimResult:
+    """Check exact >= multi (irreducible) >= single over ``pairs`` of (student spec,
+    teacher arch string or Architecture); the smallest counterexample is reported."""
+    pairs = sorted(pairs, key=lambda p: (p[0].total, str(p[0].arch), str(p[1])))
+    cases, fails = 0, []
+    tight_single, tight_multi = [], []
+    reducible, reducible_over = 0, 0
+    for student, tarch in pairs:
+        tspec = student.with_arch(tarch)
+        t = terms(student, tspec.arch)
+        prior = prior_of(student)
+        for g in teacher_groups(tspec):
+            exact = prior.count(g.table)
+            s = single(t, g.aut)
+            m = multi(t, g.aut)
+            cases += g.teachers
+            where = f"student {student.arch}, teacher {tspec.arch} params {_params(g.example)}; table {g.table}"
+            if g.irreducible:
+                ok = exact >= m >= s
+                if not ok:
+                    fails.append((g.index, f"{where}: exact {exact} >= multi {m} >= single {s} fails (of |Q|^P = {t.total}; |Aut| = {g.aut})"))
+                tight_multi.append(Fraction(exact, m) if m else Fraction(0))
+            else:
+                ok = exact >= s
+                if not ok:
+                    fails.append((g.index, f"{where}: exact {exact} >= single {s} fails (of |Q|^P = {t.total}; reducible)"))
+                reducible += g.teachers
+                reducible_over += g.teachers * (exact < m)
+            tight_single.append(Fraction(exact, s) if s else Fraction(0))
+        if fails:  # the smallest student that fails; its first failing teacher
+            break
+    figures = {"pairs": len(pairs)}
+    figures.update(ratio_figures("exact/multi", tight_multi))
+    figures.update(ratio_figures("exact/single", tight_single))
+    figures["reducible teachers (multi formula > exact)"] = f"{reducible} ({reducible_over})"
+    fell = sorted({str(p[0].arch) for p in pairs} & set(FALLBACKS))
+    if fell:
+        figures["auto counter failed, brute used"] = ", ".join(fell)
+    return ClaimResult(name, statement, cases, not fails, figures, min(fails)[1] if fails else None)
+
+
+# --------------------------------------------------------------------------- sweeps
+
+#: Q of every sweep (the paper's smallest quantization with 0)
+SWEEP_Q = "-1,0,1"
+
+
+def fc_pairs(kind, d0s, max_width, depth, student_limit, teacher_limit, teacher_width=2, act="sign"):
+    """(student spec, teacher arch) for every FC/SFC student of the given depth with
+    input widths ``d0s`` and hidden widths <= ``max_width`` (at most ``student_limit``
+    settings), and every teacher of hidden widths <= ``teacher_width`` that fits (at most
+    ``teacher_limit`` settings: every one of them is enumerated)."""
+    import itertools
+
+    from enumerate import NetworkSpec
+
+    out = []
+    for d0 in d0s:
+        for ws in itertools.product(range(1, max_width + 1), repeat=depth - 1):
+            s = NetworkSpec.parse(f"{kind}:{d0}," + ",".join(map(str, ws)) + ",1", SWEEP_Q, act)
+            if s.total > student_limit:
+                continue
+            for ts in itertools.product(*(range(1, min(teacher_width, w) + 1) for w in ws)):
+                t = s.with_arch(f"{kind}:{d0}," + ",".join(map(str, ts)) + ",1")
+                if t.total <= teacher_limit:
+                    out.append((s, t.arch))
+    return out
+
+
+def conv_pairs(templates, max_channels, student_limit, teacher_limit, teacher_channels=2, act="sign"):
+    """Like :func:`fc_pairs` for CNN/SCNN: ``templates`` are arch strings with one ``{}``
+    per conv layer for its channel count (e.g. ``"cnn:1x3/{}k2s1/flat"``)."""
+    import itertools
+
+    from enumerate import NetworkSpec
+
+    out = []
+    for tpl in templates:
+        n = tpl.count("{}")
+        for cs in itertools.product(range(1, max_channels + 1), repeat=n):
+            s = NetworkSpec.parse(tpl.format(*cs), SWEEP_Q, act)
+            if s.total > student_limit:
+                continue
+            for ts in itertools.product(*(range(1, min(teacher_channels, c) + 1) for c in cs)):
+                t = s.with_arch(tpl.format(*ts))
+                if t.total <= teacher_limit:
+                    out.append((s, t.arch))
+    return out

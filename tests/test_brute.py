@@ -1,0 +1,212 @@
+"""Brute-force enumeration: invariants, known-value tables, second methods."""
+
+import collections
+import itertools
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import enumerate.brute as brute
+from enumerate import NetworkSpec, count_prior
+from enumerate.brute import BudgetError, count_brute
+from enumerate.forward import all_settings, index_to_params, labels, tables
+from enumerate.reference import truth_table
+
+from .strategies import small_specs
+
+
+def numpy_histogram(spec):
+    """The plain second method: evaluate every setting with the numpy forward pass."""
+    counts = collections.Counter()
+    for start in range(0, spec.total, 100_000):
+        counts.update(tables(labels(spec, all_settings(spec, start, min(spec.total, start + 100_000)))))
+    return dict(counts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_specs())
+def test_counts_sum_to_total(spec):
+    prior = count_brute(spec, progress=False)
+    assert prior.covered == prior.total == len(spec.q) ** spec.layout.num_weights * len(spec.scales) ** spec.layout.num_scales
+    assert all(c > 0 for c in prior.counts.values())
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_specs(max_total=20_000), st.sampled_from([1, 2]), st.booleans())
+def test_brute_equals_numpy_forward(spec, threads, force_hash):
+    old = brute.DIRECT_BITS
+    brute.DIRECT_BITS = -1 if force_hash else old
+    try:
+        prior = count_brute(spec, progress=False, threads=threads)
+    finally:
+        brute.DIRECT_BITS = old
+    assert prior.counts == numpy_histogram(spec)
+
+
+@settings(max_examples=30, deadline=None)
+@given(small_specs(max_total=3**12), st.data())
+def test_numpy_forward_equals_fraction_reference(spec, data):
+    rows = data.draw(st.lists(st.integers(0, spec.total - 1), min_size=1, max_size=20))
+    idx = np.vstack([all_settings(spec, r, r + 1) for r in rows])
+    for row, table in zip(idx, tables(labels(spec, idx))):
+        assert truth_table(spec, index_to_params(spec, row)) == table
+
+
+# OEIS A000609: number of threshold functions of n or fewer variables
+A000609 = {1: 4, 2: 14, 3: 104, 4: 1882}
+
+
+@pytest.mark.parametrize("n,K", [(1, 1), (2, 2), (3, 3), (4, 5)])
+def test_single_neuron_realizes_all_threshold_functions(n, K):
+    prior = count_prior(NetworkSpec.parse(f"fc:{n},1", f"int:{K}", "sign", "01"), "brute", progress=False)
+    assert prior.num_functions == A000609[n]
+
+
+@pytest.mark.parametrize("n,K", [(2, 1), (3, 2), (4, 4)])
+def test_single_neuron_below_the_needed_range_misses_some(n, K):
+    prior = count_prior(NetworkSpec.parse(f"fc:{n},1", f"int:{K}", "sign", "01"), "brute", progress=False)
+    assert prior.num_functions < A000609[n]
+
+
+def test_threshold_functions_are_self_dual_under_negation():
+    # the set of threshold functions is closed under complement: h realizable iff -h is
+    prior = count_brute(NetworkSpec.parse("fc:3,1", "int:3", "sign", "01"), progress=False)
+    flip = str.maketrans("+-", "-+")
+    assert {t.translate(flip) for t in prior.counts} == set(prior.counts)
+
+
+def _neg(table):
+    return table.translate(str.maketrans("+-", "-+"))
+
+
+@pytest.mark.parametrize("arch,act", [("fc:2,2,1", "sign"), ("fc:2,2,1", "hardtanh"), ("fc:2,1,2,1", "identity"),
+                                      ("cnn:1x3/2k2s1/flat", "sign"), ("sfc:2,2,1", "sign")])
+def test_negating_all_weights_maps_the_prior_to_itself(arch, act):
+    # With an odd activation and symmetric Q, theta -> -theta (every weight and bias; scales
+    # kept) negates f, so count(h) == count(-h) when the zero label is its own value ("0").
+    spec = NetworkSpec.parse(arch, "-1,0,1", act, "pm1", "0")
+    prior = count_brute(spec, progress=False)
+    for t, c in prior.counts.items():
+        assert prior.counts.get(t.translate(str.maketrans("+-", "-+")), 0) == c
+
+
+@pytest.mark.parametrize("act", ["relu", "step", "leaky:1/3"])
+def test_negating_the_readout_maps_the_prior_to_itself_for_any_activation(act):
+    # f is linear in the readout (v, b): negating them negates f, whatever sigma is
+    prior = count_brute(NetworkSpec.parse("fc:2,2,1", "-1,0,1", act, "01", "0"), progress=False)
+    assert all(prior.counts.get(_neg(t), 0) == c for t, c in prior.counts.items())
+
+
+def test_negation_symmetry_fails_for_an_asymmetric_q():
+    # the check above can fail: with Q = {0,1,2} the prior favours "+" over "-"
+    prior = count_brute(NetworkSpec.parse("fc:2,2,1", "0,1,2", "relu", "01", "0"), progress=False)
+    assert any(prior.counts.get(_neg(t), 0) != c for t, c in prior.counts.items())
+
+
+def permute_hidden(spec, idx, perms):
+    """Index rows of the network whose hidden neurons of layer l are reordered by perms[l-1]."""
+    lay, out = spec.layout, idx.copy()
+    widths = spec.arch.widths
+    full = [np.arange(widths[0])] + list(perms) + [np.arange(1)]
+    for l in range(1, len(widths)):
+        W = lay.group(f"W{l}")
+        rows = idx[:, W.offset:W.offset + W.size].reshape(-1, *W.shape)
+        out[:, W.offset:W.offset + W.size] = rows[:, full[l]][:, :, full[l - 1]].reshape(len(idx), -1)
+        names = [f"b{l}"] + ([f"gamma{l}"] if spec.arch.scaled and l < len(widths) - 1 else [])
+        for name in names:
+            g = lay.group(name)
+            out[:, g.offset:g.offset + g.size] = idx[:, g.offset:g.offset + g.size][:, full[l]]
+    return out
+
+
+@pytest.mark.parametrize("arch", ["fc:2,2,1", "sfc:2,3,1", "fc:1,2,3,1"])
+def test_permuting_hidden_neurons_preserves_every_table(arch):
+    spec = NetworkSpec.parse(arch, "-1,0,1", "relu", "01")
+    rng = np.random.default_rng(1)
+    idx = rng.integers(0, 3, size=(500, spec.num_params))
+    perms = [rng.permutation(w) for w in spec.arch.widths[1:-1]]
+    assert any((p != np.arange(len(p))).any() for p in perms)
+    assert tables(labels(spec, idx)) == tables(labels(spec, permute_hidden(spec, idx, perms)))
+    # and a wrong "permutation" (rows moved, outgoing weights not) does change tables
+    broken = idx.copy()
+    W = spec.layout.group("W1")
+    rows = idx[:, W.offset:W.offset + W.size].reshape(-1, *W.shape)
+    broken[:, W.offset:W.offset + W.size] = rows[:, ::-1].reshape(len(idx), -1)
+    assert tables(labels(spec, idx)) != tables(labels(spec, broken))
+
+
+@pytest.mark.parametrize("zl,expected", [("-1", "-"), ("+1", "+"), ("0", "0")])
+@pytest.mark.parametrize("arch", ["fc:2,2,1", "scnn:1x3/2k2s1/sum"])
+def test_all_zero_setting_gives_the_zero_label(arch, zl, expected):
+    spec = NetworkSpec.parse(arch, "-1,0,1", "relu", "pm1", zl)
+    zero = [0] * spec.num_params
+    assert truth_table(spec, zero) == expected * len(spec.domain)
+    assert count_brute(spec, progress=False).count(expected * len(spec.domain)) > 0
+
+
+def test_budget_refuses_big_runs_and_names_the_size():
+    spec = NetworkSpec.parse("fc:3,4,1", "-1,0,1", "sign", "01")
+    with pytest.raises(BudgetError) as err:
+        count_brute(spec, max_settings=10**6)
+    assert "10,460,353,203" in str(err.value) and "--force" in str(err.value)
+
+
+def test_shards_merge_to_the_whole():
+    spec = NetworkSpec.parse("fc:2,2,1", "-1,0,1", "sign", "01")
+    whole = count_brute(spec, progress=False)
+    steps = whole.meta["steps"][1]
+    cuts = [0, 5, 1000, steps // 2, steps]
+    parts = [count_brute(spec, progress=False, steps=(a, b)) for a, b in zip(cuts, cuts[1:])]
+    merged = parts[0]
+    for p in parts[1:]:
+        merged = merged.merge(p)
+    assert merged.counts == whole.counts
+
+
+def test_interrupt_and_resume_from_checkpoint(tmp_path, monkeypatch):
+    spec = NetworkSpec.parse("fc:2,2,1", "-1,0,1", "relu", "01")
+    whole = count_brute(spec, progress=False)
+    ckpt = tmp_path / "run.ckpt"
+    calls = {"n": 0}
+    original = brute._Problem.run
+
+    def flaky_run(self, state, a, b):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            original(self, state, a, b)  # the shard in flight still completes ...
+            raise KeyboardInterrupt  # ... and then the user presses Ctrl-C
+        return original(self, state, a, b)
+
+    monkeypatch.setattr(brute._Problem, "run", flaky_run)
+    with pytest.raises(KeyboardInterrupt):
+        count_brute(spec, progress=False, checkpoint=str(ckpt), threads=1)
+    saved = json.loads(ckpt.read_text())
+    assert 0 < saved["next_step"] < whole.meta["steps"][1]
+    assert sum(saved["counts"].values()) == saved["next_step"] * len(spec.q)
+    monkeypatch.setattr(brute._Problem, "run", original)
+    resumed = count_brute(spec, progress=False, checkpoint=str(ckpt), threads=2)
+    assert resumed.counts == whole.counts
+    assert not ckpt.exists()
+
+
+def test_checkpoint_of_another_spec_is_refused(tmp_path):
+    a = NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01")
+    b = NetworkSpec.parse("fc:2,1", "-1,0,1", "relu", "01")
+    ckpt = tmp_path / "c.json"
+    ckpt.write_text(json.dumps({"schema": brute.CHECKPOINT_SCHEMA, "spec": a.to_json(), "next_step": 0, "counts": {}}))
+    with pytest.raises(brute.SpecError, match="--checkpoint"):
+        count_brute(b, progress=False, checkpoint=str(ckpt))
+
+
+def test_large_domain_uses_hash_counters():
+    # 7 inputs: 128 points, two words per table
+    spec = NetworkSpec.parse("fc:7,1", "-1,0,1", "sign", "01")
+    prior = count_brute(spec, progress=False)
+    assert prior.covered == 3**8
+    sample = list(itertools.islice(prior.counts.items(), 20))
+    for table, _ in sample:
+        assert len(table) == 128
+    assert prior.counts == numpy_histogram(spec)

@@ -1,0 +1,135 @@
+"""The fast exact counter against brute force, table for table, and its invariants."""
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import enumerate.fast as fast
+from enumerate import NetworkSpec, count_prior
+from enumerate.brute import count_brute
+from enumerate.cli import main
+from enumerate.fast import count_fast, fast_supported
+
+from .strategies import small_specs
+
+
+def same_as_brute(spec):
+    f = count_fast(spec, progress=False)
+    b = count_brute(spec, progress=False)
+    assert f.method == "fast"
+    assert f.counts == b.counts
+    return f
+
+
+@settings(max_examples=80, deadline=None)
+@given(small_specs(max_total=30_000))
+def test_fast_equals_brute_every_family(spec):
+    if fast_supported(spec):
+        same_as_brute(spec)
+
+
+@settings(max_examples=25, deadline=None)
+@given(small_specs(max_total=200_000, kinds=("fc", "sfc")), st.sampled_from(["-1", "+1", "0"]))
+def test_fast_equals_brute_deeper_fc(spec, zl):
+    spec = NetworkSpec(spec.arch, spec.q, spec.act, spec.domain, zl, spec.scale_q)
+    same_as_brute(spec)
+
+
+@settings(max_examples=20, deadline=None)
+@given(small_specs(max_total=30_000), st.booleans(), st.booleans(), st.booleans())
+def test_every_code_path_agrees(spec, residues, hash_conv, no_symmetry):
+    """Residue (CRT) counts, the hash-map convolution and the orbit reduction are
+    each switched on/off; the counts never change."""
+    if not fast_supported(spec):
+        return
+    mp = pytest.MonkeyPatch()
+    try:
+        if residues:
+            mp.setattr(fast, "_primes_for", lambda total: [2147483647, 2147483629, 2147483587][: 1 + total.bit_length() // 31])
+        if hash_conv:
+            mp.setattr(fast._Codec, "fits", staticmethod(lambda bound, n: False))
+        if no_symmetry:
+            mp.setattr(fast, "_point_perms", lambda model: None)
+        same_as_brute(spec)
+    finally:
+        mp.undo()
+
+
+@pytest.mark.parametrize(
+    "arch,q,act,domain,zl",
+    [
+        ("fc:3,3,1", "-1,0,1", "sign", "01", "-1"),
+        ("sfc:2,2,2,1", "-1,0,1", "sign", "pm1", "0"),
+        ("fc:2,2,2,2,1", "-1,1", "relu", "01", "+1"),
+        ("fc:2,3,2,1", "-1,0,1", "hardtanh", "01", "0"),
+        ("cnn:1x4/2k2s1/flat", "-1,0,1", "relu", "01", "-1"),
+        ("scnn:1x4/2k3s1/sum", "-1,0,1", "step", "pm1", "0"),
+        ("cnn:1x5/1k2s1/1k2s2/flat", "-1,0,1", "sign", "01", "-1"),  # two conv layers
+        ("fc:2,2,1", "-1,-1/2,0,1/2,1", "leaky:1/3", "01", "+1"),
+        ("sfc:2,2,1", "grid:2", "identity", "pm1", "0"),
+    ],
+)
+def test_fast_equals_brute_fixed(arch, q, act, domain, zl):
+    same_as_brute(NetworkSpec.parse(arch, q, act, domain, zl))
+
+
+def test_scale_set_and_custom_domain():
+    spec = NetworkSpec.parse("sfc:2,2,1", "-1,0,1", "relu", "[[0, 0], [1, '1/2'], [2, -1]]", "0", scale_q="0,1/2,2")
+    same_as_brute(spec)
+
+
+@pytest.mark.parametrize("n,q,expected", [(1, "-1,0,1", 4), (2, "-1,0,1", 14), (3, "int:2", 104), (4, "int:3", 1882)])
+def test_threshold_functions_a000609(n, q, expected):
+    """fc:n,1 realizes exactly the linear threshold functions of n inputs (OEIS A000609)
+    once Q is wide enough: a published table as the second method."""
+    prior = count_fast(NetworkSpec.parse(f"fc:{n},1", q, "sign", "01"))
+    assert prior.num_functions == expected
+    assert prior.is_complete
+
+
+def test_beyond_brute_force_sums_to_total():
+    spec = NetworkSpec.parse("sfc:2,6,2,1", "-1,0,1", "sign", "01")
+    assert spec.total > 2**64  # exercises the residue (CRT) counts
+    prior = count_fast(spec)
+    assert prior.covered == spec.total == 3**43
+    assert all(c > 0 for c in prior.counts.values())
+
+
+def test_wide_layer_matches_brute_slice_total():
+    # fc:3,5,1 (2.5e12 settings) is beyond brute force here; its counts must still be a prior
+    spec = NetworkSpec.parse("fc:3,5,1", "-1,0,1", "sign", "01")
+    prior = count_fast(spec)
+    assert prior.covered == 3**26
+    # symmetry: permuting the inputs permutes the tables, counts are invariant
+    perm = lambda t: "".join(t[int(f"{i:03b}"[1] + f"{i:03b}"[0] + f"{i:03b}"[2], 2)] for i in range(8))
+    assert all(prior.counts[perm(t)] == c for t, c in prior.counts.items())
+
+
+def test_auto_uses_fast_and_says_so():
+    spec = NetworkSpec.parse("fc:2,2,1", "-1,0,1", "sign", "01")
+    assert count_prior(spec, "auto", progress=False).method == "fast"
+    assert count_prior(spec, "brute", progress=False).method == "brute"
+
+
+def test_fast_supported_limits():
+    assert not fast_supported(NetworkSpec.parse("fc:6,1", "-1,0,1", "sign", "01", "0"))  # 64 points
+    with pytest.raises(Exception, match="--method"):
+        count_fast(NetworkSpec.parse("fc:6,1", "-1,0,1", "sign", "01", "0"))
+
+
+def test_cli_fast_json(tmp_path):
+    out = tmp_path / "p.json"
+    assert main(["prior", "--arch", "fc:2,3,1", "--q", "-1,0,1", "--method", "fast", "--quiet", "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    brute = count_brute(NetworkSpec.parse("fc:2,3,1", "-1,0,1"), progress=False)
+    assert data["method"] == "fast"
+    assert {f["table"]: f["count"] for f in data["functions"]} == brute.counts
+
+
+def test_cli_bad_method_exit_2(tmp_path, capsys):
+    out = tmp_path / "p.json"
+    assert main(["prior", "--arch", "fc:2,1", "--q", "-1,0,1", "--method", "quick", "--out", str(out)]) == 2
+    assert "--method" in capsys.readouterr().err
+    assert not out.exists()
