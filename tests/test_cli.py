@@ -1,0 +1,86 @@
+"""The command line, tested in-process through main(argv)."""
+
+import json
+import math
+from fractions import Fraction
+
+import pytest
+
+from enumerate import NetworkSpec, count_prior
+from enumerate.cli import main
+from enumerate.prior import FunctionPrior
+
+STUDENT = ["--arch", "fc:2,2,1", "--q=-1,0,1", "--act", "sign", "--domain", "01"]
+
+
+def test_prior_json_schema(tmp_path):
+    out = tmp_path / "prior.json"
+    assert main(["prior", *STUDENT, "--zero-label", "-1", "--method", "brute", "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["total"] == 3**9 and isinstance(data["total"], int)
+    assert data["num_functions"] == len(data["functions"])
+    counts = [f["count"] for f in data["functions"]]
+    assert sum(counts) == data["total"]
+    keys = [(-f["count"], f["table"]) for f in data["functions"]]
+    assert keys == sorted(keys)
+    assert data["spec"]["arch"] == "fc:2,2,1" and data["spec"]["zero_label"] == "-1"
+    assert "numpy" in data["versions"]
+    # the file loads back losslessly and agrees with the API
+    prior = FunctionPrior.load(out)
+    direct = count_prior(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), "brute", progress=False)
+    assert prior.counts == direct.counts and prior.spec == direct.spec
+
+
+def test_prior_summary_without_out(capsys):
+    assert main(["prior", *STUDENT, "--method", "brute", "--top", "3"]) == 0
+    text = capsys.readouterr().out
+    assert "19,683 settings" in text and text.count("\n") >= 5
+
+
+def test_teacher_rho(tmp_path):
+    out = tmp_path / "rho.json"
+    small = ["teacher", *STUDENT, "--teacher", "fc:2,1,1", "--teacher-params", "1,1,-1,1,0", "--out", str(out)]
+    assert main(small + ["--method", "brute"]) == 0
+    data = json.loads(out.read_text())
+    prior = count_prior(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), "brute", progress=False)
+    assert data["table"] == "---+"
+    assert data["count"] == prior.counts["---+"]
+    assert Fraction(data["rho"]) == Fraction(prior.counts["---+"], 3**9)
+    assert data["C"] == pytest.approx(-math.log(Fraction(data["rho"])), rel=1e-12)
+
+
+def test_demo_runs(capsys):
+    assert main(["demo", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "rho~" in out and "249 of the 256" in out
+
+
+BAD = [
+    (["prior", "--arch", "fc:2,2", "--q=-1,0,1"], "--arch"),
+    (["prior", "--arch", "fc:2,2,1", "--q=-1,0,1", "--act", "tanh"], "--act"),
+    (["prior", "--arch", "fc:2,2,1", "--q=-1,1,1"], "--q"),
+    (["prior", "--arch", "fc:2,2,1", "--q=-1,0,1", "--domain", "[]"], "--domain"),
+    (["prior", "--arch", "fc:2,2,1", "--q=-1,0,1", "--zero-label", "2"], "--zero-label"),
+    (["prior", "--arch", "fc:2,2,1", "--q=-1,0,1", "--method", "magic"], "--method"),
+    (["prior", "--arch", "fc:3,5,1", "--q=-1,0,1", "--method", "brute", "--max-settings", "1000"], "--force"),
+    (["teacher", *STUDENT, "--teacher", "fc:2,1,1", "--teacher-params", "1,1,-1,2,0"], "--teacher-params"),
+    (["teacher", *STUDENT, "--teacher", "fc:2,1,1", "--teacher-params", "1,1,-1"], "--teacher-params"),
+    (["teacher", *STUDENT, "--teacher", "fc:2,3,1", "--teacher-params", "1"], "--teacher"),
+    (["teacher", *STUDENT, "--teacher", "sfc:2,1,1", "--teacher-params", "1"], "--teacher"),
+    (["prior", "--q=-1,0,1"], "usage"),
+    (["nonsense"], "usage"),
+]
+
+
+@pytest.mark.parametrize("argv,arg", BAD, ids=[b[1] + str(i) for i, b in enumerate(BAD)])
+def test_errors_are_one_line_exit_2_and_write_nothing(argv, arg, tmp_path, capsys):
+    out = tmp_path / "result.json"
+    assert main([*argv, "--out", str(out)] if argv[0] != "nonsense" else argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and arg in err and err.startswith("python -m enumerate: error:")
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_missing_output_directory_is_refused_before_work(tmp_path, capsys):
+    assert main(["prior", *STUDENT, "--out", str(tmp_path / "nope" / "p.json")]) == 2
+    assert "--out" in capsys.readouterr().err
