@@ -1,0 +1,39 @@
+# Two-command quick start:  make demo  |  make test
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: setup demo test test-all docs bench proofs clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test,docs]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install the project with test and docs extras
+
+demo: setup  ## the built-in worked example
+	$(BIN)/python -m enumerate demo
+
+test: setup  ## the default test run (doctests, property tests, worked examples); slow tests excluded
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test-all: setup  ## every test, slow ones included
+	$(BIN)/python -m pytest -q
+
+docs: setup  ## build the HTML docs; the build executes every worked example
+	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+bench: setup  ## benchmarks, results in benchmarks/results/*.json
+	$(BIN)/python benchmarks/brute.py
+	test ! -f benchmarks/fast.py || $(BIN)/python benchmarks/fast.py
+
+proofs: setup  ## check every claim of the paper against exact counts
+	$(BIN)/python -m proofs
+
+clean:
+	rm -rf docs/_build docs/jupyter_execute .pytest_cache .hypothesis
+	find . -name __pycache__ -prune -exec rm -rf {} +
