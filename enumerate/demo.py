@@ -12,7 +12,7 @@ from fractions import Fraction
 __all__ = ["run_demo", "DEMO"]
 
 DEMO = dict(arch="fc:3,3,1", q="-1,0,1", act="sign", domain="01", zero_label="-1",
-            teacher="fc:3,1,1", teacher_params="1,1,1,-1,1,0")
+            teacher="fc:3,1,1", teacher_params="1,-1,0,0,1,0")
 
 
 def mass_quantiles(prior, levels=(0.5, 0.9, 0.99)):
@@ -50,7 +50,7 @@ def run_demo(progress=None) -> str:
         f"{math.log(prior.num_functions):.3f}, over all functions: {math.log(n_all):.3f})",
         "",
         f"Narrow teacher {DEMO['teacher']} with parameters {DEMO['teacher_params']} "
-        f"(majority of x1, x2, x3): table {teacher.table}",
+        f"(one neuron: x1 and not x2): table {teacher.table}",
         f"  rho~ = P(h = h*) = {rho} = {float(rho):.5f};  C~ = -ln rho~ = {-math.log(rho):.3f} nats",
         f"  uniform prior over all {n_all} functions: rho = 1/{n_all}, C = {math.log(n_all):.3f} nats",
         f"  the network prior makes this teacher {float(rho * n_all):.1f}x more likely than uniform",
