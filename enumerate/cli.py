@@ -207,6 +207,7 @@ def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     t0 = time.perf_counter()
+    args = None
     try:
         args = parser.parse_args(argv)
         if args.command is None:
@@ -217,7 +218,9 @@ def main(argv=None) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted after {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        ckpt = getattr(args, "checkpoint", None)
+        saved = f"; progress saved in {ckpt}: run the same command to resume" if ckpt and os.path.exists(ckpt) else ""
+        print(f"{PROG}: interrupted after {time.perf_counter() - t0:.1f} s{saved}", file=sys.stderr)
         return 130
     return code
 
