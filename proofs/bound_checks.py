@@ -31,7 +31,7 @@ from .bounds import terms
 from .registry import ClaimResult
 from .teachers import teacher_groups
 
-__all__ = ["prior_of", "check_family", "default_single", "default_multi", "ratio_figures", "FALLBACKS"]
+__all__ = ["prior_of", "check_family", "default_single", "default_multi", "ratio_figures"]
 
 _PRIORS: dict = {}
 
@@ -39,23 +39,13 @@ _PRIORS: dict = {}
 def prior_of(spec):
     """The exact prior of ``spec`` (``count_prior(spec, "auto")``), cached per spec.
 
-    If the structured counter behind ``"auto"`` raises an unexpected error, the prior is
-    recomputed by brute force and the error is kept in :data:`FALLBACKS` (reported)."""
+    The fast counter behind ``"auto"`` is itself tested against brute force
+    (tests/test_fast.py); an error in it fails the claim loudly rather than being hidden."""
     if spec not in _PRIORS:
-        from enumerate import SpecError, count_prior
+        from enumerate import count_prior
 
-        try:
-            _PRIORS[spec] = count_prior(spec, "auto", progress=False)
-        except SpecError:
-            raise
-        except Exception as exc:  # a broken fast counter must not hide the bound checks
-            FALLBACKS[str(spec.arch)] = f"{type(exc).__name__}: {exc}"
-            _PRIORS[spec] = count_prior(spec, "brute", progress=False)
+        _PRIORS[spec] = count_prior(spec, "auto", progress=False)
     return _PRIORS[spec]
-
-
-#: arch -> error of the "auto" counter that made :func:`prior_of` fall back to brute force
-FALLBACKS: dict = {}
 
 
 def default_single(t, aut):
@@ -119,9 +109,6 @@ def check_family(name, statement, pairs, single=default_single, multi=default_mu
     figures.update(ratio_figures("exact/multi", tight_multi))
     figures.update(ratio_figures("exact/single", tight_single))
     figures["reducible teachers (multi formula > exact)"] = f"{reducible} ({reducible_over})"
-    fell = sorted({str(p[0].arch) for p in pairs} & set(FALLBACKS))
-    if fell:
-        figures["auto counter failed, brute used"] = ", ".join(fell)
     return ClaimResult(name, statement, cases, not fails, figures, min(fails)[1] if fails else None)
 
 

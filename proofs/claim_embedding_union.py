@@ -16,12 +16,13 @@ also counted by testing every setting, and every setting in it must compute the
 teacher's truth table (the construction is correct), for about a dozen teachers per pair.
 
 Sweeps (Q = {-1,0,1}, sign, domain {0,1}^d_0; every teacher setting when the teacher has
-at most 3^7 settings, else 120 settings evenly spaced in canonical order):
+at most 3^7 (small), 3^5 (default), 3^11 (full) settings, else 120 / 48 / 400 settings
+evenly spaced in canonical order):
 
 * small:   fc:1,{1,2,3},1, sfc:1,{1,2},1, cnn:1x3/{1,2}k2s1/flat, teachers of widths <= 2
 * default: FC/SFC depth 2 (d_0 <= 2, widths <= 6) and depth 3 (widths <= 3; sfc:2,6,2,1),
            CNN/SCNN with one or two conv layers, channels <= 3
-* full:    the default with every teacher setting of at most 3^11
+* full:    the default pairs with more teachers
 """
 
 from __future__ import annotations
@@ -55,12 +56,18 @@ def pairs(sweep):
 
 
 def teacher_settings(tspec, sweep):
-    """Index rows of the teachers checked: all, or 120 evenly spaced."""
-    limit = 3**11 if sweep == "full" else 3**7
+    """Index rows of the teachers checked: all, or ``SAMPLE[sweep]`` evenly spaced."""
+    limit, n = LIMIT[sweep], SAMPLE[sweep]
     if tspec.total <= limit:
         return all_settings(tspec)
-    step = tspec.total // 120
-    return [all_settings(tspec, i, i + 1)[0] for i in range(0, tspec.total, step)][:120]
+    step = tspec.total // n
+    return [all_settings(tspec, i, i + 1)[0] for i in range(0, tspec.total, step)][:n]
+
+
+#: teachers with at most this many settings are checked exhaustively ...
+LIMIT = {"small": 3**7, "default": 3**5, "full": 3**11}
+#: ... the others at this many evenly spaced settings
+SAMPLE = {"small": 120, "default": 48, "full": 400}
 
 
 def check(sweep="default", formula=None, brute_limit=3**10) -> ClaimResult:

@@ -23,6 +23,13 @@ SWEEPS = ("small", "default", "full")
 #: modules that register claims (imported on demand by :func:`all_claims`)
 CLAIM_MODULES: list[str] = []
 CLAIM_MODULES.append("proofs.claim_posterior")  # posterior-sampling claims (issue 6)
+CLAIM_MODULES.append("proofs.claim_headline_forms")  # sympy headline forms (issue 4)
+CLAIM_MODULES.append("proofs.claim_sfc_vs_fc")  # K_SFC vs K_FC (issue 4)
+CLAIM_MODULES.append("proofs.claim_embedding_count")  # networkx embeddings / Aut (issue 4)
+CLAIM_MODULES.append("proofs.claim_embedding_union")  # counted union of embedding events (issue 4)
+CLAIM_MODULES.append("proofs.claim_fc_embedding")  # FC bounds vs exact (issue 4)
+CLAIM_MODULES.append("proofs.claim_sfc_embedding")  # SFC bounds vs exact (issue 4)
+CLAIM_MODULES.append("proofs.claim_cnn_embedding")  # CNN/SCNN bounds vs exact (issue 4)
 
 
 @dataclass
