@@ -16,7 +16,8 @@ from fractions import Fraction
 
 from .spec import NetworkSpec, SpecError
 
-__all__ = ["main", "run", "add_student_args", "student_spec", "add_count_args", "compute_prior", "COMMANDS"]
+__all__ = ["main", "run", "add_student_args", "student_spec", "add_count_args", "compute_prior", "COMMANDS",
+           "ArgParser", "check_out", "glue_dash_values", "run_command"]
 
 PROG = "python -m enumerate"
 
@@ -25,9 +26,49 @@ class UsageError(SpecError):
     pass
 
 
-class _Parser(argparse.ArgumentParser):
+class ArgParser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors raise :class:`UsageError` (one line, exit 2)."""
+
     def error(self, message):
         raise UsageError("usage", message)
+
+
+#: options whose values may start with "-" (Q like -1,0,1, tables like -++-, parameters)
+DASH_VALUE_OPTIONS = ("--q", "--scale-q", "--teacher-params", "--teacher-table", "--table")
+
+
+def glue_dash_values(argv):
+    """Rewrite ``--q -1,0,1`` as ``--q=-1,0,1`` so argparse does not take the value for an option.
+
+    >>> glue_dash_values(["--q", "-1,0,1", "--arch", "fc:1,1"])
+    ['--q=-1,0,1', '--arch', 'fc:1,1']
+    """
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] in DASH_VALUE_OPTIONS and i + 1 < len(argv):
+            out.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
+def run_command(prog, parser, handler, argv):
+    """Parse ``argv`` and run ``handler(args)``: SpecError -> one line on stderr, exit 2."""
+    t0 = time.perf_counter()
+    args = None
+    try:
+        args = parser.parse_args(glue_dash_values(list(argv)))
+        return handler(args)
+    except SpecError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        ckpt = getattr(args, "checkpoint", None)
+        saved = f"; progress saved in {ckpt}: run the same command to resume" if ckpt and os.path.exists(ckpt) else ""
+        print(f"{prog}: interrupted after {time.perf_counter() - t0:.1f} s{saved}", file=sys.stderr)
+        return 130
 
 
 # --------------------------------------------------------------------------- shared arguments
@@ -71,7 +112,8 @@ def compute_prior(spec, args):
     return count_prior(spec, args.method, **options)
 
 
-def _check_out(path):
+def check_out(path):
+    """Refuse an ``--out`` path that cannot be written, before any work."""
     if path is None:
         return
     folder = os.path.dirname(os.path.abspath(path))
@@ -99,7 +141,7 @@ def _add_prior(p):
 
 def _cmd_prior(args):
     spec = student_spec(args)
-    _check_out(args.out)
+    check_out(args.out)
     prior = compute_prior(spec, args)
     if args.out:
         prior.save(args.out)
@@ -149,7 +191,7 @@ def _cmd_teacher(args):
 
     spec = student_spec(args)
     teacher = make_teacher(spec, args.teacher, args.teacher_params)
-    _check_out(args.out)
+    check_out(args.out)
     prior = compute_prior(spec, args)
     rep = teacher_report(prior, teacher)
     if args.out:
@@ -196,33 +238,22 @@ def _load_plugins():
 
 def build_parser():
     _load_plugins()
-    p = _Parser(prog=PROG, description="Exact priors over functions of tiny quantized networks.")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    p = ArgParser(prog=PROG, description="Exact priors over functions of tiny quantized networks.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgParser)
     for name, (help_, add, _h) in COMMANDS.items():
         add(sub.add_parser(name, help=help_, description=help_))
     return p
 
 
+def _dispatch(args):
+    if args.command is None:
+        raise UsageError("usage", f"a COMMAND is required: {', '.join(COMMANDS)}")
+    return COMMANDS[args.command][2](args)
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    t0 = time.perf_counter()
-    args = None
-    try:
-        args = parser.parse_args(argv)
-        if args.command is None:
-            parser.print_help()
-            return 2
-        code = COMMANDS[args.command][2](args)
-    except SpecError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        ckpt = getattr(args, "checkpoint", None)
-        saved = f"; progress saved in {ckpt}: run the same command to resume" if ckpt and os.path.exists(ckpt) else ""
-        print(f"{PROG}: interrupted after {time.perf_counter() - t0:.1f} s{saved}", file=sys.stderr)
-        return 130
-    return code
+    return run_command(PROG, build_parser(), _dispatch, argv)
 
 
 def run():

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .cli import COMMANDS, _check_out, add_count_args, add_student_args, add_teacher_args, compute_prior, student_spec
+from .cli import COMMANDS, check_out, add_count_args, add_student_args, add_teacher_args, compute_prior, student_spec
 from .posterior import MAX_EXACT_POINTS, PosteriorFamily, lemma_sample_size
 from .prior import atomic_write_json, versions
 from .spec import SpecError, parse_rational
@@ -147,7 +147,7 @@ def _cmd_curve(args):
         raise SpecError("--n-max", f"must be an integer >= 0, got {args.n_max}")
     table, teacher = _target(spec, args)
     lemma = _parse_lemma(args.lemma)
-    _check_out(args.out)
+    check_out(args.out)
     prior = compute_prior(spec, args)
     rep = curve_report(prior, table, args.n_max, lemma, teacher, kl=args.kl)
     atomic_write_json(args.out, rep)

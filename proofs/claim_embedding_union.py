@@ -27,7 +27,6 @@ evenly spaced in canonical order):
 
 from __future__ import annotations
 
-import itertools
 
 from enumerate import NetworkSpec
 from enumerate.forward import all_settings, index_to_params

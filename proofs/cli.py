@@ -10,27 +10,24 @@ Exit code 0 if every claim passes, 1 if any fails, 2 on bad input.
 
 from __future__ import annotations
 
-import argparse
 import importlib
-import json
 import sys
 import time
+
+from enumerate.cli import ArgParser, check_out, run_command
+from enumerate.prior import atomic_write_json
+from enumerate.spec import SpecError
 
 from .registry import SWEEPS, all_claims
 
 __all__ = ["main", "run", "SUBCOMMANDS", "format_table"]
 
 #: tool subcommands: name -> "module:function" where function(argv) -> exit code
-SUBCOMMANDS: dict[str, str] = {}
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise _UsageError(message)
-
-
-class _UsageError(Exception):
-    pass
+SUBCOMMANDS: dict[str, str] = {
+    "sat-count": "proofs.sat.cli:sat_count_main",  # exact rho~ by pyganak projected model counting
+    "min-teacher": "proofs.sat.cli:min_teacher_main",  # the narrowest teacher realizing a table
+    "sound": "proofs.sat.cli:sound_main",  # soundness of the embedding constructions by SAT
+}
 
 
 def format_table(results) -> str:
@@ -53,21 +50,21 @@ def main(argv=None) -> int:
         mod, fn = SUBCOMMANDS[argv[0]].split(":")
         return getattr(importlib.import_module(mod), fn)(argv[1:])
     claims = all_claims()
-    p = _Parser(prog="python -m proofs", description="Check the paper's claims against exact counts.")
+    p = ArgParser(prog="python -m proofs", description="Check the paper's claims against exact counts.")
     p.add_argument("claims", nargs="*", metavar="CLAIM", help=f"claims to run (default: all): {', '.join(claims)}")
     p.add_argument("--sweep", default="default", help=f"how many configurations: {', '.join(SWEEPS)}")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     p.add_argument("--list", action="store_true", help="list the claims and subcommands, then exit")
-    try:
-        args = p.parse_args(argv)
-        if args.sweep not in SWEEPS:
-            raise _UsageError(f"--sweep: {args.sweep!r}; allowed: {', '.join(SWEEPS)}")
-        unknown = [c for c in args.claims if c not in claims]
-        if unknown:
-            raise _UsageError(f"CLAIM: unknown {unknown[0]!r}; allowed: {', '.join(claims)} or a subcommand: {', '.join(SUBCOMMANDS)}")
-    except _UsageError as exc:
-        print(f"python -m proofs: error: {exc}", file=sys.stderr)
-        return 2
+    return run_command("python -m proofs", p, lambda args: _run_claims(args, claims), argv)
+
+
+def _run_claims(args, claims) -> int:
+    if args.sweep not in SWEEPS:
+        raise SpecError("--sweep", f"{args.sweep!r}; allowed: {', '.join(SWEEPS)}")
+    unknown = [c for c in args.claims if c not in claims]
+    if unknown:
+        raise SpecError("CLAIM", f"unknown {unknown[0]!r}; allowed: {', '.join(claims)} or a subcommand: {', '.join(SUBCOMMANDS)}")
+    check_out(args.json)
     if args.list:
         for c in claims.values():
             print(f"{c.name}: {c.statement}")
@@ -85,8 +82,6 @@ def main(argv=None) -> int:
     print(format_table(results))
     print(f"{sum(r.passed for r in results)}/{len(results)} claims pass ({time.perf_counter() - t0:.1f} s, sweep {args.sweep})")
     if args.json:
-        from enumerate.prior import atomic_write_json
-
         atomic_write_json(args.json, {"schema": "proofs.claims/1", "sweep": args.sweep,
                                       "claims": [r.to_json() for r in results]})
     return 0 if all(r.passed for r in results) else 1

@@ -30,6 +30,7 @@ CLAIM_MODULES.append("proofs.claim_embedding_union")  # counted union of embeddi
 CLAIM_MODULES.append("proofs.claim_fc_embedding")  # FC bounds vs exact (issue 4)
 CLAIM_MODULES.append("proofs.claim_sfc_embedding")  # SFC bounds vs exact (issue 4)
 CLAIM_MODULES.append("proofs.claim_cnn_embedding")  # CNN/SCNN bounds vs exact (issue 4)
+CLAIM_MODULES.append("proofs.sat.claims")  # SAT soundness of the constructions, pyganak counts (issue 5)
 
 
 @dataclass

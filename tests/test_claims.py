@@ -107,3 +107,11 @@ def test_cli_table_json_and_exit_codes(tmp_path, capsys, monkeypatch):
     assert main(["fc-embedding", "--sweep", "small"]) == 1
     text = capsys.readouterr().out
     assert "FAIL" in text and "counterexample for fc-embedding: student fc:1,1,1" in text
+
+
+def test_proofs_cli_bad_input_is_one_line_exit_2(tmp_path, capsys):
+    for argv in (["no-such-claim"], ["--sweep", "huge"], ["--json", str(tmp_path / "missing" / "x.json")]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("python -m proofs: error:") and "\n" not in err
+    assert list(tmp_path.iterdir()) == []

@@ -74,6 +74,9 @@ class Circuit:
         self.nv = 1
         self.clauses = [[TRUE]]
         self._gates = {}
+        #: gates are shared only within one scope: encode two networks in different scopes
+        #: to make the solver (not the structural hashing) prove them equal
+        self.scope = 0
 
     # ------------------------------------------------------------------ variables
     def new_var(self) -> int:
@@ -106,7 +109,7 @@ class Circuit:
             return TRUE
         if len(s) == 1:
             return next(iter(s))
-        key = ("and", frozenset(s))
+        key = (self.scope, "and", frozenset(s))
         y = self._gates.get(key)
         if y is None:
             y = self.new_var()
@@ -130,7 +133,7 @@ class Circuit:
             return TRUE
         flip = (a < 0) != (b < 0)
         a, b = sorted((abs(a), abs(b)))
-        key = ("xor", a, b)
+        key = (self.scope, "xor", a, b)
         y = self._gates.get(key)
         if y is None:
             y = self.new_var()
@@ -150,7 +153,7 @@ class Circuit:
                 return x
             if x == -y:
                 return z
-        key = ("maj", frozenset((a, b, c)))
+        key = (self.scope, "maj", frozenset((a, b, c)))
         y = self._gates.get(key)
         if y is None:
             y = self.new_var()

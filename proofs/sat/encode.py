@@ -43,7 +43,7 @@ from enumerate.spec import SpecError
 
 from .circuit import FALSE, TRUE, Circuit, Choice
 
-__all__ = ["encode", "NetworkEncoding", "SUPPORTED_ACTS", "check_supported", "table_chars"]
+__all__ = ["encode", "NetworkEncoding", "SUPPORTED_ACTS", "check_supported", "table_chars", "constant_param"]
 
 SUPPORTED_ACTS = ("sign", "step", "relu", "identity")
 
