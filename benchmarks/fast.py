@@ -9,8 +9,9 @@ over the time limit is killed), after one warm-up call that compiles the numba k
    on a slice of steps and extrapolated to the full run (stated in the JSON), against
    the fast counter's full exact run.
 2. fc:3,6,1 sign Q={-1,0,1} (6.2e14 settings): the fast counter's full exact run.
-3. Frontier: for d_0 = 2, 3, 4 and depth 2 (fc/sfc:d0,k,1) and depth 3 (fc/sfc:d0,k,2,1),
-   the widest k counted exactly within the time limit, with its number of settings.
+3. Frontier: for d_0 = 2, 3, 4 and depth 2 (fc:d0,k,1) and depth 3 (fc:d0,k,2,1), plus sfc
+   for d_0 = 3, the widest k counted exactly within the time limit (doubling, then
+   bisection), with its number of settings.
 """
 
 from __future__ import annotations
@@ -63,26 +64,39 @@ def run(arch, q="-1,0,1", act="sign", mode="fast", arg="0", limit=600.0):
     return res if res["seconds"] <= limit else dict(res, over_limit=True)
 
 
+FRONTIER = [(d0, depth, "fc") for d0 in (2, 3, 4) for depth in (2, 3)] + [(3, 2, "sfc"), (3, 3, "sfc")]
+
+
 def frontier(limit, quick):
+    """Widest k within the limit: k doubles until a run fails, then bisection."""
     rows = []
-    for d0 in (2, 3, 4):
-        for depth in (2, 3):
-            for kind in ("fc", "sfc"):
-                best = None
-                k = 1
-                while True:
-                    arch = f"{kind}:{d0},{k},1" if depth == 2 else f"{kind}:{d0},{k},2,1"
-                    res = run(arch, limit=limit)
-                    over = res is None or res.get("over_limit")
-                    print(f"  {arch}: " + ("over limit" if over else "%.2f s" % res["seconds"]), file=sys.stderr)
-                    if res is None or res.get("over_limit"):
-                        break
-                    best = res
-                    k += 1
-                    if quick and k > 3:
-                        break
-                rows.append({"d0": d0, "depth": depth, "family": f"{kind}:{d0},k,1" if depth == 2 else f"{kind}:{d0},k,2,1",
-                             "largest": best})
+    for d0, depth, kind in FRONTIER:
+        name = (lambda k: f"{kind}:{d0},{k},1") if depth == 2 else (lambda k: f"{kind}:{d0},{k},2,1")
+        ok, bad, best = 0, None, None
+
+        def attempt(k):
+            res = run(name(k), limit=limit)
+            over = res is None or res.get("over_limit")
+            print(f"  {name(k)}: " + ("over limit" if over else "%.2f s" % res["seconds"]), file=sys.stderr)
+            return None if over else res
+
+        k = 1
+        while bad is None and not (quick and k > 4):
+            res = attempt(k)
+            if res is None:
+                bad = k
+            else:
+                ok, best = k, res
+                k *= 2
+        while bad is not None and bad - ok > 1:
+            mid = (ok + bad) // 2
+            res = attempt(mid)
+            if res is None:
+                bad = mid
+            else:
+                ok, best = mid, res
+        rows.append({"d0": d0, "depth": depth, "family": name("k"), "largest": best,
+                     "first_failing_width": bad})
     return rows
 
 

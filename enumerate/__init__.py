@@ -50,21 +50,10 @@ def count_prior(spec, method="brute", **options):
     """
     if method not in METHODS:
         raise SpecError("--method", f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
-    if method == "brute":
-        from .brute import count_brute
-
-        return count_brute(spec, **options)
     from .brute import count_brute
+    from .fast import count_fast, fast_supported
 
-    try:
-        from .fast import count_fast, fast_supported
-    except ModuleNotFoundError:  # the fast counters are optional during development
-        if method == "fast":
-            raise SpecError("--method", "the fast counter is not available in this build; use brute") from None
-        return count_brute(spec, **options)
-    if method == "auto":
-        if fast_supported(spec):
-            return count_fast(spec, **_only(options, ("progress",)))
+    if method == "brute" or (method == "auto" and not fast_supported(spec)):
         return count_brute(spec, **options)
     return count_fast(spec, **_only(options, ("progress",)))
 

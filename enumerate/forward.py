@@ -23,22 +23,6 @@ from .lattice import IntegerPlan
 __all__ = ["labels", "tables", "index_to_params", "all_settings"]
 
 
-def _activate(z, plan, layer):
-    code = plan.act_code
-    if code == 0:
-        return np.sign(z)
-    if code == 1:
-        return (z > 0).astype(np.int64)
-    if code == 2:
-        return np.maximum(z, 0)
-    if code == 3:
-        return z
-    if code == 4:
-        S = plan.clamp[layer]
-        return np.clip(z, -S, S)
-    return np.where(z > 0, plan.leaky_pos * z, plan.leaky_neg * z)
-
-
 def labels(spec, index_batch, plan=None):
     """Labels of every setting in ``index_batch`` at every domain point (int8, (B, |X|))."""
     plan = plan or IntegerPlan.of(spec)
@@ -67,7 +51,7 @@ def labels(spec, index_batch, plan=None):
         taps = np.arange(m)[:, None] * s + np.arange(k)[None, :]  # (m, k)
         win = a[:, :, :, taps]  # (B, |X|, cin, m, k)
         z = np.einsum("bjik,bximk->bxjm", W, win) + (b * plan.bias_mult[l - 1])[:, None, :, None]
-        a = _activate(z, plan, l - 1)
+        a = plan.activate(z, l - 1)
         if arch.scaled:
             a = a * grab(f"gamma{l}")[:, None, :, None]
     L = arch.depth

@@ -92,3 +92,28 @@ class IntegerPlan:
                 "use fewer layers, smaller Q denominators or a sign/step activation",
             )
         return cls(qi, gi, xi, code, r, p, tuple(bias_mult), tuple(clamp), A, bound)
+
+    def activate(self, z, layer):
+        """The integer activation of hidden layer ``layer`` (0-based) on an int64 array ``z``.
+
+        >>> import numpy as np
+        >>> from enumerate.spec import NetworkSpec
+        >>> plan = IntegerPlan.of(NetworkSpec.parse("fc:1,1,1", "-1,0,1", "leaky:1/4", "01"))
+        >>> plan.activate(np.array([-2, 0, 3]), 0).tolist()   # slope 1/4 = p/r: r z or p z
+        [-2, 0, 12]
+        """
+        import numpy as np
+
+        code = self.act_code
+        if code == 0:
+            return np.sign(z)
+        if code == 1:
+            return (z > 0).astype(np.int64)
+        if code == 2:
+            return np.maximum(z, 0)
+        if code == 3:
+            return z
+        if code == 4:
+            S = self.clamp[layer]
+            return np.clip(z, -S, S)
+        return np.where(z > 0, self.leaky_pos * z, self.leaky_neg * z)

@@ -61,9 +61,9 @@ def test_every_code_path_agrees(spec, residues, hash_conv, no_symmetry):
     "arch,q,act,domain,zl",
     [
         ("fc:3,3,1", "-1,0,1", "sign", "01", "-1"),
-        ("sfc:2,2,2,1", "-1,0,1", "sign", "pm1", "0"),
+        ("sfc:2,2,1,1", "-1,0,1", "sign", "pm1", "0"),
         ("fc:2,2,2,2,1", "-1,1", "relu", "01", "+1"),
-        ("fc:2,3,2,1", "-1,0,1", "hardtanh", "01", "0"),
+        ("fc:2,2,2,1", "-1,0,1", "hardtanh", "01", "0"),
         ("cnn:1x4/2k2s1/flat", "-1,0,1", "relu", "01", "-1"),
         ("scnn:1x4/2k3s1/sum", "-1,0,1", "step", "pm1", "0"),
         ("cnn:1x5/1k2s1/1k2s2/flat", "-1,0,1", "sign", "01", "-1"),  # two conv layers
@@ -80,7 +80,7 @@ def test_scale_set_and_custom_domain():
     same_as_brute(spec)
 
 
-@pytest.mark.parametrize("n,q,expected", [(1, "-1,0,1", 4), (2, "-1,0,1", 14), (3, "int:2", 104), (4, "int:3", 1882)])
+@pytest.mark.parametrize("n,q,expected", [(1, "-1,0,1", 4), (2, "int:2", 14), (3, "int:3", 104), (4, "int:5", 1882)])
 def test_threshold_functions_a000609(n, q, expected):
     """fc:n,1 realizes exactly the linear threshold functions of n inputs (OEIS A000609)
     once Q is wide enough: a published table as the second method."""
@@ -89,6 +89,7 @@ def test_threshold_functions_a000609(n, q, expected):
     assert prior.is_complete
 
 
+@pytest.mark.slow
 def test_beyond_brute_force_sums_to_total():
     spec = NetworkSpec.parse("sfc:2,6,2,1", "-1,0,1", "sign", "01")
     assert spec.total > 2**64  # exercises the residue (CRT) counts
@@ -121,7 +122,7 @@ def test_fast_supported_limits():
 
 def test_cli_fast_json(tmp_path):
     out = tmp_path / "p.json"
-    assert main(["prior", "--arch", "fc:2,3,1", "--q", "-1,0,1", "--method", "fast", "--quiet", "--out", str(out)]) == 0
+    assert main(["prior", "--arch", "fc:2,3,1", "--q=-1,0,1", "--method", "fast", "--quiet", "--out", str(out)]) == 0
     data = json.loads(out.read_text())
     brute = count_brute(NetworkSpec.parse("fc:2,3,1", "-1,0,1"), progress=False)
     assert data["method"] == "fast"
@@ -130,6 +131,6 @@ def test_cli_fast_json(tmp_path):
 
 def test_cli_bad_method_exit_2(tmp_path, capsys):
     out = tmp_path / "p.json"
-    assert main(["prior", "--arch", "fc:2,1", "--q", "-1,0,1", "--method", "quick", "--out", str(out)]) == 2
+    assert main(["prior", "--arch", "fc:2,1", "--q=-1,0,1", "--method", "quick", "--out", str(out)]) == 2
     assert "--method" in capsys.readouterr().err
     assert not out.exists()
