@@ -163,6 +163,8 @@ def add_teacher_args(p, required=True):
 
 def teacher_report(prior, teacher) -> dict:
     """The JSON of ``python -m enumerate teacher``."""
+    from .prior import versions
+
     count = prior.count(teacher.table)
     rho = Fraction(count, prior.total)
     return {
@@ -176,6 +178,7 @@ def teacher_report(prior, teacher) -> dict:
         "C": -math.log(count) + math.log(prior.total),
         "num_functions": prior.num_functions,
         "method": prior.method,
+        "versions": versions(),
     }
 
 
