@@ -107,10 +107,10 @@ def main(argv=None):
     ap.add_argument("--out", default=RESULTS)
     args = ap.parse_args(argv)
     sys.path.insert(0, os.path.dirname(HERE))
-    from enumerate.prior import atomic_write_json, versions
+    from benchmarks._common import machine
+    from enumerate.prior import atomic_write_json
 
-    out = {"schema": "benchmarks.fast/1", "machine": {"cpus": os.cpu_count(), "platform": sys.platform},
-           "versions": versions(), "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    out = {"schema": "benchmarks.fast/1", "machine": machine(), "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
 
     # 1. fc:3,4,1: brute force on a slice (extrapolated), the fast counter in full
     steps = 2_000_000 if args.quick else 30_000_000  # one step = |Q| settings (the readout bias)

@@ -163,7 +163,7 @@ def add_teacher_args(p, required=True):
 
 def teacher_report(prior, teacher) -> dict:
     """The JSON of ``python -m enumerate teacher``."""
-    from .prior import versions
+    from .prior import fraction_str, versions
 
     count = prior.count(teacher.table)
     rho = Fraction(count, prior.total)
@@ -174,7 +174,7 @@ def teacher_report(prior, teacher) -> dict:
         "table": teacher.table,
         "count": count,
         "total": prior.total,
-        "rho": f"{rho.numerator}/{rho.denominator}",
+        "rho": fraction_str(rho),
         "C": -math.log(count) + math.log(prior.total),
         "num_functions": prior.num_functions,
         "method": prior.method,

@@ -45,6 +45,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .prior import fraction_str
 from .spec import SpecError
 
 __all__ = [
@@ -173,10 +174,10 @@ class CurvePoint:
     expected_kl: float | None = None
 
     def to_json(self):
-        out = {"n": self.n, "expected_error": _frac(self.expected_error),
-               "fit_probability": _frac(self.fit_probability)}
+        out = {"n": self.n, "expected_error": fraction_str(self.expected_error),
+               "fit_probability": fraction_str(self.fit_probability)}
         if self.tail:
-            out["tail"] = {_frac(e): _frac(v) for e, v in self.tail.items()}
+            out["tail"] = {fraction_str(e): fraction_str(v) for e, v in self.tail.items()}
         if self.expected_kl is not None:
             out["expected_kl"] = self.expected_kl
         return out
@@ -206,11 +207,6 @@ class Posterior:
     @property
     def kl(self) -> float:
         return math.log(self.total) - math.log(self.fit_count)
-
-
-def _frac(x) -> str:
-    x = Fraction(x)
-    return f"{x.numerator}/{x.denominator}"
 
 
 # --------------------------------------------------------------------------- the family

@@ -31,18 +31,13 @@ from fractions import Fraction
 
 from .cli import COMMANDS, check_out, add_count_args, add_student_args, add_teacher_args, compute_prior, student_spec
 from .posterior import MAX_EXACT_POINTS, PosteriorFamily, lemma_sample_size
-from .prior import atomic_write_json, versions
+from .prior import atomic_write_json, fraction_str, versions
 from .spec import SpecError, parse_rational
 
 __all__ = ["curve_report", "SCHEMA"]
 
 SCHEMA = "enumerate.curve/1"
 DEFAULT_LEMMA = "1/4:1/10"
-
-
-def _frac(x):
-    x = Fraction(x)
-    return f"{x.numerator}/{x.denominator}"
 
 
 def _add_curve(p):
@@ -110,16 +105,16 @@ def curve_report(prior, table, n_max, lemma=(), teacher=None, kl=True) -> dict:
         row = pt.to_json()
         row["bound_expected_error"] = (C + 1) / pt.n if pt.n else None
         if ucurve is not None:
-            row["uniform_expected_error"] = _frac(ucurve[i].expected_error)
-            row["uniform_fit_probability"] = _frac(ucurve[i].fit_probability)
+            row["uniform_expected_error"] = fraction_str(ucurve[i].expected_error)
+            row["uniform_fit_probability"] = fraction_str(ucurve[i].fit_probability)
         rows.append(row)
     lem = []
     for eps, delta in lemma:
         N0 = lemma_sample_size(fam.rho, eps, delta)
-        entry = {"eps": _frac(eps), "delta": _frac(delta), "N0": N0}
+        entry = {"eps": fraction_str(eps), "delta": fraction_str(delta), "N0": N0}
         if N0 <= n_max:
             tail = fam.tail_probability(N0, eps)
-            entry["tail_at_N0"] = _frac(tail)
+            entry["tail_at_N0"] = fraction_str(tail)
             entry["holds"] = tail <= delta
         lem.append(entry)
     return {
@@ -128,7 +123,7 @@ def curve_report(prior, table, n_max, lemma=(), teacher=None, kl=True) -> dict:
         "target": {"table": table, **({"teacher": teacher.to_json()} if teacher is not None else {})},
         "count": fam.target_count,
         "total": prior.total,
-        "rho": _frac(fam.rho),
+        "rho": fraction_str(fam.rho),
         "C": C,
         "domain_size": fam.n,
         "n_max": n_max,

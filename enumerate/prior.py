@@ -21,19 +21,29 @@ from fractions import Fraction
 
 from .spec import NetworkSpec, SpecError
 
-__all__ = ["FunctionPrior", "SCHEMA", "atomic_write_json", "versions"]
+__all__ = ["FunctionPrior", "SCHEMA", "atomic_write_json", "versions", "fraction_str"]
 
 SCHEMA = "enumerate.prior/1"
 
 
-def versions():
-    """Versions of this package and of the libraries a result depends on."""
+def fraction_str(x) -> str:
+    """An exact probability as the JSON string ``"p/q"`` (always with a denominator).
+
+    >>> fraction_str(Fraction(2, 4)), fraction_str(1)
+    ('1/2', '1/1')
+    """
+    x = Fraction(x)
+    return f"{x.numerator}/{x.denominator}"
+
+
+def versions(extra=()):
+    """Versions of this package and of the libraries a result depends on (plus ``extra``)."""
     import platform
 
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": platform.python_version()}
-    for pkg in ("qnet-priors", "numpy", "numba"):
+    for pkg in ("qnet-priors", "numpy", "numba", *extra):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:

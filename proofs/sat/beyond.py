@@ -13,6 +13,7 @@ import sys
 import time
 
 from enumerate import NetworkSpec
+from enumerate.prior import fraction_str
 
 from .count import sat_count
 
@@ -35,7 +36,7 @@ def run_case(arch, q, act, domain, table, fast=True) -> dict:
     spec = NetworkSpec.parse(arch, q, act, domain)
     r = sat_count(spec, table)
     row = {"arch": arch, "q": q, "act": act, "domain": domain, "table": table, "settings": spec.total,
-           "count": r.count, "rho": f"{r.rho.numerator}/{r.rho.denominator}", "variables": r.variables,
+           "count": r.count, "rho": fraction_str(r.rho), "variables": r.variables,
            "clauses": r.clauses, "seconds": round(r.seconds["encode"] + r.seconds["count"], 2),
            "fast_count": None, "fast_seconds": None}
     if fast:

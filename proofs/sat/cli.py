@@ -12,7 +12,7 @@ import time
 from fractions import Fraction
 
 from enumerate.cli import ArgParser, add_student_args, add_teacher_args, check_out, run_command, student_spec
-from enumerate.prior import atomic_write_json
+from enumerate.prior import atomic_write_json, fraction_str, versions
 from enumerate.spec import SpecError
 
 __all__ = ["sat_count_main", "min_teacher_main", "sound_main"]
@@ -23,22 +23,6 @@ def _run(name, build, handler, argv):
     p = ArgParser(prog=prog, description=build.__doc__)
     build(p)
     return run_command(prog, p, handler, argv)
-
-
-def _versions():
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for pkg in ("qnet-priors", "python-sat", "pyganak"):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:  # pragma: no cover
-            out[pkg] = None
-    return out
-
-
-def _frac(x: Fraction) -> str:
-    return f"{x.numerator}/{x.denominator}"
 
 
 # --------------------------------------------------------------------------- sat-count
@@ -85,13 +69,13 @@ def _cmd_count(args):
         "table": table,
         "count": r.count,
         "total": spec.total,
-        "rho": _frac(r.rho),
+        "rho": fraction_str(r.rho),
         "C": math.inf if r.count == 0 else math.log(spec.total) - math.log(r.count),
         "method": "pyganak projected model count (sampling set: one-hot parameter variables)",
         "encoding": {"variables": r.variables, "clauses": r.clauses, "sampling_set": r.sampling,
                      "parameters": "one-hot over Q", "arithmetic": "two's complement adder networks"},
         "seconds": r.seconds,
-        "versions": _versions(),
+        "versions": versions(("python-sat", "pyganak")),
     }
     if rep["C"] == math.inf:
         rep["C"] = None  # JSON has no infinity: the table is unrealizable
@@ -147,13 +131,13 @@ def _cmd_min(args):
     if args.all:
         student, rows = simplicity_table(args.arch, args.q, prior_arch=args.prior_arch, **common)
         mins = min_width_all([r[0] for r in rows], args.arch, args.q, **common)
-        out_rows = [dict(mins[t].to_json(), count=c, probability=_frac(pr)) for t, _w, c, pr in rows]
+        out_rows = [dict(mins[t].to_json(), count=c, probability=fraction_str(pr)) for t, _w, c, pr in rows]
     else:
         mins = min_width_all(args.table, args.arch, args.q, **common)
         out_rows = [m.to_json() for m in mins.values()]
     rep = {"schema": "proofs.min-teacher/1", "pattern": args.arch, "spec": first.to_json(),
            "prior_student": None if student is None else str(student.arch), "rows": out_rows,
-           "seconds": round(time.perf_counter() - t0, 3), "versions": _versions()}
+           "seconds": round(time.perf_counter() - t0, 3), "versions": versions(("python-sat", "pyganak"))}
     if args.out:
         atomic_write_json(args.out, rep)
         print(f"wrote {args.out}: {len(out_rows)} tables")
@@ -206,7 +190,7 @@ def _cmd_sound(args):
         raise SpecError("--maps", f"{args.maps!r}; allowed: first, last")
     check_out(args.out)
     r = check_construction(spec, args.teacher, args.construction, args.broken, args.maps, args.compare, args.share)
-    rep = dict(r.to_json(), schema="proofs.sound/1", spec=spec.to_json(), versions=_versions())
+    rep = dict(r.to_json(), schema="proofs.sound/1", spec=spec.to_json(), versions=versions(("python-sat", "pyganak")))
     if args.out:
         atomic_write_json(args.out, rep)
     what = f"{r.construction} construction of {r.teacher} in {r.student}" + (f" (broken: {r.broken})" if r.broken else "")
