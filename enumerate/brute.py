@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from .forward import tables
 from .lattice import IntegerPlan
 from .prior import FunctionPrior, atomic_write_json
 from .progress import progress_bar
@@ -136,30 +137,28 @@ class _Problem:
 
     def tables(self, states):
         """Merge thread states into {table: count} (Python ints)."""
-        nX = self.nX
-        out = {}
+        bit = np.arange(self.nX)
         if self.direct:
             hist = sum(s[0] for s in states)
             keys = np.nonzero(hist)[0]
-            pos = (keys[:, None] >> np.arange(nX)) & 1
-            zero = (keys[:, None] >> (nX + np.arange(nX))) & 1
-            for row_p, row_z, key in zip(pos, zero, keys):
-                out[_table(row_p, row_z)] = int(hist[key])
-            return out
+            pos = (keys[:, None] >> bit) & 1
+            zero = (keys[:, None] >> (self.nX + bit)) & 1
+            return dict(zip(_tables(pos, zero), (int(c) for c in hist[keys])))
         half = self.nwords // 2 if self.zl == 2 else self.nwords
-        bit = np.arange(nX)
+        shift = (bit & 63).astype(np.uint64)
+        out = {}
         for _h, hk, hc, hu, _n, _a in states:
-            for words, c in zip(hk[hu], hc[hu]):
-                w = words.astype(np.uint64)
-                p = (w[bit >> 6] >> (bit & 63).astype(np.uint64)) & np.uint64(1)
-                z = (w[half + (bit >> 6)] >> (bit & 63).astype(np.uint64)) & np.uint64(1) if self.zl == 2 else np.zeros(nX, np.uint64)
-                t = _table(p, z)
+            words = hk[hu]
+            pos = (words[:, bit >> 6] >> shift) & np.uint64(1)
+            zero = (words[:, half + (bit >> 6)] >> shift) & np.uint64(1) if self.zl == 2 else np.zeros_like(pos)
+            for t, c in zip(_tables(pos, zero), hc[hu]):
                 out[t] = out.get(t, 0) + int(c)
         return out
 
 
-def _table(pos_bits, zero_bits):
-    return "".join("+" if p else ("0" if z else "-") for p, z in zip(pos_bits, zero_bits))
+def _tables(pos_bits, zero_bits):
+    """Table strings of bit-plane rows: label +1 where pos, 0 where zero, -1 otherwise."""
+    return tables(2 * pos_bits.astype(np.int8) + zero_bits.astype(np.int8) - 1)
 
 
 def _load_checkpoint(path, spec):
