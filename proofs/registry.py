@@ -31,6 +31,7 @@ CLAIM_MODULES.append("proofs.claim_fc_embedding")  # FC bounds vs exact (issue 4
 CLAIM_MODULES.append("proofs.claim_sfc_embedding")  # SFC bounds vs exact (issue 4)
 CLAIM_MODULES.append("proofs.claim_cnn_embedding")  # CNN/SCNN bounds vs exact (issue 4)
 CLAIM_MODULES.append("proofs.sat.claims")  # SAT soundness of the constructions, pyganak counts (issue 5)
+CLAIM_MODULES.append("proofs.claim_linear_dynamics")  # Advani & Saxe linear dynamics (issue 13)
 
 
 @dataclass
