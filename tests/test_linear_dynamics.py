@@ -1,11 +1,14 @@
 """The linear teacher-student dynamics (issue 13): formulas, claims that can fail, and the
 exact width curve of random interpolators against an independent brute force."""
 
+import itertools
 import math
 from fractions import Fraction
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from proofs import claim_linear_dynamics as cld
 from proofs import linear_dynamics as ld
@@ -130,7 +133,7 @@ def test_asymptotics_claim_passes_and_fails_on_wrong_formulas():
 
 
 def test_shatter_number():
-    every = ["".join(p) for p in __import__("itertools").product("+-", repeat=3)]
+    every = ["".join(p) for p in itertools.product("+-", repeat=3)]
     assert shatter_number(every, 3) == 3
     assert shatter_number(["+++"], 3) == 0
     assert shatter_number([t for t in every if t != "---"], 3) == 2
@@ -150,3 +153,23 @@ def test_width_curve_against_brute_force_over_training_sequences(N):
         assert p.expected_error[N] == want and isinstance(want, Fraction)
         # a different target gives a different number (the comparison can fail)
         assert brute_expected_error(prior.counts, "--++-+++", N) != want
+
+_pos = st.floats(0.01, 5.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lam=st.lists(st.one_of(st.just(0.0), _pos), min_size=1, max_size=6), sw=_pos, s0=_pos, se=_pos,
+       tau=st.floats(0.1, 3.0), t=st.floats(0.0, 50.0))
+def test_eq1_properties(lam, sw, s0, se, tau, t):
+    kw = dict(sigma_w2=sw, sigma_w0_2=s0, sigma_eps2=se, tau=tau)
+    e = float(ld.generalization_error(t, lam, **kw))
+    assert e >= se - 1e-12  # the noise floor E_g >= sigma_eps^2
+    # each mode lies between its best value A s^2/(s^2 + lambda A) and max(A, s^2/lambda)
+    A = sw + s0
+    per = ld.mode_error(t, np.array(lam), **kw)
+    low = np.array([A * se / (se + x * A) for x in lam])
+    high = np.array([A if x == 0 else max(A, se / x) for x in lam])
+    assert np.all(per >= low * (1 - 1e-9) - 1e-12) and np.all(per <= high * (1 + 1e-9) + 1e-12)
+    # without noise the error only falls with time
+    clean = {**kw, "sigma_eps2": 0.0}
+    assert ld.generalization_error(t + 1.0, lam, **clean) <= ld.generalization_error(t, lam, **clean) + 1e-12
