@@ -50,7 +50,7 @@ ASYMPTOTICS = "E_g(t->inf) closed form, infinite peak at alpha = 1; E_g at the b
 
 _SIM = {"small": dict(n=30, instances=4, repeats=150, alphas=(0.5, 2.0)),
         "default": dict(n=40, instances=8, repeats=200, alphas=(0.5, 0.8, 2.0)),
-        "full": dict(n=60, instances=16, repeats=300, alphas=(0.25, 0.5, 0.8, 1.25, 2.0, 4.0))}
+        "full": dict(n=50, instances=8, repeats=200, alphas=(0.25, 0.5, 0.8, 1.25, 2.0, 4.0))}
 _SPEC = {"small": 200, "default": 400, "full": 1000}
 _ALPHAS = (0.25, 0.5, 0.8, 1.0, 1.25, 2.0, 4.0)
 _TIMES = (0.0, 0.5, 2.0, 4.0)
