@@ -1,7 +1,7 @@
 """Gradient-descent dynamics of a linear teacher-student model (Advani & Saxe 2017).
 
 Model (Advani & Saxe, "High-dimensional dynamics of generalization error in neural
-networks", 2017): ``X`` is an N x P data matrix (N features, P samples, entries
+networks", 2017, arXiv:1710.03667): ``X`` is an N x P data matrix (N features, P samples, entries
 N(0, 1/N)), alpha = P/N; the teacher is y = w_bar X + eps with w_bar ~ N(0, sigma_w^2 I)
 and label noise eps ~ N(0, sigma_eps^2); the student y^ = w X starts from
 w(0) ~ N(0, sigma_w0^2 I) and follows the gradient flow tau w' = (y - w X) X^T.
