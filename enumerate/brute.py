@@ -14,6 +14,7 @@ a resumed run starts at ``next_step``, so no shard is lost or counted twice.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -28,7 +29,7 @@ from .prior import FunctionPrior, atomic_write_json
 from .progress import progress_bar
 from .spec import SpecError
 
-__all__ = ["count_brute", "BudgetError", "estimate_seconds", "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE"]
+__all__ = ["count_brute", "count_steps", "total_steps", "BudgetError", "estimate_seconds", "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE"]
 
 #: settings per second assumed for time estimates (measured: see benchmarks/brute.py)
 NOMINAL_RATE = 1.0e8
@@ -154,6 +155,40 @@ class _Problem:
             for t, c in zip(_tables(pos, zero), hc[hu]):
                 out[t] = out.get(t, 0) + int(c)
         return out
+
+
+@functools.lru_cache(maxsize=8)
+def _problem(spec):
+    return _Problem(spec)
+
+
+def total_steps(spec) -> int:
+    """Number of enumeration steps of ``spec``; one step covers ``len(spec.q)`` settings.
+
+    >>> from enumerate import NetworkSpec
+    >>> total_steps(NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01"))   # 3 readout weights x 3 of the 2 others
+    9
+    """
+    return _problem(spec).total_steps
+
+
+def count_steps(spec, start, stop) -> dict:
+    """The partial histogram ``{table: settings}`` of steps ``[start, stop)``, on one thread.
+
+    A pure function of its arguments (a shard of a distributed run); shards merge by adding.
+
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01")
+    >>> a, b = count_steps(spec, 0, 4), count_steps(spec, 4, 9)
+    >>> sum(a.values()) + sum(b.values()) == spec.total
+    True
+    """
+    prob = _problem(spec)
+    if not 0 <= start <= stop <= prob.total_steps:
+        raise ValueError(f"steps [{start}, {stop}) outside [0, {prob.total_steps})")
+    state = prob.new_state()
+    prob.run(state, start, stop)
+    return prob.tables([state])
 
 
 def _tables(pos_bits, zero_bits):

@@ -100,6 +100,8 @@ def add_count_args(p):
     g.add_argument("--checkpoint", default=None, help="brute force: resume from / save to this file")
     g.add_argument("--threads", type=int, default=None, help="brute force worker threads (default: all cores)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
+    g.add_argument("--dask", nargs="?", const="local", default=None, metavar="ADDRESS",
+                   help="brute force on Dask: a LocalCluster on 127.0.0.1 (no value) or a scheduler tcp://HOST:PORT")
 
 
 def compute_prior(spec, args):
@@ -109,7 +111,7 @@ def compute_prior(spec, args):
         raise SpecError("--threads", "must be >= 1")
     options = dict(progress=False if args.quiet else None, force=args.force, max_settings=args.max_settings,
                    checkpoint=args.checkpoint, threads=args.threads)
-    return count_prior(spec, args.method, **options)
+    return count_prior(spec, args.method, scheduler=getattr(args, "dask", None), **options)
 
 
 def check_out(path):
