@@ -76,15 +76,20 @@ def test_a_worker_killed_mid_run_changes_nothing(client, medium_counts):
     assert killed[0] in before and set(client.scheduler_info()["workers"]) != before  # the nanny replaced it
 
 
+def _stop_after(shards, exc=KeyboardInterrupt):
+    """An ``on_shard`` hook that raises ``exc`` in the client once ``shards`` shards have finished."""
+
+    def hook(_i, finished, _n):
+        if finished == shards:
+            raise exc
+
+    return hook
+
+
 def test_an_interrupted_client_resumes_from_its_checkpoint(client, tmp_path, medium_counts):
     ckpt = tmp_path / "run.ckpt.json"
-
-    def interrupt(_i, finished, _n):
-        if finished == 5:
-            raise KeyboardInterrupt
-
     with pytest.raises(KeyboardInterrupt):
-        count_distributed(MEDIUM, client, shards=16, checkpoint=str(ckpt), progress=False, on_shard=interrupt)
+        count_distributed(MEDIUM, client, shards=16, checkpoint=str(ckpt), progress=False, on_shard=_stop_after(5))
     data = json.loads(ckpt.read_text())
     plan = ShardPlan(**data["plan"])
     assert len(data["done"]) == 5 and plan.shards == 16
@@ -100,11 +105,7 @@ def test_an_interrupted_client_resumes_from_its_checkpoint(client, tmp_path, med
 
 def test_a_periodic_checkpoint_survives_a_crashed_client(client, tmp_path, medium_counts):
     ckpt = tmp_path / "run.ckpt.json"
-
-    def crash(_i, finished, _n):
-        if finished == 9:
-            raise RuntimeError("client lost")  # not Ctrl-C: only the periodic checkpoints are on disk
-
+    crash = _stop_after(9, RuntimeError("client lost"))  # not Ctrl-C: only the periodic checkpoints are on disk
     with pytest.raises(RuntimeError):
         count_distributed(MEDIUM, client, shards=16, checkpoint=str(ckpt), checkpoint_every=0, progress=False,
                           on_shard=crash)
@@ -115,13 +116,8 @@ def test_a_periodic_checkpoint_survives_a_crashed_client(client, tmp_path, mediu
 def test_checkpoints_are_tied_to_spec_and_plan(client, tmp_path):
     spec = NetworkSpec.parse("fc:2,2,1", "-1,0,1")
     ckpt = tmp_path / "c.json"
-
-    def stop(_i, finished, _n):
-        if finished == 2:
-            raise KeyboardInterrupt
-
     with pytest.raises(KeyboardInterrupt):
-        count_distributed(spec, client, shards=6, checkpoint=str(ckpt), progress=False, on_shard=stop)
+        count_distributed(spec, client, shards=6, checkpoint=str(ckpt), progress=False, on_shard=_stop_after(2))
     with pytest.raises(SpecError, match="plan of 6 shards"):
         count_distributed(spec, client, shards=7, checkpoint=str(ckpt), progress=False)
     with pytest.raises(SpecError, match="another network"):
