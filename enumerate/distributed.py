@@ -111,10 +111,15 @@ def _import_distributed():
 def connect(scheduler="local", workers=None):
     """A ``distributed.Client`` for ``scheduler``, closed on exit unless it was given.
 
-    ``scheduler`` is a ``Client`` (used as is), an address like ``"tcp://host:8786"``, or
-    ``"local"``: a LocalCluster listening on 127.0.0.1 only, ``workers`` worker processes
-    (default: one per core) of one thread each. An unreachable scheduler raises
-    :class:`SpecError` naming ``--dask``.
+    ``scheduler`` is a ``Client`` (used as is), an address like ``"tcp://host:8786"`` or
+    ``"host:8786"``, or ``"local"``: a LocalCluster listening on 127.0.0.1 only, with
+    ``workers`` worker processes (default: one per core) of one thread each. An unreachable
+    scheduler raises :class:`SpecError` naming ``--dask``.
+
+    >>> with connect("nowhere") as client:
+    ...     pass
+    Traceback (most recent call last):
+    enumerate.spec.SpecError: --dask: 'nowhere': give a scheduler address like tcp://HOST:8786, or no value for a local cluster
     """
     distributed = _import_distributed()
     if isinstance(scheduler, distributed.Client):
@@ -128,7 +133,7 @@ def connect(scheduler="local", workers=None):
                 host="127.0.0.1", n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
                 processes=True, dashboard_address="127.0.0.1:0"))
             address = cluster.scheduler_address
-        elif isinstance(scheduler, str) and "://" in scheduler:
+        elif isinstance(scheduler, str) and ("://" in scheduler or scheduler.rpartition(":")[2].isdigit()):
             address = scheduler
         else:
             raise SpecError("--dask", f"{scheduler!r}: give a scheduler address like tcp://HOST:8786, or no value "
