@@ -57,6 +57,11 @@ def test_counts_equal_the_in_process_method(client, spec):
     assert prior.meta["workers"] == 2 and prior.meta["shards"] == min(5, total_steps(spec))
 
 
+def test_a_custom_domain_and_scale_set_travel_to_the_workers_exactly(client):
+    spec = NetworkSpec.parse("sfc:2,2,1", "-1,0,1/2", "leaky:1/3", '[[0, 1], ["1/2", -1], [-1, "3/4"]]', "0", "-1,1")
+    assert count_distributed(spec, client, progress=False).counts == count_brute(spec, progress=False).counts
+
+
 def test_a_worker_killed_mid_run_changes_nothing(client, medium_counts):
     before = set(client.scheduler_info()["workers"])
     killed = []
