@@ -3,6 +3,7 @@ an external ``dask scheduler`` / ``dask worker`` cluster."""
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -57,9 +58,11 @@ def test_counts_equal_the_in_process_method(client, spec):
     assert prior.meta["workers"] == 2 and prior.meta["shards"] == min(5, total_steps(spec))
 
 
-def test_a_custom_domain_and_scale_set_travel_to_the_workers_exactly(client):
+def test_a_custom_domain_and_scale_set_travel_to_the_workers_exactly(client, capsys):
     spec = NetworkSpec.parse("sfc:2,2,1", "-1,0,1/2", "leaky:1/3", '[[0, 1], ["1/2", -1], [-1, "3/4"]]', "0", "-1,1")
-    assert count_distributed(spec, client, progress=False).counts == count_brute(spec, progress=False).counts
+    prior = count_distributed(spec, client, shards=12, progress=True)
+    assert prior.counts == count_brute(spec, progress=False).counts
+    assert re.search(r"100%.*\b12(\.0)?/12(\.0)? .*shard", capsys.readouterr().err)  # a bar over finished shards
 
 
 def test_a_worker_killed_mid_run_changes_nothing(client, medium_counts):
@@ -162,6 +165,14 @@ def test_dask_without_a_value_starts_a_local_cluster_on_127_0_0_1(capsys, monkey
     [addresses] = started
     assert len(addresses) == 2 + (os.cpu_count() or 1)
     assert all(a.split("//")[1].startswith("127.0.0.1:") for a in addresses), addresses
+
+
+def test_without_dask_nothing_imports_it():
+    code = ("import sys; from enumerate.cli import main; "
+            "assert main(['prior', '--arch', 'fc:2,1', '--q=-1,0,1', '--method', 'brute', '--quiet']) == 0; "
+            "assert not {'dask', 'distributed'} & set(sys.modules), 'dask was imported'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
 
 
 def _free_port():
