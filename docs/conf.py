@@ -1,5 +1,7 @@
-"""Sphinx configuration: MyST notebooks executed at build time (myst-nb)."""
+"""Sphinx configuration: MyST notebooks executed at build time (myst-nb), pydata theme,
+API reference generated from the numpydoc docstrings (autosummary + numpydoc)."""
 
+import importlib.util
 import os
 import sys
 
@@ -7,12 +9,92 @@ sys.path.insert(0, os.path.abspath(".."))
 
 project = "qnet-priors"
 author = "qnet-priors developers"
-extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.mathjax"]
-exclude_patterns = ["_build", "jupyter_execute", ".venv", "**.ipynb_checkpoints"]
+copyright = "2026, qnet-priors developers"
+try:
+    from importlib.metadata import version as _version
+
+    release = _version("qnet-priors")
+except Exception:  # not installed: building from a bare checkout
+    release = "0.1.0"
+version = release
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+]
+exclude_patterns = ["_build", "jupyter_execute", ".venv", "**.ipynb_checkpoints", "generated/_api.rst"]
+templates_path = ["_templates"]
+
+# --- worked examples -----------------------------------------------------------------
 nb_execution_mode = "force"          # every build runs every worked example
 nb_execution_raise_on_error = True   # a failing example fails the build
 nb_execution_timeout = 600
-nb_execution_in_temp = True       # examples write their files to a scratch folder
-myst_enable_extensions = ["dollarmath", "amsmath"]
-html_theme = "alabaster"
-html_title = "qnet-priors: exact priors of tiny quantized networks"
+nb_execution_in_temp = True          # examples write their files to a scratch folder
+nb_merge_streams = True              # one output block per cell, not one per write
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
+myst_heading_anchors = 3
+
+# --- API reference ---------------------------------------------------------------------
+# The public modules; each one's ``__all__`` is its reference (a name added to ``__all__``
+# appears on the next build). Modules that do not exist in this checkout are skipped.
+API_MODULES = ["enumerate", "enumerate.testing", "proofs", "proofs.sat"]
+autosummary_generate = True
+autosummary_ignore_module_all = False   # document exactly the names in __all__
+autosummary_imported_members = False
+autodoc_default_options = {"member-order": "bysource"}
+autodoc_typehints = "none"              # the numpydoc sections carry the types
+numpydoc_show_class_members = True
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = False
+numpydoc_attributes_as_param_list = False
+
+
+def api_modules():
+    """The entries of ``API_MODULES`` that can be imported in this checkout."""
+    return [m for m in API_MODULES if importlib.util.find_spec(m) is not None]
+
+
+def _autosummary(modules, toctree):
+    names = "".join(f"\n   {m}" for m in modules)
+    return f".. autosummary::\n   :toctree: {toctree}\n{names}\n"
+
+
+def _api_stubs(app):
+    """Write the module list where autosummary generates its stub pages from (before it runs)."""
+    listing = app.srcdir / "generated" / "_api.rst"
+    listing.parent.mkdir(exist_ok=True)
+    listing.write_text(_autosummary(api_modules(), "."))
+    from sphinx.ext.autosummary.generate import generate_autosummary_docs
+
+    generate_autosummary_docs([str(listing)], app=app, suffix=".rst",
+                              imported_members=app.config.autosummary_imported_members)
+
+
+def _api_table(app, docname, source):
+    """Put the module table on the reference page in place of its ``% API-MODULES`` line."""
+    if docname == "api":
+        table = "```{eval-rst}\n" + _autosummary(api_modules(), "generated") + "```"
+        source[0] = source[0].replace("% API-MODULES", table)
+
+
+def setup(app):
+    app.connect("builder-inited", _api_stubs, priority=400)
+    app.connect("source-read", _api_table)
+
+
+# --- HTML --------------------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = "qnet-priors"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "secondary_sidebar_items": ["page-toc"],
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+}
+html_sidebars = {"**": ["sidebar-nav-bs"]}

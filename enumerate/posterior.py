@@ -583,7 +583,7 @@ def learning_curve(prior, target, n_max, eps=(), weights=None):
 
 
 def lemma_sample_size(rho, eps, delta) -> int:
-    """The slides' lemma: the smallest integer N >= (-ln rho~ + 3 ln(2/delta)) / eps.
+    """The paper's sample-size lemma: the smallest integer N >= (-ln rho~ + 3 ln(2/delta)) / eps.
 
     Decided exactly (sympy evaluates the logarithms to whatever precision the ceiling
     needs).

@@ -12,7 +12,7 @@ rho~, and a ``curve`` list, for n = 0..N i.i.d. uniform draws, of::
      "uniform_expected_error": "p/q",    # the same for the uniform prior over all tables
      "uniform_fit_probability": "p/q"}
 
-plus ``lemma``: for each requested (eps, delta), the slides' sample size
+plus ``lemma``: for each requested (eps, delta), the lemma's sample size
 N0 = ceil((C~ + 3 ln(2/delta))/eps) and, where N0 <= N, the exact
 P(L_D(h) >= eps) there.
 

@@ -86,7 +86,7 @@ class FunctionPrior:
     # ---- sizes
     @property
     def total(self) -> int:
-        """|Q|^P, the number of parameter settings of the network."""
+        """``|Q|^P``, the number of parameter settings of the network."""
         return self.spec.total
 
     @property

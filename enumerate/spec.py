@@ -530,7 +530,7 @@ class NetworkSpec:
 
     @property
     def total(self) -> int:
-        """Number of parameter settings, |Q|^P (scales counted with the scale set)."""
+        """Number of parameter settings, ``|Q|^P`` (scales counted with the scale set)."""
         lay = self.layout
         return len(self.q) ** lay.num_weights * len(self.scales) ** lay.num_scales
 

@@ -1,4 +1,4 @@
-"""The paper's lower bounds on rho~ as sympy expressions (design.md section 3).
+"""The paper's lower bounds on rho~ as sympy expressions (docs/theory.md).
 
 Widths are sequences ``d = (d_0, d_1, ..., d_L)`` with ``d_L = 1`` (FC/SFC) or channel
 sequences ``c = (c_0, ..., c_{L-1}, 1)`` with kernels ``k = (k_1, ..., k_{L-1})`` and a
@@ -17,7 +17,7 @@ Single embedding: rho~ >= Q^-K. Multi embedding (irreducible teacher):
 rho~ >= prod_l c_l!/(c_l - c*_l)! / |Aut(theta*)| * Q^-K.
 
 >>> d, ds = (2, 6, 2, 1), (2, 1, 2, 1)
->>> k_fc(d, ds), k_sfc(d, ds)          # the design's SFC-beats-FC example
+>>> k_fc(d, ds), k_sfc(d, ds)          # SFC pins fewer than FC (docs/theory.md)
 (20, 18)
 >>> n_embeddings(d, ds)
 12
@@ -144,7 +144,7 @@ def multi_bound(k_weights, k_scales, n_emb, aut, q=Q, qs=None):
 
 
 def sample_complexity(rho, eps=EPS, delta=DELTA):
-    """N = (-ln rho~ + 3 ln(2/delta)) / eps (the slides' lemma)."""
+    """N = (-ln rho~ + 3 ln(2/delta)) / eps (the paper's sample-size lemma)."""
     return (-sp.log(rho) + 3 * sp.log(2 / _S(delta))) / eps
 
 
@@ -159,12 +159,12 @@ def sample_complexity_bound(k_weights, k_scales, n_emb, aut, q=Q, qs=None, eps=E
 
 
 def headline_fc(d, ds):
-    """sum_l (d*_l d_{l-1} + d*_l): the slides' O(log Q * ...) for vanilla FC."""
+    """sum_l (d*_l d_{l-1} + d*_l): the paper's O(log Q * ...) for vanilla FC."""
     return sp.Add(*(_S(ds[l]) * d[l - 1] + ds[l] for l in range(1, len(d))))
 
 
 def headline_sfc(d, ds):
-    """sum_l (d*_l d*_{l-1} + 2 d_l): the slides' form with batch-norm-like scaling."""
+    """sum_l (d*_l d*_{l-1} + 2 d_l): the paper's form with batch-norm-like scaling."""
     return sp.Add(*(_S(ds[l]) * ds[l - 1] + 2 * _S(d[l]) for l in range(1, len(d))))
 
 

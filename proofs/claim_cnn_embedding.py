@@ -2,7 +2,7 @@
 
 Paper: the analogous results for CNNs (same constructions per channel; weight sharing
 makes the cost independent of the input length except through a flattened readout).
-Formulas (design.md section 3), r = readout fan-in (student; r* teacher):
+Formulas (docs/theory.md), r = readout fan-in (student; r* teacher):
 
     K_CNN  = sum_(conv l) c*_l (k_l c_(l-1) + 1) + r + 1
     K_SCNN = sum_(conv l) [c*_l (k_l c*_(l-1) + 2) + (c_l - c*_l)] + r* + 1

@@ -1,6 +1,6 @@
 """Claim ``embedding-count``: embeddings and automorphisms, counted on graphs.
 
-Paper / design.md section 3: the number of distinct embeddings of a teacher of widths
+Paper (stated in docs/theory.md): the number of distinct embeddings of a teacher of widths
 d* into a student of widths d (inputs and output fixed) is
 
     prod_(hidden l) d_l! / (d_l - d*_l)!     (channels c_l, c*_l for CNNs)

@@ -1,7 +1,7 @@
 """Claim ``embedding-union``: the union of the embedding events, counted, equals the
 multi-embedding formula for irreducible teachers.
 
-Paper / design.md section 3: for an irreducible teacher two embedding events intersect
+Paper (stated in docs/theory.md): for an irreducible teacher two embedding events intersect
 only when they differ by an automorphism of the teacher, so the union of all events has
 exactly
 

@@ -1,9 +1,9 @@
 """Claim ``fc-embedding``: the sub-network embedding bounds for vanilla FC networks.
 
-Paper: the proof idea on the slides (a sub-network identical to the teacher, outgoing
+Paper: the proof idea (a sub-network identical to the teacher, outgoing
 weights of the other neurons zeroed, their incoming weights arbitrary; paper Fig. 1b)
 behind the main theorem's FC sample complexity O(log Q * sum_l (d*_l d_(l-1) + d*_l)).
-Formulas (design.md section 3), with K_FC = sum_(l=1..L) d*_l (d_(l-1) + 1):
+Formulas (docs/theory.md), with K_FC = sum_(l=1..L) d*_l (d_(l-1) + 1):
 
     single embedding:  rho~ >= Q^-K_FC
     multi embedding:   rho~ >= prod_l d_l!/(d_l - d*_l)! / |Aut(theta*)| * Q^-K_FC

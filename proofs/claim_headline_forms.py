@@ -1,7 +1,7 @@
-"""Claim ``headline-forms``: the pinned counts are at most the slides' headline forms,
+"""Claim ``headline-forms``: the pinned counts are at most the paper's headline forms,
 and the sympy formulas count what the constructions pin.
 
-Paper (main theorem, informal, on the slides): sample complexity
+Paper (main theorem, informal): sample complexity
 O(log Q * sum_l (d*_l d_(l-1) + d*_l)) for vanilla FC and O(log Q * sum_l (d*_l d*_(l-1)
 + 2 d_l)) with batch-normalization-like scaling. Checked:
 

@@ -11,7 +11,7 @@ target (every teacher's table is among them), with S = N i.i.d. draws from D:
   (interval arithmetic on the logarithm, precision raised until decided).
 * ``posterior-kl``: KL(P_S || P) = -ln P(fits S) <= C~ for *every* training set S
   (i.e. P(fits S) >= rho~, exact), equality at S = X.
-* ``posterior-lemma`` (the slides' lemma): if N >= (C~ + 3 ln(2/delta))/eps then
+* ``posterior-lemma`` (the paper's sample-size lemma): if N >= (C~ + 3 ln(2/delta))/eps then
   P_(S, h~P_S)(L_D(h) < eps) >= 1 - delta; checked at N0 = ceil(...) and the next |X|
   sizes, and compared with the smallest N at which the exact curve gets there.
 
@@ -36,7 +36,7 @@ __all__ = ["Config", "CONFIGS", "check_tail", "check_expected_error", "check_kl"
 TAIL = "E_S[P_(h~P_S)(L_D(h) > eps)] <= (1-eps)^N / rho~ (every eps, every realizable target)"
 ERR = "E_S E_(h~P_S) L_D(h) <= (C~ + 1)/N"
 KL = "KL(P_S || P) = -ln P(fits S) <= C~ for every training set S"
-LEMMA = "N >= (C~ + 3 ln(2/delta))/eps  =>  P_(S,h~P_S)(L_D(h) < eps) >= 1 - delta (slides' lemma)"
+LEMMA = "N >= (C~ + 3 ln(2/delta))/eps  =>  P_(S,h~P_S)(L_D(h) < eps) >= 1 - delta (sample-size lemma)"
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,7 @@ def check_kl(configs, kl_at=None) -> ClaimResult:
 
 def check_lemma(configs, eps=(Fraction(1, 4), Fraction(1, 2)), delta=(Fraction(1, 10), Fraction(1, 4)),
                 extra=None) -> ClaimResult:
-    """The slides' lemma at N0 = ceil((C~ + 3 ln(2/delta))/eps) and the next ``extra``
+    """The sample-size lemma at N0 = ceil((C~ + 3 ln(2/delta))/eps) and the next ``extra``
     (default |X|) sizes; reports N0 over the smallest N the exact curve needs."""
     from enumerate.posterior import lemma_sample_size
 

@@ -2,7 +2,7 @@
 
 Paper: the construction with "batch-normalization-like scaling" (paper Fig. 1c: copy the
 teacher's neurons, set the scale of every other neuron to 0, everything else free) behind
-the main theorem's O(log Q * sum_l (d*_l d*_(l-1) + 2 d_l)). Formulas (design.md section 3),
+the main theorem's O(log Q * sum_l (d*_l d*_(l-1) + 2 d_l)). Formulas (docs/theory.md),
 with K_SFC = M(d*) + sum_(hidden l) d_l pinned parameters (teacher parameters, teacher
 scales, zero scales):
 

@@ -1,6 +1,6 @@
 """Claim ``sfc-vs-fc``: when does the scaled construction pin fewer parameters?
 
-design.md section 3: SFC beats FC (K_SFC < K_FC) only in deeper nets with a next-layer
+docs/theory.md: SFC beats FC (K_SFC < K_FC) only in deeper nets with a next-layer
 teacher width >= 2 and a much wider student, e.g. d = (2,6,2,1), d* = (2,1,2,1):
 K_FC = 20, K_SFC = 18; never in a 2-layer net with scalar output. Checked:
 

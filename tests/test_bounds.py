@@ -92,7 +92,7 @@ def test_embedding_counts_three_ways(pair):
 def test_design_examples():
     assert bounds.k_fc((2, 6, 2, 1), (2, 1, 2, 1)) == 20
     assert bounds.k_sfc((2, 6, 2, 1), (2, 1, 2, 1)) == 18
-    # the slides' forms in the widths, K_FC equal to its headline form at every depth
+    # the paper's forms in the widths, K_FC equal to its headline form at every depth
     for L in range(2, 7):
         p = bounds.prove_headline(L)
         e = sp.symbols(" ".join(f"e_{l}" for l in range(1, L)), nonnegative=True, integer=True)

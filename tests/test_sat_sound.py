@@ -9,13 +9,13 @@ from proofs.sat.sound import BROKEN, SOUND_CASES, check_construction, roles, sou
 
 
 def k_fc(student, teacher):
-    """Design section 3: K_FC = sum_l d*_l (d_(l-1) + 1)."""
+    """Theory page (docs/theory.md): K_FC = sum_l d*_l (d_(l-1) + 1)."""
     d, t = student.widths, teacher.widths
     return sum(t[l] * (d[l - 1] + 1) for l in range(1, len(d)))
 
 
 def k_sfc(student, teacher):
-    """Design section 3: M(d*) + sum_hidden d*_l + sum_hidden (d_l - d*_l)."""
+    """Theory page (docs/theory.md): M(d*) + sum_hidden d*_l + sum_hidden (d_l - d*_l)."""
     d, t = student.widths, teacher.widths
     m = sum(t[l] * (t[l - 1] + 1) for l in range(1, len(t)))
     return m + sum(d[l] for l in range(1, len(d) - 1))

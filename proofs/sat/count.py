@@ -92,7 +92,7 @@ class SatCount:
 
     @property
     def rho(self) -> Fraction:
-        """rho~ = count / |Q|^P, exact."""
+        """rho~ = count / ``|Q|^P``, exact."""
         return Fraction(self.count, self.total)
 
 
