@@ -10,9 +10,13 @@ PAGES = sorted(p for p in DOCS.glob("*.md") if "```{code-cell}" in p.read_text()
 CELL = re.compile(r"```\{code-cell\}[^\n]*\n(.*?)```", re.S)
 
 
+OPTIONS = re.compile(r"\A---\n.*?\n---\n", re.S)  # a cell's YAML options block (captions ...)
+
+
 def cells(page):
     out = []
     for src in CELL.findall(page.read_text()):
+        src = OPTIONS.sub("", src)
         lines = [line for line in src.splitlines() if not line.startswith(":") and not line.startswith("%")]
         out.append("\n".join(lines))
     return out
