@@ -92,9 +92,11 @@ html_static_path = ["_static"]
 html_css_files = ["custom.css"]
 html_theme_options = {
     "navigation_with_keys": False,
-    "show_toc_level": 2,
-    "secondary_sidebar_items": ["page-toc"],
+    "navbar_center": [],                 # the left sidebar carries the navigation
+    "navbar_end": ["theme-switcher"],
+    "navbar_persistent": ["search-button"],
+    "secondary_sidebar_items": [],       # the page's sections are in the left sidebar
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
-html_sidebars = {"**": ["sidebar-nav-bs"]}
+html_sidebars = {"**": ["sidebar-global"]}
