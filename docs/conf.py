@@ -3,6 +3,7 @@ API reference generated from the numpydoc docstrings (autosummary + numpydoc).""
 
 import importlib.util
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.abspath(".."))
@@ -80,7 +81,45 @@ def _api_table(app, docname, source):
         source[0] = source[0].replace("% API-MODULES", table)
 
 
+_LITERAL = re.compile(r"``.*?``|:[\w:]+:`[^`]*`|`[^`]*`")
+
+
+def _escape(text):
+    """``\\|`` for every bar outside inline literals and roles."""
+    out, end = [], 0
+    for m in _LITERAL.finditer(text):
+        out += [text[end:m.start()].replace("|", r"\|"), m.group()]
+        end = m.end()
+    return "".join(out) + text[end:].replace("|", r"\|")
+
+
+def _plain_bars(app, what, name, obj, options, lines):
+    """Docstrings write sizes as plain text (``|Q|^P``, ``|Aut(theta*)|``); to reST a bar
+    starts a substitution. Escape the bars in prose; doctests and literal blocks stay as
+    they are."""
+    block = None  # None, "doctest", or the indent of the line that opened a literal block
+    for i, line in enumerate(lines):
+        text = line.lstrip()
+        indent = len(line) - len(text)
+        if block == "doctest":
+            if text:
+                continue
+            block = None
+        elif block is not None:
+            if not text or indent > block:
+                continue
+            block = None
+        if text.startswith(">>>"):
+            block = "doctest"
+            continue
+        if line.rstrip().endswith("::"):
+            block = indent
+        if "|" in line:
+            lines[i] = _escape(line)
+
+
 def setup(app):
+    app.connect("autodoc-process-docstring", _plain_bars, priority=100)  # before numpydoc
     app.connect("builder-inited", _api_stubs, priority=400)
     app.connect("source-read", _api_table)
 
