@@ -16,6 +16,21 @@ plus ``lemma``: for each requested (eps, delta), the lemma's sample size
 N0 = ceil((C~ + 3 ln(2/delta))/eps) and, where N0 <= N, the exact
 P(L_D(h) >= eps) there.
 
+With ``--label-noise EPS`` (each training label flipped with probability EPS, see
+:mod:`enumerate.noisy`) the report also records ``"label_noise": "p/q"`` and each row
+is the noisy model's::
+
+    {"n": int,
+     "fit_probability": "p/q",           # E_S[P(h fits S)]
+     "interpolable_probability": "p/q",  # P_S(some setting fits S)
+     "expected_error": "p/q"|null,       # E_S[E_(h~P_S) L_D(h) | S interpolable], clean labels
+     "noisy_error": "p/q"|null,          # the same against noisy labels
+     "decimal": {the four values as floats},
+     "uniform_...": the same for the uniform prior over all tables}
+
+(the lemma and the (C~ + 1)/n bound are for noise-free labels: left out). EPS = 0
+gives exactly the noise-free values.
+
 Values starting with ``-`` need the ``=`` form: ``--q=-1,0,1 --teacher-table=---+``.
 
 >>> from enumerate import NetworkSpec, count_prior
@@ -30,6 +45,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .cli import COMMANDS, check_out, add_count_args, add_student_args, add_teacher_args, compute_prior, student_spec
+from .noisy import NoisyFamily, parse_noise
 from .posterior import MAX_EXACT_POINTS, PosteriorFamily, lemma_sample_size
 from .prior import atomic_write_json, fraction_str, versions
 from .spec import SpecError, parse_rational
@@ -51,6 +67,9 @@ def _add_curve(p):
     p.add_argument("--lemma", default=DEFAULT_LEMMA,
                    help=f"eps:delta pairs for the lemma's sample size, comma-separated (default {DEFAULT_LEMMA})")
     p.add_argument("--no-kl", dest="kl", action="store_false", help="skip E_S[KL(P_S || P)] (a float report)")
+    p.add_argument("--label-noise", dest="label_noise", default=None,
+                   help="flip each training label with this probability (a rational in [0, 1], e.g. 1/10): "
+                        "exact curves of the random interpolator under label noise")
     p.add_argument("--out", required=True, help="write the result as JSON")
 
 
@@ -90,24 +109,64 @@ def _target(spec, args):
     return teacher.table, teacher
 
 
-def curve_report(prior, table, n_max, lemma=(), teacher=None, kl=True) -> dict:
+def curve_report(prior, table, n_max, lemma=(), teacher=None, kl=True, label_noise=None) -> dict:
     """The JSON of ``python -m enumerate curve`` (exact; see the module docstring)."""
     fam = PosteriorFamily.of(prior, table)
     if fam.target_count == 0:
         raise SpecError("--teacher-table", f"{table} is not realized by any setting of {prior.spec.arch}: "
                         "the posterior is undefined; choose a realizable target")
     base = PosteriorFamily.uniform_functions(table, fam.weights if not fam.uniform else None)
+    extra = {"draws": "N i.i.d. uniform points of the domain, labelled by the target"}
+    if label_noise is not None:
+        eps = parse_noise(label_noise)
+        rows, lem = _noisy_rows(fam, base, eps, n_max), []
+        extra = {"label_noise": fraction_str(eps),
+                 "draws": "N i.i.d. uniform points of the domain, each label flipped with probability label_noise"}
+    else:
+        rows, lem = _rows(fam, base, n_max, kl), _lemma(fam, lemma, n_max)
+    return {
+        "schema": SCHEMA,
+        "spec": prior.spec.to_json(),
+        "target": {"table": table, **({"teacher": teacher.to_json()} if teacher is not None else {})},
+        "count": fam.target_count,
+        "total": prior.total,
+        "rho": fraction_str(fam.rho),
+        "C": fam.complexity,
+        "domain_size": fam.n,
+        "n_max": n_max,
+        **extra,
+        "curve": rows,
+        "lemma": lem,
+        "uniform_baseline": base.source if base.target_count else None,
+        "method": prior.method,
+        "versions": versions(),
+    }
+
+
+def _rows(fam, base, n_max, kl):
     C = fam.complexity
-    curve = fam.curve(n_max, kl=kl)
     ucurve = base.curve(n_max) if base.target_count else None
     rows = []
-    for i, pt in enumerate(curve):
+    for i, pt in enumerate(fam.curve(n_max, kl=kl)):
         row = pt.to_json()
         row["bound_expected_error"] = (C + 1) / pt.n if pt.n else None
         if ucurve is not None:
             row["uniform_expected_error"] = fraction_str(ucurve[i].expected_error)
             row["uniform_fit_probability"] = fraction_str(ucurve[i].fit_probability)
         rows.append(row)
+    return rows
+
+
+def _noisy_rows(fam, base, eps, n_max):
+    rows = [pt.to_json() for pt in NoisyFamily(fam, eps).curve(n_max)]
+    if base.target_count:
+        for row, upt in zip(rows, NoisyFamily(base, eps).curve(n_max)):
+            u = upt.to_json()
+            row.update({f"uniform_{k}": u[k] for k in ("expected_error", "fit_probability", "interpolable_probability")})
+    return rows
+
+
+def _lemma(fam, lemma, n_max):
     lem = []
     for eps, delta in lemma:
         N0 = lemma_sample_size(fam.rho, eps, delta)
@@ -117,23 +176,7 @@ def curve_report(prior, table, n_max, lemma=(), teacher=None, kl=True) -> dict:
             entry["tail_at_N0"] = fraction_str(tail)
             entry["holds"] = tail <= delta
         lem.append(entry)
-    return {
-        "schema": SCHEMA,
-        "spec": prior.spec.to_json(),
-        "target": {"table": table, **({"teacher": teacher.to_json()} if teacher is not None else {})},
-        "count": fam.target_count,
-        "total": prior.total,
-        "rho": fraction_str(fam.rho),
-        "C": C,
-        "domain_size": fam.n,
-        "n_max": n_max,
-        "draws": "N i.i.d. uniform points of the domain, labelled by the target",
-        "curve": rows,
-        "lemma": lem,
-        "uniform_baseline": base.source if ucurve is not None else None,
-        "method": prior.method,
-        "versions": versions(),
-    }
+    return lem
 
 
 def _cmd_curve(args):
@@ -142,9 +185,12 @@ def _cmd_curve(args):
         raise SpecError("--n-max", f"must be an integer >= 0, got {args.n_max}")
     table, teacher = _target(spec, args)
     lemma = _parse_lemma(args.lemma)
+    noise = None if args.label_noise is None else parse_noise(args.label_noise)
+    if noise is not None:
+        NoisyFamily.check_target(table)
     check_out(args.out)
     prior = compute_prior(spec, args)
-    rep = curve_report(prior, table, args.n_max, lemma, teacher, kl=args.kl)
+    rep = curve_report(prior, table, args.n_max, lemma, teacher, kl=args.kl, label_noise=noise)
     atomic_write_json(args.out, rep)
     last = rep["curve"][-1]
     print(f"wrote {args.out}: rho~ = {rep['rho']} (C~ = {rep['C']:.3f}); at n = {last['n']}: "
