@@ -178,7 +178,7 @@ class NoisyFamily:
         starts = np.flatnonzero(np.r_[True, np.diff(gid[order]) != 0]) if len(ok) else np.zeros(0, np.int64)
         ok = ok[order]
         cache = self.__dict__["_arrays_cache"] = dict(
-            H=H, q=q, ok=ok, starts=starts, gkeys=list(keys), errc=errc[ok], errn=errn[ok],
+            H=H, q=q, ok=ok, starts=starts, gkeys=list(keys), fit=fit, errc=errc, errn=errn,
             sizes=_group(np.ones(len(ok), dtype=np.int64), starts),
             errc_sum=_group(errc[ok], starts), errn_sum=_group(errn[ok], starts))
         return cache
@@ -198,8 +198,23 @@ class NoisyFamily:
                                              for i in range(a + 1) for j in range(b + 1)), den)
             per = [pab[a, b] for a, b, _f in d["gkeys"]]
             return per, None
-        P = _moebius3(d["q"] ** N, n)[d["ok"]]  # numerators over (W E)^N, per interpolable code
-        return None, P
+        return None, self.code_probabilities(N)[0][d["ok"]]
+
+    def code_probabilities(self, N):
+        """(numerators, denominator): the exact P(S has code c) for every ternary code c.
+
+        >>> from enumerate.posterior import PosteriorFamily
+        >>> num, den = NoisyFamily(PosteriorFamily.uniform_functions("+"), "1/4").code_probabilities(2)
+        >>> [f"{x}/{den}" for x in num]       # clean only, flipped only, never drawn
+        ['9/16', '1/16', '0/16']
+        """
+        return _moebius3(self._arrays["q"] ** _check_n(N), self.n), (self.W * self.E) ** N
+
+    def code_arrays(self):
+        """Per ternary code c of a training set: (fit count, fit-weighted clean-loss numerators
+        over W, fit-weighted noisy-loss numerators over W E), numpy arrays of length 3^|X|."""
+        d = self._arrays
+        return d["fit"], d["errc"], d["errn"]
 
     def point(self, N) -> NoisyCurvePoint:
         """The exact :class:`NoisyCurvePoint` at N draws."""
@@ -219,8 +234,8 @@ class NoisyFamily:
             den = Fraction(WE) ** N
             Po = P.astype(object)
             pk = _group(Po, d["starts"])
-            pc = _group(Po * d["errc"].astype(object), d["starts"])
-            pn = _group(Po * d["errn"].astype(object), d["starts"])
+            pc = _group(Po * d["errc"][d["ok"]].astype(object), d["starts"])
+            pn = _group(Po * d["errn"][d["ok"]].astype(object), d["starts"])
             for (_a, _b, f), k, sc, sn in zip(d["gkeys"], pk, pc, pn):
                 interp += Fraction(k) / den
                 ec += Fraction(sc, f) / den

@@ -81,3 +81,4 @@ def all_claims() -> dict[str, Claim]:
     for mod in CLAIM_MODULES:
         importlib.import_module(mod)
     return dict(_REGISTRY)
+CLAIM_MODULES.append("proofs.claim_label_noise")  # label noise: random vs narrowest interpolators (issue 14)
