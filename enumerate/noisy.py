@@ -43,6 +43,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 import numpy as np
 
@@ -148,11 +149,8 @@ class NoisyFamily:
             out[code] = out.get(code, 0) + c
         return out
 
-    @property
+    @cached_property
     def _arrays(self):
-        cache = self.__dict__.get("_arrays_cache")
-        if cache is not None:
-            return cache
         n, E, e = self.n, self.E, self.e
         big = self.total * self.W * E >= _INT64_SAFE
         dt = object if big else np.int64
@@ -177,11 +175,10 @@ class NoisyFamily:
         order = np.argsort(gid, kind="stable")
         starts = np.flatnonzero(np.r_[True, np.diff(gid[order]) != 0]) if len(ok) else np.zeros(0, np.int64)
         ok = ok[order]
-        cache = self.__dict__["_arrays_cache"] = dict(
+        return dict(
             H=H, q=q, ok=ok, starts=starts, gkeys=list(keys), fit=fit, errc=errc, errn=errn,
             sizes=_group(np.ones(len(ok), dtype=np.int64), starts),
             errc_sum=_group(errc[ok], starts), errn_sum=_group(errn[ok], starts))
-        return cache
 
     # ---- exact values at N
     def _set_probabilities(self, N):
