@@ -285,7 +285,12 @@ class MCEstimate:
 
     ``kind`` says which interval: ``clopper-pearson`` (exact binomial, level 1 - alpha) or
     ``importance-sampling normal`` (mean +- z standard errors). ``weight_mean`` (importance
-    sampling) estimates E_q[p/q] = 1: a check on the weights.
+    sampling) estimates E_q[p/q] = 1: a check on the weights; ``ess`` is the effective
+    number of hits (sum w)^2 / sum w^2. The normal interval is only asymptotic: when the
+    equivalence region reaches far from the teacher, its mass there is found only by the
+    rare prior draws of the mixture, and a run that sees too few of them understates
+    both the estimate and its error (compare with plain sampling; a small ``ess`` against
+    ``hits`` is the warning sign).
     """
 
     mean: float
@@ -295,6 +300,7 @@ class MCEstimate:
     hits: int
     kind: str
     weight_mean: float | None = None
+    ess: float | None = None
 
     @property
     def complexity(self):
@@ -305,7 +311,7 @@ class MCEstimate:
         return self.low <= float(value) <= self.high
 
     def to_json(self):
-        return {k: getattr(self, k) for k in ("mean", "low", "high", "samples", "hits", "kind", "weight_mean")}
+        return {k: getattr(self, k) for k in ("mean", "low", "high", "samples", "hits", "kind", "weight_mean", "ess")}
 
 
 # --------------------------------------------------------------------------- public estimators
@@ -401,7 +407,8 @@ def importance_equivalence(X, target, width, teacher, teacher_width, act="sign",
     mean = out[0] / samples
     se = math.sqrt(max(out[1] / samples - mean * mean, 0.0) / samples)
     return MCEstimate(float(mean), float(max(0.0, mean - z * se)), float(mean + z * se), samples, int(out[3]),
-                      "importance-sampling normal", float(out[2] / samples))
+                      "importance-sampling normal", float(out[2] / samples),
+                      float(out[0] ** 2 / out[1]) if out[1] > 0 else 0.0)
 
 
 def _embeddings(prior, teacher, d, width, tw):

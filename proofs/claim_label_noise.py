@@ -193,7 +193,7 @@ def check_narrowest(sweep="small", shift=0) -> ClaimResult:
 
 @claim("label-noise-zero", ZERO)
 def _zero(sweep):
-    return check_zero(CONFIGS[sweep], {"small": 6, "default": 10, "full": 16}[sweep])
+    return check_zero(CONFIGS[sweep], {"small": 6, "default": 8, "full": 16}[sweep])
 
 
 @claim("label-noise-narrowest", NARROW)
