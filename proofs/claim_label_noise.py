@@ -184,10 +184,8 @@ def check_narrowest(sweep="small", shift=0) -> ClaimResult:
     figures = {"tables x widths": cases}
     if bad is None:
         for r in interpolator_errors(pattern, q, target, widths, eps_values, n_values, mw):
-            figures[f"W={r.width} eps={r.eps} N={r.n}"] = (
-                f"random {float(r.random):.3f}, narrowest {float(r.narrowest):.3f} "
-                f"(eps {float(r.eps):.3f}, 2eps(1-eps) {float(2 * r.eps * (1 - r.eps)):.3f}, "
-                f"P(interp) {float(r.interpolable):.3f})")
+            figures[f"random/narrowest W={r.width} eps={r.eps} N={r.n}"] = (
+                f"{float(r.random):.3f}/{float(r.narrowest):.3f} ({regime(r.random, r.eps)})")
     return ClaimResult("label-noise-narrowest", NARROW, cases, bad is None, figures, bad)
 
 
