@@ -32,6 +32,7 @@ CLAIM_MODULES.append("proofs.claim_sfc_embedding")  # SFC bounds vs exact (issue
 CLAIM_MODULES.append("proofs.claim_cnn_embedding")  # CNN/SCNN bounds vs exact (issue 4)
 CLAIM_MODULES.append("proofs.sat.claims")  # SAT soundness of the constructions, pyganak counts (issue 5)
 CLAIM_MODULES.append("proofs.claim_linear_dynamics")  # Advani & Saxe linear dynamics (issue 13)
+CLAIM_MODULES.append("proofs.claim_label_noise")  # label noise: random vs narrowest interpolators (issue 14)
 
 
 @dataclass
@@ -81,4 +82,3 @@ def all_claims() -> dict[str, Claim]:
     for mod in CLAIM_MODULES:
         importlib.import_module(mod)
     return dict(_REGISTRY)
-CLAIM_MODULES.append("proofs.claim_label_noise")  # label noise: random vs narrowest interpolators (issue 14)
