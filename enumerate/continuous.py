@@ -286,11 +286,11 @@ class MCEstimate:
     ``kind`` says which interval: ``clopper-pearson`` (exact binomial, level 1 - alpha) or
     ``importance-sampling normal`` (mean +- z standard errors). ``weight_mean`` (importance
     sampling) estimates E_q[p/q] = 1: a check on the weights; ``ess`` is the effective
-    number of hits (sum w)^2 / sum w^2. The normal interval is only asymptotic: when the
-    equivalence region reaches far from the teacher, its mass there is found only by the
-    rare prior draws of the mixture, and a run that sees too few of them understates
-    both the estimate and its error (compare with plain sampling; a small ``ess`` against
-    ``hits`` is the warning sign).
+    number of hits (sum w)^2 / sum w^2. The normal interval is only asymptotic: when most
+    equivalent students are not near the teacher, their mass is found only by the rare
+    prior draws of the mixture, and a run that sees too few of them understates both the
+    estimate and its error (compare with plain sampling; a small ``ess`` against ``hits``
+    is the warning sign).
     """
 
     mean: float
