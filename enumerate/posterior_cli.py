@@ -193,9 +193,10 @@ def _cmd_curve(args):
     rep = curve_report(prior, table, args.n_max, lemma, teacher, kl=args.kl, label_noise=noise)
     atomic_write_json(args.out, rep)
     last = rep["curve"][-1]
+    err = "undefined (no training set interpolable)" if last["expected_error"] is None else \
+        f"{float(Fraction(last['expected_error'])):.4g}"
     print(f"wrote {args.out}: rho~ = {rep['rho']} (C~ = {rep['C']:.3f}); at n = {last['n']}: "
-          f"E[error] = {float(Fraction(last['expected_error'])):.4g}, "
-          f"E[P(fits S)] = {float(Fraction(last['fit_probability'])):.4g}")
+          f"E[error] = {err}, E[P(fits S)] = {float(Fraction(last['fit_probability'])):.4g}")
     return 0
 
 

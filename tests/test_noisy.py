@@ -170,3 +170,13 @@ def test_cli_bad_label_noise(tmp_path, capsys, value):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--label-noise" in err
     assert not out.exists()
+
+
+def test_cli_nothing_interpolable(tmp_path, capsys):
+    # every label flipped, and the student (Q = {0}) only computes the all-minus table
+    out = tmp_path / "c.json"
+    assert main(["curve", "--arch", "fc:2,1", "--q", "0", "--domain", "01", "--quiet", "--teacher-table=----",
+                 "--n-max", "1", "--label-noise", "1", "--out", str(out)]) == 0
+    row = json.loads(out.read_text())["curve"][1]
+    assert row["interpolable_probability"] == "0/1" and row["expected_error"] is None
+    assert "undefined" in capsys.readouterr().out
