@@ -94,7 +94,7 @@ def add_count_args(p):
     from .brute import DEFAULT_MAX_SETTINGS
 
     g = p.add_argument_group("counting")
-    g.add_argument("--method", default="auto", help="brute | fast | auto (default auto: the fastest exact method)")
+    g.add_argument("--method", default="auto", help="brute | fast | classes | auto (default auto: the fastest exact method)")
     g.add_argument("--force", action="store_true", help="run even above the size budget")
     g.add_argument("--max-settings", type=int, default=DEFAULT_MAX_SETTINGS, help="size budget for brute force")
     g.add_argument("--checkpoint", default=None, help="brute force: resume from / save to this file")

@@ -12,101 +12,31 @@ Fraction(1, 9)
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from .prior_io import SCHEMA, atomic_write_json, fraction_str, spectrum_json, versions
 from .spec import NetworkSpec, SpecError
 
-__all__ = ["FunctionPrior", "SCHEMA", "atomic_write_json", "versions", "fraction_str"]
-
-SCHEMA = "enumerate.prior/1"
-
-
-def fraction_str(x) -> str:
-    """An exact probability as the JSON string ``"p/q"`` (always with a denominator).
-
-    >>> fraction_str(Fraction(2, 4)), fraction_str(1)
-    ('1/2', '1/1')
-    """
-    x = Fraction(x)
-    return f"{x.numerator}/{x.denominator}"
+# the I/O helpers live in prior_io; they stay importable from here
+__all__ = ["FunctionPrior", "PriorQueries", "SCHEMA", "atomic_write_json", "versions", "fraction_str"]
 
 
-def versions(extra=()):
-    """Versions of this package and of the libraries a result depends on (plus ``extra``)."""
-    import platform
+class PriorQueries:
+    """The queries shared by every form of an exact prior (:class:`FunctionPrior`,
+    :class:`~enumerate.classes.ClassPrior`): subclasses give ``spec``, ``count(table)``,
+    ``covered`` and ``count_spectrum()``."""
 
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"python": platform.python_version()}
-    for pkg in ("qnet-priors", "numpy", "numba", *extra):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = None
-    return out
-
-
-def atomic_write_json(path, data):
-    """Write JSON to ``path`` via a temporary file and a rename: never half-written."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(data, fh, indent=1)
-            fh.write("\n")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-@dataclass
-class FunctionPrior:
-    """Exact counts of parameter settings per truth table.
-
-    ``counts`` maps table strings to exact ints. A complete prior has
-    ``sum(counts.values()) == spec.total``; partial priors (shards) merge by adding.
-    """
-
-    spec: NetworkSpec
-    counts: dict
-    method: str = "brute"
-    meta: dict = field(default_factory=dict)
-
-    # ---- sizes
     @property
     def total(self) -> int:
         """``|Q|^P``, the number of parameter settings of the network."""
         return self.spec.total
 
     @property
-    def covered(self) -> int:
-        """Settings counted so far (== total when complete)."""
-        return sum(self.counts.values())
-
-    @property
     def is_complete(self) -> bool:
         return self.covered == self.total
-
-    @property
-    def num_functions(self) -> int:
-        return len(self.counts)
-
-    # ---- queries
-    def count(self, table: str) -> int:
-        """Settings computing ``table`` (0 if none)."""
-        self._check_table(table)
-        return self.counts.get(table, 0)
 
     def probability(self, table: str) -> Fraction:
         """Exact prior probability P(h = table)."""
@@ -125,6 +55,69 @@ class FunctionPrior:
         table = teacher if isinstance(teacher, str) else teacher.table
         return self.probability(table)
 
+    def entropy(self) -> float:
+        """Shannon entropy of the prior over functions, in nats (float report)."""
+        T = self.total
+        return -sum(m * c / T * (math.log(c) - math.log(T)) for c, m in self.count_spectrum().items())
+
+    # ---- report
+    def summary(self, top=10) -> str:
+        """A short human-readable report."""
+        spec = self.spec
+        lines = [
+            f"network {spec.arch}  act {spec.act}  Q {spec.q.name} (|Q|={len(spec.q)})  domain {spec.domain.kind} "
+            f"(|X|={len(spec.domain)})  zero-label {spec.zero_label}",
+            f"P = {spec.num_params} parameters, |Q|^P = {self.total:,} settings, "
+            f"{self.num_functions:,} functions ({self.method})" + self._summary_extra(),
+        ]
+        if "elapsed_s" in self.meta:
+            lines[-1] += f" in {self.meta['elapsed_s']:.2f} s"
+        lines.append(f"{'rank':>4}  {'table':<{max(5, len(spec.domain))}}  {'count':>20}  probability")
+        for r, (t, c) in enumerate(self.top(top), 1):
+            p = Fraction(c, self.total)
+            lines.append(f"{r:>4}  {t:<{max(5, len(spec.domain))}}  {c:>20,}  {float(p):.6g} = {p}")
+        return "\n".join(lines)
+
+    def _summary_extra(self) -> str:
+        return ""
+
+    def _check_table(self, table):
+        n = len(self.spec.domain)
+        allowed = set("+-0") if self.spec.zero_label == "0" else set("+-")
+        if not isinstance(table, str) or len(table) != n or not set(table) <= allowed:
+            chars = "+, - and 0" if self.spec.zero_label == "0" else "+ and -"
+            raise SpecError("table", f"{table!r}: need {n} characters from {chars}")
+
+
+@dataclass
+class FunctionPrior(PriorQueries):
+    """Exact counts of parameter settings per truth table.
+
+    ``counts`` maps table strings to exact ints. A complete prior has
+    ``sum(counts.values()) == spec.total``; partial priors (shards) merge by adding.
+    """
+
+    spec: NetworkSpec
+    counts: dict
+    method: str = "brute"
+    meta: dict = field(default_factory=dict)
+
+    # ---- sizes
+    @property
+    def covered(self) -> int:
+        """Settings counted so far (== total when complete)."""
+        return sum(self.counts.values())
+
+    @property
+    def num_functions(self) -> int:
+        return len(self.counts)
+
+    # ---- queries
+    def count(self, table: str) -> int:
+        """Settings computing ``table`` (0 if none)."""
+        self._check_table(table)
+        return self.counts.get(table, 0)
+
     def ranked(self):
         """[(table, count)] sorted by count descending, then table ascending."""
         return sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -133,17 +126,25 @@ class FunctionPrior:
         """Counts in rank order (a list of ints, largest first)."""
         return sorted(self.counts.values(), reverse=True)
 
-    def entropy(self) -> float:
-        """Shannon entropy of the prior over functions, in nats (float report)."""
-        T = self.total
-        return -sum(c / T * (math.log(c) - math.log(T)) for c in self.counts.values())
+    def top(self, k):
+        """The first ``k`` entries of :meth:`ranked`."""
+        return self.ranked()[:k]
 
-    def _check_table(self, table):
-        n = len(self.spec.domain)
-        allowed = set("+-0") if self.spec.zero_label == "0" else set("+-")
-        if not isinstance(table, str) or len(table) != n or not set(table) <= allowed:
-            chars = "+, - and 0" if self.spec.zero_label == "0" else "+ and -"
-            raise SpecError("table", f"{table!r}: need {n} characters from {chars}")
+    def count_spectrum(self) -> dict:
+        """{count: number of tables with that count}.
+
+        >>> from enumerate import NetworkSpec, count_prior
+        >>> count_prior(NetworkSpec.parse("fc:1,1", "-1,0,1"), progress=False).count_spectrum()
+        {5: 1, 2: 1, 1: 2}
+        """
+        return dict(sorted(Counter(self.counts.values()).items(), reverse=True))
+
+    def to_classes(self, group=None):
+        """The same prior as a :class:`~enumerate.classes.ClassPrior` (one entry per orbit
+        of ``group``; default: the input symmetry group of the spec)."""
+        from .classes import ClassPrior
+
+        return ClassPrior.from_tables(self.spec, self.counts, self.method, self.meta, group)
 
     # ---- combining
     def merge(self, other: "FunctionPrior") -> "FunctionPrior":
@@ -165,9 +166,10 @@ class FunctionPrior:
             "total": self.total,
             "covered": self.covered,
             "num_functions": len(ranked),
+            "count_spectrum": spectrum_json(self.count_spectrum()),
             "functions": [{"table": t, "count": c} for t, c in ranked],
             "versions": versions(),
-            **{k: v for k, v in self.meta.items() if k not in ("schema", "spec", "functions")},
+            **{k: v for k, v in self.meta.items() if k not in ("schema", "spec", "functions", "count_spectrum")},
         }
 
     @classmethod
@@ -180,27 +182,25 @@ class FunctionPrior:
         return cls(spec, counts, data.get("method", "brute"), meta)
 
     def save(self, path):
-        atomic_write_json(path, self.to_json())
+        """Write JSON, or the compact packed form when ``path`` ends in ``.npz``."""
+        if not str(path).endswith(".npz"):
+            return atomic_write_json(path, self.to_json())
+        import numpy as np
 
-    @classmethod
-    def load(cls, path) -> "FunctionPrior":
-        with open(path) as fh:
-            return cls.from_json(json.load(fh))
+        from .cube import pack_tables
+        from .prior_io import NPZ_SCHEMA, write_npz
 
-    # ---- report
-    def summary(self, top=10) -> str:
-        """A short human-readable report."""
-        spec = self.spec
-        lines = [
-            f"network {spec.arch}  act {spec.act}  Q {spec.q.name} (|Q|={len(spec.q)})  domain {spec.domain.kind} "
-            f"(|X|={len(spec.domain)})  zero-label {spec.zero_label}",
-            f"P = {spec.num_params} parameters, |Q|^P = {self.total:,} settings, "
-            f"{self.num_functions:,} functions ({self.method})",
-        ]
-        if "elapsed_s" in self.meta:
-            lines[-1] += f" in {self.meta['elapsed_s']:.2f} s"
-        lines.append(f"{'rank':>4}  {'table':<{max(5, len(spec.domain))}}  {'count':>20}  probability")
-        for r, (t, c) in enumerate(self.ranked()[:top], 1):
-            p = Fraction(c, self.total)
-            lines.append(f"{r:>4}  {t:<{max(5, len(spec.domain))}}  {c:>20,}  {float(p):.6g} = {p}")
-        return "\n".join(lines)
+        ranked = self.ranked()
+        header = {k: v for k, v in self.to_json().items() if k != "functions"}
+        header.update(schema=NPZ_SCHEMA, form="tables")
+        tables = pack_tables([t for t, _ in ranked], self.spec.zero_label) if ranked else \
+            np.zeros((0, 2 if self.spec.zero_label == "0" else 1, (len(self.spec.domain) + 63) // 64), np.uint64)
+        write_npz(path, header, tables, [c for _, c in ranked])
+
+    @staticmethod
+    def load(path):
+        """Load a JSON or ``.npz`` result (a class-form file gives a
+        :class:`~enumerate.classes.ClassPrior`, which answers the same queries)."""
+        from .prior_io import load_prior
+
+        return load_prior(path)

@@ -1,0 +1,119 @@
+"""Symmetry-reduced exact counter for the perceptron ``fc:d,1`` on the cube domains.
+
+Permuting the inputs permutes the weights, so it is enough to visit each *sorted* weight
+vector w_1 <= ... <= w_d once, with its multiplicity d! / prod(m_v!) (m_v = how often
+value v occurs), and every bias. On ``pm1`` with Q = -Q, flipping an input negates its
+weight: visit the multisets of |w| (as the non-positive weights -|w|) with an extra
+factor 2 per nonzero weight.
+
+Why one table per class: when w_i <= w_j, swapping inputs i and j can only raise w . x
+where x_i = 1 > x_j = 0 (the table is *regular*: input j is at least as strong as i).
+Inputs a threshold table treats alike (swapping them changes nothing) form runs of the
+sorted order, so all sorted weight vectors of one orbit give the same table, the
+*regular representative* of the orbit; its stabilizer is the product of the symmetric
+groups of the runs (and the flips of the irrelevant inputs), which gives the class size
+(:func:`~enumerate.perceptron_kernels.orbit_sizes`). For two-valued labels the regular
+representative is the smallest table string of its orbit (checked against brute force
+in the tests); under zero-label rule ``0`` the canonical table is found by searching the
+orbit. The count of each table of a class is (sum of multiplicities) / (class size).
+
+Arithmetic is exact integer arithmetic on :class:`~enumerate.lattice.IntegerPlan`'s
+lattice; counts are int64 (the counter refuses |Q|^P >= 2^63).
+
+>>> from enumerate import NetworkSpec
+>>> from enumerate.brute import count_brute
+>>> spec = NetworkSpec.parse("fc:3,1", "-1,0,1/2,1", "sign", "01")
+>>> cp = count_classes(spec)
+>>> cp.num_classes, cp.num_functions, cp.expand().counts == count_brute(spec, progress=False).counts
+(21, 57, True)
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .classes import ClassPrior
+from .cube import pack_tables, symmetry_group, unpack_tables
+from .lattice import IntegerPlan
+from .spec import SpecError
+
+__all__ = ["count_classes", "classes_supported", "prefer_classes", "MAX_DIM"]
+
+#: largest input dimension (2^d points per table)
+MAX_DIM = 12
+#: ``--method auto`` uses the class counter from this many inputs on
+AUTO_MIN_DIM = 3
+
+
+def classes_supported(spec) -> bool:
+    """True when :func:`count_classes` handles ``spec``: ``fc:d,1`` on ``01``/``pm1``
+    with d <= 12 and |Q|^P < 2^63.
+
+    >>> from enumerate import NetworkSpec
+    >>> classes_supported(NetworkSpec.parse("fc:7,1", "grid:3")), classes_supported(NetworkSpec.parse("fc:2,2,1", "-1,0,1"))
+    (True, False)
+    """
+    arch = spec.arch
+    return (arch.kind == "fc" and len(arch.widths) == 2 and spec.domain.kind in ("01", "pm1")
+            and arch.input_dim <= MAX_DIM and spec.total < 2**63)
+
+
+def prefer_classes(spec) -> bool:
+    """``--method auto`` picks the class counter for perceptrons with at least
+    :data:`AUTO_MIN_DIM` inputs (where it is the fastest exact method; see the benchmarks).
+
+    >>> from enumerate import NetworkSpec
+    >>> prefer_classes(NetworkSpec.parse("fc:7,1", "grid:3")), prefer_classes(NetworkSpec.parse("fc:2,1", "grid:3"))
+    (True, False)
+    """
+    return classes_supported(spec) and spec.arch.input_dim >= AUTO_MIN_DIM
+
+
+def count_classes(spec, progress=None):
+    """The exact prior of a perceptron as a :class:`~enumerate.classes.ClassPrior`.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        ``fc:d,1`` on the ``01`` or ``pm1`` cube (see :func:`classes_supported`).
+    progress : ignored
+        Accepted for a uniform counter interface.
+
+    Returns
+    -------
+    ClassPrior
+        ``method="classes"``; ``meta`` has the elapsed time and the number of sorted
+        weight vectors visited.
+    """
+    from math import comb
+
+    from .perceptron_kernels import count_sorted, orbit_sizes
+
+    if not classes_supported(spec):
+        raise SpecError("--method", "the class counter handles fc:D,1 on 01 or pm1 with D <= "
+                        f"{MAX_DIM} and |Q|^P < 2^63, not {spec.arch} on {spec.domain.kind}")
+    t0 = time.perf_counter()
+    plan = IntegerPlan.of(spec)
+    group = symmetry_group(spec)
+    d = spec.arch.input_dim
+    qi = np.array(plan.qi, np.int64)
+    vals = qi[qi <= 0] if group.flips else qi
+    bias = qi * plan.out_bias_mult
+    lo, hi = (0, 1) if spec.domain.kind == "01" else (-1, 1)
+    zl = {"-1": 0, "+1": 1, "0": 2}[spec.zero_label]
+    keys, sums = count_sorted(vals, bias, d, lo, hi, zl, group.flips)
+    P = 2 if zl == 2 else 1
+    sizes = orbit_sizes(keys, d, P, group.flips)
+    if (sums % sizes).any():  # an internal invariant, never expected to fire
+        raise AssertionError("a class total is not a multiple of its class size")
+    tables = keys.reshape(len(keys), P, -1)
+    if zl == 2:  # the regular representative is not always the smallest string here
+        n = len(spec.domain)
+        tables = pack_tables([group.canonical(t) for t in unpack_tables(tables, n)], spec.zero_label)
+    meta = {"elapsed_s": time.perf_counter() - t0, "sorted_weight_vectors": comb(len(vals) + d - 1, d)}
+    prior = ClassPrior(spec, tables, sizes, sums // sizes, "classes", meta, group)
+    if prior.covered != spec.total:  # an internal invariant, never expected to fire
+        raise AssertionError(f"class counter covered {prior.covered} of {spec.total} settings")
+    return prior

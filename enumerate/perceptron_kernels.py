@@ -1,0 +1,250 @@
+"""numba kernels of the symmetry-reduced perceptron counter (see :mod:`enumerate.perceptron`).
+
+:func:`count_sorted` visits every multiset of ``d`` weights (a nondecreasing index
+sequence into ``vals``) with its multinomial multiplicity, and for every bias histograms
+the bit-packed truth table of ``sign(w . x + b)`` on the cube ``{lo, hi}^d``.
+:func:`orbit_sizes` gives the number of distinct tables in the orbit of each
+representative.
+
+>>> import numpy as np
+>>> keys, cnts = count_sorted(np.array([-1, 0, 1]), np.array([-1, 0, 1]), 1, 0, 1, 0, False)
+>>> sorted(zip(keys[:, 0].tolist(), cnts.tolist()))   # '--' 5, '+-' 1, '-+' 1, '++' 2
+[(0, 5), (1, 1), (2, 1), (3, 2)]
+"""
+
+import numpy as np
+from numba import njit
+
+__all__ = ["count_sorted", "orbit_sizes"]
+
+
+@njit(cache=True, nogil=True)
+def _slot(tab, key, W):
+    """Slot of ``key`` in the open-addressing table ``tab`` (rows: W key words, count;
+    a row is free while its count is 0)."""
+    cap = tab.shape[0]
+    h = np.uint64(1469598103934665603)
+    for w in range(W):
+        h = (h ^ key[w]) * np.uint64(1099511628211)
+        h ^= h >> np.uint64(31)
+    i = np.int64(h & np.uint64(cap - 1))
+    while tab[i, W] != 0:
+        same = True
+        for w in range(W):
+            if tab[i, w] != key[w]:
+                same = False
+                break
+        if same:
+            return i
+        i = (i + 1) & (cap - 1)
+    return i
+
+
+@njit(cache=True, nogil=True)
+def _add(tab, key, W, c):
+    i = _slot(tab, key, W)
+    new = tab[i, W] == 0
+    if new:
+        tab[i, :W] = key
+    tab[i, W] += np.uint64(c)
+    return new
+
+
+@njit(cache=True, nogil=True)
+def count_sorted(vals, bias, d, lo, hi, zl, flips):
+    """Histogram of tables over sorted weight vectors (with multiplicities) and biases.
+
+    Parameters
+    ----------
+    vals : int64 array, ascending
+        The weight values a multiset is drawn from (integer lattice).
+    bias : int64 array, ascending
+        The bias values on the same lattice as ``w . x``.
+    d, lo, hi : int
+        Input dimension and the two coordinate values of the cube.
+    zl : int
+        Zero-label rule: 0 (``f = 0`` is ``-``), 1 (``+``), 2 (a third value ``0``).
+    flips : bool
+        Multiply each multiplicity by 2^(number of nonzero weights) (``vals`` are then
+        the nonpositive half of a symmetric Q).
+
+    Returns
+    -------
+    keys : uint64 array (M, P * nw)
+        Plane 0 (bit p: point p is ``+``), then plane 1 (bit p: point p is ``0``) when
+        ``zl == 2``; nw = ceil(2^d / 64) words per plane.
+    counts : int64 array (M,)
+    """
+    n = 1 << d
+    nw = (n + 63) // 64
+    P = 2 if zl == 2 else 1
+    W = P * nw
+    K = vals.shape[0]
+    B = bias.shape[0]
+    # factorials
+    fact = np.ones(d + 1, np.int64)
+    for i in range(1, d + 1):
+        fact[i] = fact[i - 1] * i
+    # the range of w . x and, per value s, the first bias index with s + b > thr
+    vmax = 0
+    for v in vals:
+        vmax = max(vmax, abs(v))
+    cmax = max(abs(lo), abs(hi))
+    smax = d * vmax * cmax
+    thr = -1 if zl == 1 else 0
+    first = np.empty(2 * smax + 1, np.int64)
+    zero_at = np.full(2 * smax + 1, -1, np.int64)
+    for s in range(-smax, smax + 1):
+        j = 0
+        while j < B and s + bias[j] <= thr:
+            j += 1
+        first[s + smax] = j
+        for jj in range(B):
+            if s + bias[jj] == 0:
+                zero_at[s + smax] = jj
+    # hash map
+    tab = np.zeros((1 << 16, W + 1), np.uint64)
+    size = 0
+    # state
+    idx = np.zeros(d, np.int64)
+    levels = np.zeros((d + 1, n), np.int64)
+    posb = np.zeros((B + 1, nw), np.uint64)
+    zerob = np.zeros((B, nw), np.uint64)
+    cur = np.zeros(W, np.uint64)
+    prev = np.zeros(W, np.uint64)
+    rebuild = 0
+    while True:
+        for k in range(rebuild, d):
+            w = vals[idx[k]]
+            m = 1 << k
+            for j in range(m):
+                base = levels[k, j]
+                levels[k + 1, 2 * j] = base + w * lo
+                levels[k + 1, 2 * j + 1] = base + w * hi
+        # multiplicity of this multiset
+        mult = fact[d]
+        run = 1
+        for k in range(1, d + 1):
+            if k < d and idx[k] == idx[k - 1]:
+                run += 1
+            else:
+                mult //= fact[run]
+                run = 1
+        if flips:
+            for k in range(d):
+                if vals[idx[k]] != 0:
+                    mult *= 2
+        # bucket the points by the first bias making them positive (and exactly zero)
+        posb[:, :] = 0
+        if zl == 2:
+            zerob[:, :] = 0
+        for p in range(n):
+            s = levels[d, p] + smax
+            bit = np.uint64(1) << np.uint64(p & 63)
+            posb[first[s], p >> 6] |= bit
+            if zl == 2 and zero_at[s] >= 0:
+                zerob[zero_at[s], p >> 6] |= bit
+        cur[:] = 0
+        pending = 0
+        for j in range(B):
+            changed = False
+            for w in range(nw):
+                if posb[j, w] != 0:
+                    cur[w] |= posb[j, w]
+                    changed = True
+            if zl == 2:
+                for w in range(nw):
+                    if cur[nw + w] != zerob[j, w]:
+                        cur[nw + w] = zerob[j, w]
+                        changed = True
+            if changed and pending > 0:
+                size += _add(tab, prev, W, pending)
+                pending = 0
+            if changed or j == 0:
+                prev[:] = cur
+            pending += mult
+            if 2 * (size + 1) > tab.shape[0]:
+                grown = np.zeros((2 * tab.shape[0], W + 1), np.uint64)
+                for t in range(tab.shape[0]):
+                    if tab[t, W] != 0:
+                        grown[_slot(grown, tab[t], W)] = tab[t]
+                tab = grown
+        size += _add(tab, prev, W, pending)
+        # next multiset: the rightmost index that can grow
+        p = d - 1
+        while p >= 0 and idx[p] == K - 1:
+            p -= 1
+        if p < 0:
+            break
+        idx[p] += 1
+        for k in range(p + 1, d):
+            idx[k] = idx[p]
+        rebuild = p
+    out_k = np.empty((size, W), np.uint64)
+    out_c = np.empty(size, np.int64)
+    t = 0
+    for i in range(tab.shape[0]):
+        if tab[i, W] != 0:
+            out_k[t, :] = tab[i, :W]
+            out_c[t] = tab[i, W]
+            t += 1
+    return out_k, out_c
+
+
+@njit(cache=True, nogil=True)
+def _bit(key, plane, nw, p):
+    return (key[plane * nw + (p >> 6)] >> np.uint64(p & 63)) & np.uint64(1)
+
+
+@njit(cache=True, nogil=True)
+def orbit_sizes(keys, d, P, flips):
+    """Orbit sizes of regular representatives (tables of sorted weight vectors).
+
+    Symmetric inputs of such a table are runs of adjacent inputs, and the stabilizer is
+    the product of the symmetric groups of the runs (times 2 per irrelevant input when
+    ``flips``), so the orbit has d! / prod(run!) (times 2^(relevant inputs)) tables.
+    Input k is bit d-1-k of the point index.
+    """
+    n = 1 << d
+    nw = (n + 63) // 64
+    fact = np.ones(d + 1, np.int64)
+    for i in range(1, d + 1):
+        fact[i] = fact[i - 1] * i
+    out = np.empty(keys.shape[0], np.int64)
+    for r in range(keys.shape[0]):
+        key = keys[r]
+        size = fact[d]
+        run = 1
+        for k in range(d):
+            sym = False
+            if k < d - 1:
+                a = np.int64(1) << (d - 1 - k)
+                b = np.int64(1) << (d - 2 - k)
+                sym = True
+                for p in range(n):
+                    if (p & a) != 0 and (p & b) == 0:
+                        q = p ^ a ^ b
+                        for pl in range(P):
+                            if _bit(key, pl, nw, p) != _bit(key, pl, nw, q):
+                                sym = False
+                        if not sym:
+                            break
+            if sym:
+                run += 1
+            else:
+                size //= fact[run]
+                run = 1
+            if flips:
+                a = np.int64(1) << (d - 1 - k)
+                relevant = False
+                for p in range(n):
+                    if (p & a) == 0:
+                        for pl in range(P):
+                            if _bit(key, pl, nw, p) != _bit(key, pl, nw, p ^ a):
+                                relevant = True
+                        if relevant:
+                            break
+                if relevant:
+                    size *= 2
+        out[r] = size
+    return out
