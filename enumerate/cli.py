@@ -233,7 +233,7 @@ COMMANDS = {
 
 def _load_plugins():
     # commands defined in other modules of the package register themselves on import
-    for mod in ("posterior_cli",):
+    for mod in ("posterior_cli", "simplicity_cli"):
         try:
             __import__(f"{__package__}.{mod}")
         except ModuleNotFoundError as exc:

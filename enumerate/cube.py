@@ -31,6 +31,9 @@ __all__ = ["CubeGroup", "pack_tables", "unpack_tables", "order_columns", "symmet
 MAX_ORBIT_WORK = 200_000_000
 
 
+_REV8 = np.array([int(f"{b:08b}"[::-1], 2) for b in range(256)], np.uint8)
+
+
 def _planes(zero_label):
     return 2 if zero_label == "0" else 1
 
@@ -74,9 +77,9 @@ def order_columns(packed):
     """
     packed = np.ascontiguousarray(packed, dtype=np.uint64)
     N, P, nw = packed.shape
-    if P == 1:
-        rev = np.unpackbits(packed[:, 0].view(np.uint8).reshape(N, nw, 8)[:, :, ::-1], axis=2)
-        rev = np.packbits(rev[:, :, ::-1], axis=2).view(">u8")[..., 0].astype(np.uint64)
+    if P == 1:  # point 0 is bit 0 of byte 0: reverse the bits of each byte, read big-endian
+        rev = _REV8[packed[:, 0].view(np.uint8).reshape(N, nw, 8)]
+        rev = np.ascontiguousarray(rev).view(">u8")[..., 0].astype(np.uint64)
         return [~rev[:, w] for w in range(nw)]
     n = nw * 64
     bits = np.unpackbits(packed.view(np.uint8).reshape(N, P, nw * 8), axis=2, bitorder="little")

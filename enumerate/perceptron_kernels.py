@@ -15,7 +15,7 @@ representative.
 import numpy as np
 from numba import njit
 
-__all__ = ["count_sorted", "orbit_sizes", "float_vs_exact"]
+__all__ = ["count_sorted", "orbit_sizes", "run_labels", "float_vs_exact"]
 
 
 @njit(cache=True, nogil=True)
@@ -195,6 +195,43 @@ def _bit(key, plane, nw, p):
 
 
 @njit(cache=True, nogil=True)
+def _adjacent_symmetric(key, k, d, P, nw):
+    """Swapping inputs k and k+1 leaves the table unchanged."""
+    a = np.int64(1) << (d - 1 - k)
+    b = np.int64(1) << (d - 2 - k)
+    for p in range(1 << d):
+        if (p & a) != 0 and (p & b) == 0:
+            for pl in range(P):
+                if _bit(key, pl, nw, p) != _bit(key, pl, nw, p ^ a ^ b):
+                    return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _relevant(key, k, d, P, nw):
+    """Flipping input k changes the table."""
+    a = np.int64(1) << (d - 1 - k)
+    for p in range(1 << d):
+        if (p & a) == 0:
+            for pl in range(P):
+                if _bit(key, pl, nw, p) != _bit(key, pl, nw, p ^ a):
+                    return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def run_labels(keys, d, P):
+    """Per table, the run index of every input: runs are maximal stretches of adjacent
+    inputs whose swaps leave the table unchanged. Returns int64 (N, d)."""
+    nw = ((1 << d) + 63) // 64
+    out = np.zeros((keys.shape[0], d), np.int64)
+    for r in range(keys.shape[0]):
+        for k in range(1, d):
+            out[r, k] = out[r, k - 1] + (0 if _adjacent_symmetric(keys[r], k - 1, d, P, nw) else 1)
+    return out
+
+
+@njit(cache=True, nogil=True)
 def orbit_sizes(keys, d, P, flips):
     """Orbit sizes of regular representatives (tables of sorted weight vectors).
 
@@ -203,46 +240,24 @@ def orbit_sizes(keys, d, P, flips):
     ``flips``), so the orbit has d! / prod(run!) (times 2^(relevant inputs)) tables.
     Input k is bit d-1-k of the point index.
     """
-    n = 1 << d
-    nw = (n + 63) // 64
+    nw = ((1 << d) + 63) // 64
     fact = np.ones(d + 1, np.int64)
     for i in range(1, d + 1):
         fact[i] = fact[i - 1] * i
+    labels = run_labels(keys, d, P)
     out = np.empty(keys.shape[0], np.int64)
     for r in range(keys.shape[0]):
-        key = keys[r]
         size = fact[d]
         run = 1
-        for k in range(d):
-            sym = False
-            if k < d - 1:
-                a = np.int64(1) << (d - 1 - k)
-                b = np.int64(1) << (d - 2 - k)
-                sym = True
-                for p in range(n):
-                    if (p & a) != 0 and (p & b) == 0:
-                        q = p ^ a ^ b
-                        for pl in range(P):
-                            if _bit(key, pl, nw, p) != _bit(key, pl, nw, q):
-                                sym = False
-                        if not sym:
-                            break
-            if sym:
+        for k in range(1, d + 1):
+            if k < d and labels[r, k] == labels[r, k - 1]:
                 run += 1
             else:
                 size //= fact[run]
                 run = 1
-            if flips:
-                a = np.int64(1) << (d - 1 - k)
-                relevant = False
-                for p in range(n):
-                    if (p & a) == 0:
-                        for pl in range(P):
-                            if _bit(key, pl, nw, p) != _bit(key, pl, nw, p ^ a):
-                                relevant = True
-                        if relevant:
-                            break
-                if relevant:
+        if flips:
+            for k in range(d):
+                if _relevant(keys[r], k, d, P, nw):
                     size *= 2
         out[r] = size
     return out

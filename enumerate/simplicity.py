@@ -71,21 +71,49 @@ def rank_frequency(prior, points=200):
     return {"num_functions": N, "runs": runs, "power_law": fit}
 
 
-def _tables_by_class(prior):
-    """(canonical table, count, codes of every table in its orbit) per class."""
+def _lz_pairs(prior):
+    """{(s, count): number of functions} with s = c(x) + c(reversed x) (K = log2(n) s / 2)."""
     from .classes import ClassPrior
+    from .complexity import orbit_lz_histogram
 
-    if isinstance(prior, ClassPrior):
-        n = len(prior.spec.domain)
-        for rep, _size, c in prior.classes():
-            orbit = prior.group.orbit(rep)
-            yield c, np.frombuffer("".join(orbit).encode("ascii"), np.uint8).reshape(len(orbit), n)
-    else:
+    pairs = {}
+
+    def add(c, codes):
+        ks, mult = np.unique(lz_complexities(codes), return_counts=True)
+        for k, m in zip(ks.tolist(), mult.tolist()):
+            key = (round(2 * k / math.log2(codes.shape[1])), c)
+            pairs[key] = pairs.get(key, 0) + m
+
+    n = len(prior.spec.domain)
+    if not isinstance(prior, ClassPrior):
         by_count = {}
         for t, c in prior.counts.items():
             by_count.setdefault(c, []).append(t)
         for c, ts in by_count.items():
-            yield c, np.frombuffer("".join(ts).encode("ascii"), np.uint8).reshape(len(ts), len(ts[0]))
+            add(c, _codes(ts, n))
+        return pairs
+    from .perceptron_kernels import orbit_sizes, run_labels
+
+    d = prior.spec.domain.dim
+    keys = prior.tables.reshape(len(prior.tables), -1)
+    fast = np.zeros(len(keys), bool)
+    if not prior.group.flips:  # where the runs' permutations are the whole stabilizer
+        fast = orbit_sizes(keys, d, 1, False) == prior.sizes
+    reps = prior.representatives()
+    counts = prior.counts_by_class.tolist()
+    idx = np.flatnonzero(fast)
+    if len(idx):
+        hist = orbit_lz_histogram(_codes([reps[i] for i in idx], n), run_labels(keys[idx], d, 1), d)
+        for i, row in zip(idx.tolist(), hist):
+            for s_, m in zip(np.flatnonzero(row).tolist(), row[row > 0].tolist()):
+                pairs[(s_, counts[i])] = pairs.get((s_, counts[i]), 0) + m
+    for i in np.flatnonzero(~fast).tolist():
+        add(counts[i], _codes(prior.group.orbit(reps[i]), n))
+    return pairs
+
+
+def _codes(tables, n):
+    return np.frombuffer("".join(tables).encode("ascii"), np.uint8).reshape(len(tables), n)
 
 
 def lz_profile(prior):
@@ -98,13 +126,9 @@ def lz_profile(prior):
     """
     if prior.spec.zero_label == "0":
         raise ValueError("K_LZ is defined for two-valued tables")
-    pairs = {}
-    for c, codes in _tables_by_class(prior):
-        ks, mult = np.unique(lz_complexities(codes), return_counts=True)
-        for k, m in zip(ks.tolist(), mult.tolist()):
-            pairs[(k, c)] = pairs.get((k, c), 0) + m
-    T = math.log2(prior.total)
-    points = [{"K": k, "log2_P": math.log2(c) - T, "functions": m} for (k, c), m in sorted(pairs.items())]
+    T, half_log_n = math.log2(prior.total), math.log2(len(prior.spec.domain)) / 2
+    points = [{"K": s_ * half_log_n, "log2_P": math.log2(c) - T, "functions": m}
+              for (s_, c), m in sorted(_lz_pairs(prior).items())]
     by_K = {}
     for p in points:
         e = by_K.setdefault(p["K"], {"K": p["K"], "functions": 0, "max_log2_P": -math.inf, "min_log2_P": math.inf})
