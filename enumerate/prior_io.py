@@ -186,7 +186,12 @@ def load_prior(path):
             raise _bad(path, f"neither JSON nor npz: {exc}") from None
         if not isinstance(data, dict):
             raise _bad(path, "JSON is not an object")
-        return FunctionPrior.from_json(data)
+        try:
+            return FunctionPrior.from_json(data)
+        except SpecError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise _bad(path, f"missing or malformed field {exc}") from None
     header, spec, tables, counts, sizes = _read_npz(path)
     meta = {k: header[k] for k in ("elapsed_s",) if k in header}
     if header["form"] == "classes":
