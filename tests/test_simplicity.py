@@ -1,6 +1,7 @@
 """Simplicity-bias analyses: class-wise results against the expanded prior, the float
 demonstration against the exact counters, and the command."""
 
+import itertools
 import json
 from fractions import Fraction
 
@@ -30,9 +31,9 @@ def test_ones_distribution_is_exact():
     dist = ones_distribution(prior)
     assert sum(dist.values()) == 1
     # t = 8 (always +): b > 0 and every w.x + b > 0
-    always = sum(1 for w in __import__("itertools").product((-1, 0, 1), repeat=4)
+    always = sum(1 for w in itertools.product((-1, 0, 1), repeat=4)
                  if all(sum(wi * xi for wi, xi in zip(w[:3], x)) + w[3] > 0
-                        for x in __import__("itertools").product((0, 1), repeat=3)))
+                        for x in itertools.product((0, 1), repeat=3)))
     assert dist[8] == Fraction(always, 81)
 
 
