@@ -21,7 +21,9 @@ __all__ = ["count_sorted", "orbit_sizes", "run_labels", "float_vs_exact"]
 @njit(cache=True, nogil=True)
 def _slot(tab, key, W):
     """Slot of ``key`` in the open-addressing table ``tab`` (rows: W key words, count;
-    a row is free while its count is 0)."""
+    a row is free while its count is 0). Unlike the brute-force kernels' hash (keys,
+    counts and flags in three arrays) a probe touches one row: hundreds of millions of
+    random inserts into a table of millions of classes are memory-bound."""
     cap = tab.shape[0]
     h = np.uint64(1469598103934665603)
     for w in range(W):
@@ -48,6 +50,20 @@ def _add(tab, key, W, c):
         tab[i, :W] = key
     tab[i, W] += np.uint64(c)
     return new
+
+
+@njit(cache=True, nogil=True)
+def _arrangements(a, d, fact):
+    """d! / prod(run!) over the runs of equal entries of the sorted array a[:d]."""
+    out = fact[d]
+    run = 1
+    for k in range(1, d + 1):
+        if k < d and a[k] == a[k - 1]:
+            run += 1
+        else:
+            out //= fact[run]
+            run = 1
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -122,14 +138,7 @@ def count_sorted(vals, bias, d, lo, hi, zl, flips):
                 levels[k + 1, 2 * j] = base + w * lo
                 levels[k + 1, 2 * j + 1] = base + w * hi
         # multiplicity of this multiset
-        mult = fact[d]
-        run = 1
-        for k in range(1, d + 1):
-            if k < d and idx[k] == idx[k - 1]:
-                run += 1
-            else:
-                mult //= fact[run]
-                run = 1
+        mult = _arrangements(idx, d, fact)
         if flips:
             for k in range(d):
                 if vals[idx[k]] != 0:
@@ -247,14 +256,7 @@ def orbit_sizes(keys, d, P, flips):
     labels = run_labels(keys, d, P)
     out = np.empty(keys.shape[0], np.int64)
     for r in range(keys.shape[0]):
-        size = fact[d]
-        run = 1
-        for k in range(1, d + 1):
-            if k < d and labels[r, k] == labels[r, k - 1]:
-                run += 1
-            else:
-                size //= fact[run]
-                run = 1
+        size = _arrangements(labels[r], d, fact)
         if flips:
             for k in range(d):
                 if _relevant(keys[r], k, d, P, nw):
