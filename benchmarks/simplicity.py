@@ -4,7 +4,9 @@
 
 For b = 2..max-bits: ``fc:7,1`` on {0,1}^7 with the peers' b-bit grid (s = floor((2^b-1)/2),
 values (k-s)/s). Each row: settings, functions, classes, counting time, time to write
-the ``.npz``, its size, and a check that the file loads back with the same totals. The
+the ``.npz``, its size, a check that the file loads back with the same totals, and an
+expansion check (200 random classes: orbit listed element by element = class size,
+canonical table = the orbit's minimum). The
 analyses the docs draw (rank-frequency fit and a log-spaced sample of the curve, P(t),
 and for b <= lz-bits P(f) against K_LZ) are stored with each row. The float64-versus-
 exact demonstration on the 3-bit grid (both summation orders) also enumerates every
@@ -43,6 +45,15 @@ def row(bits, lz_bits):
         size = os.path.getsize(path)
         back = FunctionPrior.load(path)
         loads_back = back.covered == spec.total and back.num_functions == prior.num_functions
+    # an independent expansion check on a sample of classes: each class's orbit, listed
+    # element by element, has the kernel's class size and the stored table as its minimum
+    rng = np.random.default_rng(bits)
+    sample = rng.choice(prior.num_classes, size=min(200, prior.num_classes), replace=False)
+    expansion_ok = True
+    for i in sample.tolist():
+        rep = prior.representatives(i, i + 1)[0]
+        orbit = prior.group.orbit(rep)
+        expansion_ok &= len(orbit) == prior.sizes[i] and orbit[0] == rep
     rf = rank_frequency(prior)
     firsts = np.array([r["first_rank"] for r in rf["runs"]])
     ranks = np.unique(np.geomspace(1, rf["num_functions"], 120).round().astype(np.int64))
@@ -52,6 +63,7 @@ def row(bits, lz_bits):
         "functions": prior.num_functions, "classes": prior.num_classes,
         "count_s": round(t1 - t0, 3), "write_s": round(t2 - t1, 3), "end_to_end_s": round(t2 - t0, 3),
         "npz_bytes": size, "loads_back": bool(loads_back),
+        "expansion_check": {"classes_sampled": len(sample), "ok": bool(expansion_ok)},
         "power_law": rf["power_law"], "distinct_counts": len(rf["runs"]),
         "rank_sample": {"rank": ranks.tolist(), "P": [rf["runs"][i]["count"] / spec.total for i in at]},
         "ones": {str(t): float(p) for t, p in ones_distribution(prior).items()},
