@@ -25,9 +25,10 @@ import numpy as np
 
 from .forward import tables
 from .lattice import IntegerPlan
-from .prior import FunctionPrior, atomic_write_json
+from .cliutil import write_json
+from .prior import FunctionPrior
 from .progress import progress_bar
-from .spec import SpecError
+from .errors import SpecError, approx
 
 __all__ = ["count_brute", "count_steps", "total_steps", "BudgetError", "estimate_seconds", "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE"]
 
@@ -36,7 +37,7 @@ NOMINAL_RATE = 1.0e8
 #: runs above this many settings need ``force=True``
 DEFAULT_MAX_SETTINGS = 10**11
 DIRECT_BITS = 22
-CHECKPOINT_SCHEMA = "enumerate.checkpoint/1"
+CHECKPOINT_SCHEMA = "enumerate.checkpoint/2"  # /2: the step range and elapsed time are recorded
 
 
 class BudgetError(SpecError):
@@ -61,7 +62,7 @@ def check_budget(spec, max_settings=DEFAULT_MAX_SETTINGS, force=False):
     """Raise :class:`BudgetError` (naming size and time) if the run is too big."""
     total = spec.total
     if total >= 2**62:
-        raise BudgetError("--method", f"brute force over {total:.3e} settings is out of reach; use --method fast")
+        raise BudgetError("--method", f"brute force over {approx(total)} settings is out of reach; use --method fast")
     if total > max_settings and not force:
         raise BudgetError(
             "--force",
@@ -196,12 +197,38 @@ def _tables(pos_bits, zero_bits):
     return tables(2 * pos_bits.astype(np.int8) + zero_bits.astype(np.int8) - 1)
 
 
-def _load_checkpoint(path, spec):
-    with open(path) as fh:
-        data = json.load(fh)
-    if data.get("schema") != CHECKPOINT_SCHEMA or data.get("spec") != json.loads(json.dumps(spec.to_json())):
-        raise SpecError("--checkpoint", f"{path} was written for another network specification")
-    return int(data["next_step"]), {t: int(c) for t, c in data["counts"].items()}
+def _cuts(lo, hi, parts):
+    """``parts + 1`` integer cut points from ``lo`` to ``hi``, as even as possible (exact for
+    any size; float ``linspace`` cuts shift above 2^53).
+
+    >>> _cuts(0, 10, 3)
+    [0, 3, 6, 10]
+    """
+    return [lo + (hi - lo) * i // parts for i in range(parts + 1)]
+
+
+def _load_checkpoint(path, spec, steps):
+    """(next_step, counts, elapsed_s) from a checkpoint written for ``spec`` and the step
+    range ``steps``; anything else is refused with one line."""
+    how = f"delete {path} to start over"
+    try:
+        with open(path) as fh:
+            data = json.load(fh)
+        if not isinstance(data, dict) or data.get("schema") != CHECKPOINT_SCHEMA:
+            raise ValueError("not a checkpoint file")
+        nxt, counts = int(data["next_step"]), {str(t): int(c) for t, c in data["counts"].items()}
+        ckpt_steps = [int(x) for x in data["steps"]]
+        elapsed = float(data.get("elapsed_s", 0.0))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise SpecError("--checkpoint", f"{path} is truncated or not a checkpoint ({exc}); {how}") from None
+    if data.get("spec") != json.loads(json.dumps(spec.to_json())):
+        raise SpecError("--checkpoint", f"{path} was written for another network specification; {how}")
+    if ckpt_steps != list(steps):
+        raise SpecError("--checkpoint", f"{path} was written for steps {ckpt_steps[0]}..{ckpt_steps[1]}, not "
+                        f"{steps[0]}..{steps[1]}; {how}")
+    if not steps[0] <= nxt <= steps[1] or any(c < 0 for c in counts.values()):
+        raise SpecError("--checkpoint", f"{path} is inconsistent (next step {nxt}); {how}")
+    return nxt, counts, elapsed
 
 
 def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_settings=DEFAULT_MAX_SETTINGS,
@@ -231,9 +258,11 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
     prob = _Problem(spec)
     nq = len(spec.q)
     lo, hi = steps if steps is not None else (0, prob.total_steps)
-    done, resumed = lo, {}
+    if not 0 <= lo <= hi <= prob.total_steps:
+        raise SpecError("steps", f"need 0 <= start <= stop <= {prob.total_steps}, got {lo}..{hi}")
+    done, resumed, before = lo, {}, 0.0
     if checkpoint and os.path.exists(checkpoint):
-        done, resumed = _load_checkpoint(checkpoint, spec)
+        done, resumed, before = _load_checkpoint(checkpoint, spec, (lo, hi))
     threads = threads or os.cpu_count() or 1
     states = [prob.new_state() for _ in range(threads)]
     t0 = time.perf_counter()
@@ -244,15 +273,16 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
         counts = prob.tables(states)
         for t, c in resumed.items():
             counts[t] = counts.get(t, 0) + c
-        atomic_write_json(checkpoint, {"schema": CHECKPOINT_SCHEMA, "spec": spec.to_json(), "next_step": done,
-                                       "counts": counts})
+        write_json(checkpoint, {"schema": CHECKPOINT_SCHEMA, "spec": spec.to_json(), "steps": [lo, hi],
+                                "next_step": done, "elapsed_s": before + time.perf_counter() - t0,
+                                "counts": counts}, "--checkpoint")
 
-    bar = progress_bar(total=(hi - lo) * nq, desc=f"brute {spec.arch}", enabled=progress, unit="set")
-    bar.update((done - lo) * nq)
+    bar = progress_bar(total=(hi - lo) * nq, desc=f"brute {spec.arch}", enabled=progress, unit="setting",
+                       initial=(done - lo) * nq)
     with ThreadPoolExecutor(threads) as pool:
         while done < hi:
             stop = min(hi, done + shard)
-            cuts = np.linspace(done, stop, threads + 1).astype(np.int64)
+            cuts = _cuts(done, stop, threads)
             ts = time.perf_counter()
             futures = [pool.submit(prob.run, st, int(a), int(b)) for st, a, b in zip(states, cuts[:-1], cuts[1:]) if b > a]
             interrupted = False
@@ -285,5 +315,5 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
         counts[t] = counts.get(t, 0) + c
     if checkpoint and os.path.exists(checkpoint):
         os.unlink(checkpoint)
-    elapsed = time.perf_counter() - t0
+    elapsed = before + time.perf_counter() - t0  # a resumed run counts the time before the interruption too
     return FunctionPrior(spec, counts, "brute", {"elapsed_s": elapsed, "steps": [lo, hi]})

@@ -7,68 +7,18 @@ and no output file is written (results are written atomically, after the work).
 
 from __future__ import annotations
 
-import argparse
 import math
-import os
 import sys
-import time
 from fractions import Fraction
 
+from .cliutil import ArgParser, UsageError, check_out, check_writable, glue_dash_values, int_at_least, run_command
+from .cliutil import write_json
 from .spec import NetworkSpec, SpecError
 
-__all__ = ["main", "run", "add_student_args", "student_spec", "add_count_args", "compute_prior", "COMMANDS",
-           "ArgParser", "check_out", "glue_dash_values", "run_command"]
+__all__ = ["main", "run", "add_student_args", "student_spec", "add_count_args", "add_teacher_args",
+           "compute_prior", "teacher_report", "COMMANDS"]
 
 PROG = "python -m enumerate"
-
-
-class UsageError(SpecError):
-    pass
-
-
-class ArgParser(argparse.ArgumentParser):
-    """An ArgumentParser whose usage errors raise :class:`UsageError` (one line, exit 2)."""
-
-    def error(self, message):
-        raise UsageError("usage", message)
-
-
-#: options whose values may start with "-" (Q like -1,0,1, tables like -++-, parameters)
-DASH_VALUE_OPTIONS = ("--q", "--scale-q", "--teacher-params", "--teacher-table", "--table")
-
-
-def glue_dash_values(argv):
-    """Rewrite ``--q -1,0,1`` as ``--q=-1,0,1`` so argparse does not take the value for an option.
-
-    >>> glue_dash_values(["--q", "-1,0,1", "--arch", "fc:1,1"])
-    ['--q=-1,0,1', '--arch', 'fc:1,1']
-    """
-    out, i = [], 0
-    while i < len(argv):
-        if argv[i] in DASH_VALUE_OPTIONS and i + 1 < len(argv):
-            out.append(f"{argv[i]}={argv[i + 1]}")
-            i += 2
-        else:
-            out.append(argv[i])
-            i += 1
-    return out
-
-
-def run_command(prog, parser, handler, argv):
-    """Parse ``argv`` and run ``handler(args)``: SpecError -> one line on stderr, exit 2."""
-    t0 = time.perf_counter()
-    args = None
-    try:
-        args = parser.parse_args(glue_dash_values(list(argv)))
-        return handler(args)
-    except SpecError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        ckpt = getattr(args, "checkpoint", None)
-        saved = f"; progress saved in {ckpt}: run the same command to resume" if ckpt and os.path.exists(ckpt) else ""
-        print(f"{prog}: interrupted after {time.perf_counter() - t0:.1f} s{saved}", file=sys.stderr)
-        return 130
 
 
 # --------------------------------------------------------------------------- shared arguments
@@ -95,10 +45,12 @@ def add_count_args(p):
 
     g = p.add_argument_group("counting")
     g.add_argument("--method", default="auto", help="brute | fast | classes | auto (default auto: the fastest exact method)")
-    g.add_argument("--force", action="store_true", help="run even above the size budget")
-    g.add_argument("--max-settings", type=int, default=DEFAULT_MAX_SETTINGS, help="size budget for brute force")
+    g.add_argument("--force", action="store_true", help="run even above the size / time budget")
+    g.add_argument("--max-settings", type=int_at_least(1), default=DEFAULT_MAX_SETTINGS,
+                   help="size budget for brute force (settings)")
     g.add_argument("--checkpoint", default=None, help="brute force: resume from / save to this file")
-    g.add_argument("--threads", type=int, default=None, help="brute force worker threads (default: all cores)")
+    g.add_argument("--threads", type=int_at_least(1), default=None,
+                   help="brute force worker threads (default: all cores)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.add_argument("--dask", nargs="?", const="local", default=None, metavar="ADDRESS",
                    help="brute force on Dask: a LocalCluster on 127.0.0.1 (no value) or a scheduler tcp://HOST:PORT")
@@ -107,28 +59,10 @@ def add_count_args(p):
 def compute_prior(spec, args):
     from . import count_prior
 
-    if args.threads is not None and args.threads < 1:
-        raise SpecError("--threads", "must be >= 1")
+    check_writable(args.checkpoint, "--checkpoint")
     options = dict(progress=False if args.quiet else None, force=args.force, max_settings=args.max_settings,
                    checkpoint=args.checkpoint, threads=args.threads)
     return count_prior(spec, args.method, scheduler=getattr(args, "dask", None), **options)
-
-
-def check_out(path):
-    """Refuse an ``--out`` path that cannot be written, before any work."""
-    if path is None:
-        return
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise SpecError("--out", f"directory {folder!r} does not exist")
-    if os.path.isdir(path):
-        raise SpecError("--out", f"{path!r} is a directory; give a file name")
-
-
-def _write(path, data):
-    from .prior import atomic_write_json
-
-    atomic_write_json(path, data)
 
 
 # --------------------------------------------------------------------------- prior
@@ -138,7 +72,7 @@ def _add_prior(p):
     add_student_args(p)
     add_count_args(p)
     p.add_argument("--out", default=None, help="write the full result as JSON (default: print a summary)")
-    p.add_argument("--top", type=int, default=10, help="functions shown in the summary (default 10)")
+    p.add_argument("--top", type=int_at_least(0), default=10, help="functions shown in the summary (default 10)")
 
 
 def _cmd_prior(args):
@@ -146,7 +80,7 @@ def _cmd_prior(args):
     check_out(args.out)
     prior = compute_prior(spec, args)
     if args.out:
-        prior.save(args.out)
+        write_json(args.out, prior.to_json())
         print(f"wrote {args.out}: {prior.num_functions:,} functions, total {prior.total:,} ({prior.method})")
     else:
         print(prior.summary(args.top))
@@ -200,7 +134,7 @@ def _cmd_teacher(args):
     prior = compute_prior(spec, args)
     rep = teacher_report(prior, teacher)
     if args.out:
-        _write(args.out, rep)
+        write_json(args.out, rep)
         print(f"wrote {args.out}: rho~ = {rep['rho']}")
     else:
         print(f"student {spec.arch} (|Q|^P = {prior.total:,}), teacher {args.teacher} with table {teacher.table}")

@@ -154,8 +154,12 @@ class _Model:
         return [(maps[i], 1) for i in range(len(maps))]
 
     # ---- one unit
-    def preactivation(self, M, m, k, s, bias_mult):
-        """Distribution of a unit's pre-activation (flattened (m, |X|)) given its inputs M."""
+    def preactivation(self, M, m, k, s, bias_mult, mods=PLAIN):
+        """Distribution of a unit's pre-activation (flattened (m, |X|)) given its inputs M.
+
+        Counts are plain int64 (``mods=PLAIN``: a hidden unit, whose settings number
+        below 2^62) or residues modulo ``mods`` (the output unit of a depth-1 network,
+        whose settings can pass 2^63)."""
         n = m * self.nX
         terms = []
         for amap, mult in M:
@@ -164,13 +168,13 @@ class _Model:
                 g = amap[tap : tap + (m - 1) * s + 1 : s].reshape(-1)
                 if not g.any():
                     vecs = np.zeros((1, n), np.int64)
-                    terms.append((vecs, np.array([[sum(dist.values())]], np.int64)))
+                    terms.append((vecs, _residues([sum(dist.values())], mods)))
                     continue
                 ts = sorted(dist)
-                terms.append((np.array(ts, np.int64)[:, None] * g[None, :], np.array([[dist[t]] for t in ts], np.int64)))
+                terms.append((np.array(ts, np.int64)[:, None] * g[None, :], _residues([dist[t] for t in ts], mods)))
         bias = np.array(self.qi, np.int64)[:, None] * np.full((1, n), bias_mult, np.int64)
-        terms.append((bias, np.ones((len(self.qi), 1), np.int64)))
-        return _fold(terms, PLAIN)
+        terms.append((bias, _residues([1] * len(self.qi), mods)))
+        return _fold(terms, mods)
 
     def unit_outputs(self, M, layer):
         """Distribution D of one hidden unit's output map (flattened) of ``layer``."""
@@ -365,7 +369,8 @@ def _symmetrize(hist, perms, n, base):
         for k, h in zip((digits[:, g] @ pw).tolist(), hist.values()):
             out[k] = out.get(k, 0) + h
     G = len(perms)
-    assert all(v % G == 0 for v in out.values())
+    if any(v % G for v in out.values()):  # an internal invariant (Burnside), never expected to fire
+        raise AssertionError("fast counter: orbit sums not divisible by the group order")
     return {k: v // G for k, v in out.items()}
 
 
@@ -401,13 +406,15 @@ def _readout_contributions(model, D):
         m = 1
     out_v, out_c = [], []
     combos = np.array(list(itertools.product(q, repeat=m)), np.int64)  # (|Q|^m, m)
+    # one unit with its readout weights can have more than 2^63 settings: residues
+    cnts = _residues(_exact(cnts, PLAIN), model.mods)
     step = max(1, 2_000_000 // max(1, len(combos)))
     for lo in range(0, len(maps), step):
         blk = maps[lo : lo + step]
         contrib = np.einsum("vt,atx->avx", combos, blk).reshape(-1, model.nX)
         out_v.append(contrib)
         out_c.append(np.repeat(cnts[lo : lo + step], len(combos), axis=0))
-    return _merge(np.concatenate(out_v), np.concatenate(out_c), PLAIN)
+    return _merge(np.concatenate(out_v), np.concatenate(out_c), model.mods)
 
 
 def _readout(model, D, stats, note, cache):
@@ -419,7 +426,7 @@ def _readout(model, D, stats, note, cache):
     c = model.shapes[-1][0]
     cv, cc = _readout_contributions(model, D)
     mods = model.mods
-    C = (cv.astype(model.dtype), _residues(_exact(cc, PLAIN), mods))
+    C = (cv.astype(model.dtype), cc)
     qv = np.array(model.qi, np.int64)[:, None] * np.full((1, model.nX), model.plan.out_bias_mult, np.int64)
     B = (qv.astype(model.dtype), _residues([1] * len(model.qi), mods))
     stats.saw(*C)
@@ -432,11 +439,11 @@ def _readout(model, D, stats, note, cache):
 
 def _direct_readout(model, M):
     """Depth-1 networks: the output is one 'unit' over the inputs."""
-    n = model.nX
-    v, c = model.preactivation(M, 1, 1, 1, model.plan.out_bias_mult)
-    zero = (np.zeros((1, n), np.int64), np.ones((1, 1), np.int64))
-    keys, res = collapse(v, c, zero[0], zero[1], PLAIN, model.zl, model.dense)
-    return dict(zip(keys.tolist(), _exact(res, PLAIN)))
+    n, mods = model.nX, model.mods
+    v, c = model.preactivation(M, 1, 1, 1, model.plan.out_bias_mult, mods)
+    zero = (np.zeros((1, n), np.int64), _residues([1], mods))
+    keys, res = collapse(v, c, zero[0], zero[1], mods, model.zl, model.dense)
+    return dict(zip(keys.tolist(), _exact(res, mods)))
 
 
 # --------------------------------------------------------------------------- multisets
@@ -567,7 +574,7 @@ def count_fast(spec, progress=None):
             leaves = est["layer1_multisets"]
             if leaves > 10_000:
                 note(f"fast: {spec.arch}: at least {leaves:,} multisets of layer-1 units to visit")
-        with progress_bar(total=leaves, desc=f"fast {spec.arch}", enabled=show, unit="ms") as bar:
+        with progress_bar(total=leaves, desc=f"fast {spec.arch}", enabled=show, unit="multiset") as bar:
             _recurse(model, 0, M0, 1, hist, stats, note, {}, bar)
     tables = table_keys_to_strings(list(hist), model.nX, model.zl)
     counts = {t: c for t, c in zip(tables, hist.values()) if c}

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .spec import SpecError
+from .errors import SpecError, approx
 
 __all__ = ["IntegerPlan", "ACT_CODES"]
 
@@ -88,7 +88,7 @@ class IntegerPlan:
         if bound >= LIMIT:
             raise SpecError(
                 "--q",
-                f"exact int64 arithmetic could reach {bound:.3e} >= 2^62 for this Q/activation/depth; "
+                f"exact int64 arithmetic could reach {approx(bound)} >= 2^62 for this Q/activation/depth; "
                 "use fewer layers, smaller Q denominators or a sign/step activation",
             )
         return cls(qi, gi, xi, code, r, p, tuple(bias_mult), tuple(clamp), A, bound)

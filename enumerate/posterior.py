@@ -47,6 +47,7 @@ import numpy as np
 
 from .prior import fraction_str
 from .spec import SpecError
+from .validate import check_indices, check_table, check_weights
 
 __all__ = [
     "MAX_EXACT_POINTS",
@@ -231,9 +232,7 @@ class PosteriorFamily:
             self.weights = (Fraction(1, self.n),) * self.n
             self.uniform = True
         else:
-            w = tuple(Fraction(x) for x in weights)
-            if len(w) != self.n or any(x < 0 for x in w) or sum(w) != 1:
-                raise SpecError("--weights", f"need {self.n} nonnegative weights summing to 1")
+            w = check_weights(weights, self.n)
             self.weights = w
             self.uniform = len(set(w)) == 1
         self.W = math.lcm(*(x.denominator for x in self.weights))
@@ -244,10 +243,7 @@ class PosteriorFamily:
     def of(cls, prior, target, weights=None) -> "PosteriorFamily":
         """From an exact prior and a target table (or a :class:`~enumerate.teacher.Teacher`)."""
         table = target if isinstance(target, str) else target.table
-        try:
-            prior._check_table(table)
-        except SpecError as exc:
-            raise SpecError("target", str(exc).split(": ", 1)[1]) from None
+        check_table(table, len(prior.spec.domain), prior.spec.zero_label, "target")
         if not prior.is_complete:
             raise SpecError("prior", "the prior is partial (a shard): count every setting first")
         masks = {}
@@ -312,23 +308,9 @@ class PosteriorFamily:
     # ---- one training set
     def training_mask(self, training) -> int:
         """Bitmask of a training set given as point indices, or as points of the domain."""
-        m = 0
-        points = getattr(getattr(self, "prior", None), "spec", None)
-        points = points.domain.points if points is not None else None
-        for s in training:
-            if isinstance(s, (int, np.integer)) and not isinstance(s, bool):
-                i = int(s)
-            elif points is not None:
-                key = tuple(Fraction(c) for c in s)
-                if key not in points:
-                    raise SpecError("training", f"point {s} is not in the domain")
-                i = points.index(key)
-            else:
-                raise SpecError("training", "give training points as indices")
-            if not 0 <= i < self.n:
-                raise SpecError("training", f"index {i} outside the domain 0..{self.n - 1}")
-            m |= 1 << i
-        return m
+        spec = getattr(getattr(self, "prior", None), "spec", None)
+        points = spec.domain.points if spec is not None else None
+        return sum(1 << i for i in check_indices(training, self.n, points))
 
     def given(self, training, tables=False) -> Posterior:
         """The exact posterior for one training set (indices or points; repeats are harmless)."""

@@ -10,7 +10,8 @@ rho~, and a ``curve`` list, for n = 0..N i.i.d. uniform draws, of::
      "expected_kl": float,               # E_S[KL(P_S || P)] = E_S[-ln P(fits S)]
      "bound_expected_error": float|null, # the bound (C~ + 1)/n (null at n = 0)
      "uniform_expected_error": "p/q",    # the same for the uniform prior over all tables
-     "uniform_fit_probability": "p/q"}
+     "uniform_fit_probability": "p/q",
+     "decimal": {KEY: float}}            # every "p/q" above as a float, for reading
 
 plus ``lemma``: for each requested (eps, delta), the lemma's sample size
 N0 = ceil((C~ + 3 ln(2/delta))/eps) and, where N0 <= N, the exact
@@ -44,11 +45,13 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .cli import COMMANDS, check_out, add_count_args, add_student_args, add_teacher_args, compute_prior, student_spec
+from .cli import COMMANDS, add_count_args, add_student_args, add_teacher_args, compute_prior, student_spec
+from .cliutil import check_out, int_at_least, write_json
 from .noisy import NoisyFamily, parse_noise
 from .posterior import MAX_EXACT_POINTS, PosteriorFamily, lemma_sample_size
-from .prior import atomic_write_json, fraction_str, versions
+from .prior import fraction_str, versions
 from .spec import SpecError, parse_rational
+from .validate import check_table
 
 __all__ = ["curve_report", "SCHEMA"]
 
@@ -63,14 +66,14 @@ def _add_curve(p):
                    help="the target as a truth table (one of + - [0] per domain point), instead of --teacher; "
                         "write --teacher-table=---+ when it starts with -")
     add_count_args(p)
-    p.add_argument("--n-max", dest="n_max", type=int, required=True, help="largest training-set size N")
+    p.add_argument("--n-max", dest="n_max", type=int_at_least(0), required=True, help="largest training-set size N")
     p.add_argument("--lemma", default=DEFAULT_LEMMA,
                    help=f"eps:delta pairs for the lemma's sample size, comma-separated (default {DEFAULT_LEMMA})")
     p.add_argument("--no-kl", dest="kl", action="store_false", help="skip E_S[KL(P_S || P)] (a float report)")
     p.add_argument("--label-noise", dest="label_noise", default=None,
                    help="flip each training label with this probability (a rational in [0, 1], e.g. 1/10): "
                         "exact curves of the random interpolator under label noise")
-    p.add_argument("--out", required=True, help="write the result as JSON")
+    p.add_argument("--out", default=None, help="write the result as JSON (default: print a summary)")
 
 
 def _parse_lemma(text):
@@ -95,12 +98,7 @@ def _target(spec, args):
     if n > MAX_EXACT_POINTS:
         raise SpecError("--domain", f"exact curves need |X| <= {MAX_EXACT_POINTS} points, got {n}")
     if args.teacher_table is not None:
-        t = args.teacher_table
-        allowed = "+-0" if spec.zero_label == "0" else "+-"
-        if len(t) != n or not set(t) <= set(allowed):
-            raise SpecError("--teacher-table", f"{t!r}: need {n} characters from {' '.join(allowed)} "
-                            "(domain order)")
-        return t, None
+        return check_table(args.teacher_table, n, spec.zero_label, "--teacher-table"), None
     if args.teacher is None or args.teacher_params is None:
         raise SpecError("--teacher", "--teacher and --teacher-params go together")
     from .teacher import make_teacher
@@ -153,6 +151,7 @@ def _rows(fam, base, n_max, kl):
         if ucurve is not None:
             row["uniform_expected_error"] = fraction_str(ucurve[i].expected_error)
             row["uniform_fit_probability"] = fraction_str(ucurve[i].fit_probability)
+        row["decimal"] = {k: float(Fraction(v)) for k, v in row.items() if isinstance(v, str) and "/" in v}
         rows.append(row)
     return rows
 
@@ -181,8 +180,6 @@ def _lemma(fam, lemma, n_max):
 
 def _cmd_curve(args):
     spec = student_spec(args)
-    if args.n_max < 0:
-        raise SpecError("--n-max", f"must be an integer >= 0, got {args.n_max}")
     table, teacher = _target(spec, args)
     lemma = _parse_lemma(args.lemma)
     noise = None if args.label_noise is None else parse_noise(args.label_noise)
@@ -191,12 +188,21 @@ def _cmd_curve(args):
     check_out(args.out)
     prior = compute_prior(spec, args)
     rep = curve_report(prior, table, args.n_max, lemma, teacher, kl=args.kl, label_noise=noise)
-    atomic_write_json(args.out, rep)
-    last = rep["curve"][-1]
-    err = "undefined (no training set interpolable)" if last["expected_error"] is None else \
-        f"{float(Fraction(last['expected_error'])):.4g}"
-    print(f"wrote {args.out}: rho~ = {rep['rho']} (C~ = {rep['C']:.3f}); at n = {last['n']}: "
-          f"E[error] = {err}, E[P(fits S)] = {float(Fraction(last['fit_probability'])):.4g}")
+    if args.out:
+        write_json(args.out, rep)
+        print(f"wrote {args.out}: ", end="")
+    print(f"rho~ = {rep['rho']} (C~ = {rep['C']:.3f})")
+    step = max(1, len(rep["curve"]) // 10)
+    print(f"{'n':>5}  {'E[error]':>10}  {'(C~+1)/n':>10}  {'uniform':>10}  {'E[P(fits S)]':>12}")
+    for row in rep["curve"][::step] + ([] if (len(rep["curve"]) - 1) % step == 0 else rep["curve"][-1:]):
+        d = {**row["decimal"], "bound": row.get("bound_expected_error")}
+        f = {k: "-" if d.get(k) is None else f"{d[k]:.4g}"
+             for k in ("expected_error", "bound", "uniform_expected_error", "fit_probability")}
+        print(f"{row['n']:>5}  {f['expected_error']:>10}  {f['bound']:>10}  {f['uniform_expected_error']:>10}  "
+              f"{f['fit_probability']:>12}")
+    for e in rep["lemma"]:
+        tail = f", P(L_D >= eps) = {float(Fraction(e['tail_at_N0'])):.4g} at N0" if "tail_at_N0" in e else ""
+        print(f"lemma eps={e['eps']} delta={e['delta']}: N0 = {e['N0']}{tail}")
     return 0
 
 

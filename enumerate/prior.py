@@ -19,6 +19,7 @@ from fractions import Fraction
 
 from .prior_io import SCHEMA, atomic_write_json, fraction_str, spectrum_json, versions
 from .spec import NetworkSpec, SpecError
+from .validate import check_table
 
 # the I/O helpers live in prior_io; they stay importable from here
 __all__ = ["FunctionPrior", "PriorQueries", "SCHEMA", "atomic_write_json", "versions", "fraction_str"]
@@ -82,11 +83,7 @@ class PriorQueries:
         return ""
 
     def _check_table(self, table):
-        n = len(self.spec.domain)
-        allowed = set("+-0") if self.spec.zero_label == "0" else set("+-")
-        if not isinstance(table, str) or len(table) != n or not set(table) <= allowed:
-            chars = "+, - and 0" if self.spec.zero_label == "0" else "+ and -"
-            raise SpecError("table", f"{table!r}: need {n} characters from {chars}")
+        check_table(table, len(self.spec.domain), self.spec.zero_label)
 
 
 @dataclass

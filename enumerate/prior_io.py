@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from fractions import Fraction
 
 import numpy as np
 
+from .cliutil import atomic_write, atomic_write_json
 from .spec import NetworkSpec, SpecError
 
 __all__ = ["SCHEMA", "NPZ_SCHEMA", "fraction_str", "versions", "atomic_write_json", "atomic_write_npz",
@@ -61,31 +61,9 @@ def versions(extra=()):
     return out
 
 
-def _atomic(path, suffix, write):
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def atomic_write_json(path, data):
-    """Write JSON to ``path`` via a temporary file and a rename: never half-written."""
-    _atomic(path, ".json", lambda fh: fh.write((json.dumps(data, indent=1) + "\n").encode()))
-
-
 def atomic_write_npz(path, arrays):
     """Write a compressed ``.npz`` of ``arrays`` via a temporary file and a rename."""
-    _atomic(path, ".npz", lambda fh: np.savez_compressed(fh, **arrays))
+    atomic_write(path, ".npz", lambda fh: np.savez_compressed(fh, **arrays))
 
 
 def count_words(counts):

@@ -24,12 +24,21 @@ class _Silent:
         return False
 
 
-def progress_bar(total, desc, enabled=None, unit="it"):
-    """A tqdm bar, or a silent stand-in when ``enabled`` is False (or None and stderr is not a tty)."""
+def progress_bar(total, desc, enabled=None, unit="it", initial=0):
+    """A tqdm bar, or a silent stand-in when ``enabled`` is False (or None and stderr is not a tty).
+
+    ``unit`` is a whole word (``"setting"``, ``"multiset"``): tqdm shows rates as
+    ``unit/s``, and an abbreviation like ``ms`` would read as milliseconds. ``initial``
+    is the work already done (a resumed run), so rate and ETA count only this run.
+
+    >>> with progress_bar(10, "demo", enabled=False) as bar:
+    ...     bar.update(3)
+    """
     if enabled is None:
         enabled = sys.stderr.isatty()
     if not enabled:
         return _Silent()
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, dynamic_ncols=True,
+                initial=initial)

@@ -30,6 +30,7 @@ from numba import njit
 from ._kernels import _features, _unit
 from .posterior import Estimate
 from .spec import SpecError
+from .validate import check_indices, check_table, check_weights
 
 __all__ = ["guess_and_check", "guess_and_check_curve", "sample_tables", "SamplerResult"]
 
@@ -140,37 +141,20 @@ class _Net:
 
 def _target_labels(spec, target):
     table = target if isinstance(target, str) else target.table
-    n = len(spec.domain)
-    allowed = "+-0" if spec.zero_label == "0" else "+-"
-    if not isinstance(table, str) or len(table) != n or not set(table) <= set(allowed):
-        raise SpecError("target", f"{table!r}: need {n} characters from {' '.join(allowed)}")
+    check_table(table, len(spec.domain), spec.zero_label, "target")
     return table, np.array([{"+": 1, "-": -1, "0": 0}[c] for c in table], dtype=np.int8)
 
 
 def _weights(spec, weights):
     w = weights if weights is not None else spec.domain.weights
     n = len(spec.domain)
-    w = (Fraction(1, n),) * n if w is None else tuple(Fraction(x) for x in w)
-    if len(w) != n or any(x < 0 for x in w) or sum(w) != 1:
-        raise SpecError("--weights", f"need {n} nonnegative weights summing to 1")
+    w = (Fraction(1, n),) * n if w is None else check_weights(w, n)
     W = math.lcm(*(x.denominator for x in w))
     return w, W, np.array([int(x * W) for x in w], dtype=np.int64)
 
 
 def _train_indices(spec, training):
-    out = []
-    for s in training:
-        if isinstance(s, (int, np.integer)) and not isinstance(s, bool):
-            i = int(s)
-        else:
-            key = tuple(Fraction(c) for c in s)
-            if key not in spec.domain.points:
-                raise SpecError("training", f"point {s} is not in the domain")
-            i = spec.domain.points.index(key)
-        if not 0 <= i < len(spec.domain):
-            raise SpecError("training", f"index {i} outside the domain 0..{len(spec.domain) - 1}")
-        out.append(i)
-    return np.array(sorted(set(out)), dtype=np.int64)
+    return np.array(check_indices(training, len(spec.domain), spec.domain.points), dtype=np.int64)
 
 
 # --------------------------------------------------------------------------- results

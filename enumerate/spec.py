@@ -20,8 +20,12 @@ import itertools
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
+
+from .errors import SpecError
+from .validate import check_weights
 
 __all__ = [
     "SpecError",
@@ -37,33 +41,56 @@ __all__ = [
     "parse_activation",
     "parse_arch",
     "ZERO_LABELS",
+    "parse_zero_label",
 ]
 
 ZERO_LABELS = ("-1", "+1", "0")
+#: spellings users type for the zero-label rules
+_ZERO_LABEL_ALIASES = {"-1": "-1", "+1": "+1", "1": "+1", "0": "0"}
 
 
-class SpecError(ValueError):
-    """Invalid user input; ``str(err)`` is one line naming the argument."""
+def parse_zero_label(text, argument="--zero-label") -> str:
+    """The zero-label rule ``"-1"``, ``"+1"`` or ``"0"``; ``1`` is read as ``+1``.
 
-    def __init__(self, argument, message):
-        self.argument = argument
-        super().__init__(f"{argument}: {message}")
+    >>> parse_zero_label("1"), parse_zero_label(-1), parse_zero_label("+1")
+    ('+1', '-1', '+1')
+    """
+    key = str(text).strip() if not isinstance(text, bool) else ""
+    if key not in _ZERO_LABEL_ALIASES:
+        raise SpecError(argument, f"{str(text)[:40]!r}; allowed: -1, +1 (or 1), 0")
+    return _ZERO_LABEL_ALIASES[key]
+
+
+#: decimal exponents beyond this are refused (``1e999999999`` would take hours to expand)
+MAX_EXPONENT = 10_000
+_EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
 
 
 def parse_rational(text, argument="value"):
     """Parse ``"3"``, ``"-1/2"``, ``"0.25"`` (or an int/Fraction) into an exact Fraction.
 
+    The one rule for numbers everywhere (Q, scale sets, domain points, weights, slopes):
+    Python floats are refused, since ``Fraction(0.1)`` is not 1/10.
+
     >>> parse_rational("0.25"), parse_rational("-3/6")
     (Fraction(1, 4), Fraction(-1, 2))
+    >>> parse_rational(0.1, "--q")
+    Traceback (most recent call last):
+    ...
+    enumerate.errors.SpecError: --q: float 0.1 is not exact; give it as a string like '1/10' or '0.1'
     """
     if isinstance(text, (int, Fraction)) and not isinstance(text, bool):
         return Fraction(text)
     if isinstance(text, float):
-        raise SpecError(argument, f"float {text!r} is not exact; give it as a string like '1/2'")
+        raise SpecError(argument, f"float {text!r} is not exact; give it as a string like '1/10' or '0.1'")
+    s = str(text).strip()
+    m = _EXPONENT.search(s)
+    if m and abs(int(m.group(1))) > MAX_EXPONENT:
+        raise SpecError(argument, f"{s[:40]!r}: decimal exponents must be within +-{MAX_EXPONENT}")
     try:
-        return Fraction(str(text).strip())
+        return Fraction(s)
     except (ValueError, ZeroDivisionError):
-        raise SpecError(argument, f"{text!r} is not a rational number (examples: 2, -1/2, 0.25)") from None
+        raise SpecError(argument, f"{s[:40]!r} is not a rational number (examples: 2, -1/2, 0.25)") from None
 
 
 def _fmt(v: Fraction) -> str:
@@ -85,7 +112,7 @@ class QSet:
     name: str = ""
 
     def __post_init__(self):
-        vals = tuple(Fraction(v) for v in self.values)
+        vals = tuple(parse_rational(v, "--q") for v in self.values)
         if not vals:
             raise SpecError("--q", "the quantization set is empty")
         if len(set(vals)) != len(vals):
@@ -187,7 +214,9 @@ class Domain:
     def __post_init__(self):
         if not self.points:
             raise SpecError("--domain", "the domain has no points")
-        pts = tuple(tuple(Fraction(c) for c in p) for p in self.points)
+        if not all(isinstance(p, (tuple, list)) for p in self.points):
+            raise SpecError("--domain", "every point must be a list of coordinates")
+        pts = tuple(tuple(parse_rational(c, "--domain") for c in p) for p in self.points)
         dims = {len(p) for p in pts}
         if len(dims) != 1:
             raise SpecError("--domain", f"points have different dimensions {sorted(dims)}")
@@ -197,10 +226,7 @@ class Domain:
             raise SpecError("--domain", "a point is listed twice")
         object.__setattr__(self, "points", pts)
         if self.weights is not None:
-            w = tuple(Fraction(x) for x in self.weights)
-            if len(w) != len(pts) or any(x < 0 for x in w) or sum(w) != 1:
-                raise SpecError("--weights", "need one nonnegative weight per point, summing to 1")
-            object.__setattr__(self, "weights", w)
+            object.__setattr__(self, "weights", check_weights(self.weights, len(pts)))
 
     @property
     def dim(self) -> int:
@@ -374,6 +400,42 @@ class Architecture:
     convs: tuple = ()
     readout: str = "flat"
 
+    def __post_init__(self):
+        # every check before any shape is computed (a stride of 0 would divide by zero)
+        def ints(*xs):
+            return all(isinstance(x, int) and not isinstance(x, bool) for x in xs)
+
+        if self.kind not in ("fc", "sfc", "cnn", "scnn"):
+            raise SpecError("--arch", f"unknown kind {self.kind!r}; {_ARCH_HELP}")
+        if not self.is_conv:
+            w = tuple(self.widths)
+            if len(w) < 2 or not ints(*w) or w[-1] != 1 or min(w) < 1:
+                raise SpecError("--arch", f"{self.kind}:{','.join(map(str, w))}: need at least two positive "
+                                "integer widths ending in 1")
+            if max(w) > MAX_WIDTH or len(w) > MAX_WIDTH:
+                raise SpecError("--arch", f"widths and depth are limited to {MAX_WIDTH}")
+            object.__setattr__(self, "widths", w)
+            return
+        if not ints(self.in_channels, self.in_length) or self.in_channels < 1 or self.in_length < 1:
+            raise SpecError("--arch", "input channels and length must be integers >= 1")
+        if not self.convs:
+            raise SpecError("--arch", f"a {self.kind} needs at least one conv layer; {_ARCH_HELP}")
+        if self.readout not in ("flat", "sum"):
+            raise SpecError("--arch", f"readout {self.readout!r}; allowed: flat, sum")
+        sizes = [self.in_channels, self.in_length, len(self.convs)]
+        sizes += [x for cv in self.convs for x in (cv.channels, cv.kernel, cv.stride) if ints(x)]
+        if max(sizes) > MAX_WIDTH:
+            raise SpecError("--arch", f"channels, lengths, kernels, strides and depth are limited to {MAX_WIDTH}")
+        n = self.in_length
+        for cv in self.convs:
+            if not ints(cv.channels, cv.kernel, cv.stride) or min(cv.channels, cv.kernel, cv.stride) < 1:
+                raise SpecError("--arch", f"{cv.channels}k{cv.kernel}s{cv.stride}: channels, kernel and stride "
+                                "must be integers >= 1")
+            if cv.kernel > n:
+                raise SpecError("--arch", f"kernel {cv.kernel} is longer than its input length {n}")
+            n = (n - cv.kernel) // cv.stride + 1
+        object.__setattr__(self, "convs", tuple(self.convs))
+
     @property
     def scaled(self) -> bool:
         return self.kind in ("sfc", "scnn")
@@ -424,6 +486,10 @@ class Architecture:
         return f"{self.kind}:{self.in_channels}x{self.in_length}/{convs}/{self.readout}"
 
 
+#: the most parameters a network may have (|Q|^P is computed exactly)
+MAX_PARAMS = 100_000
+#: the largest width / channel count / length / depth an architecture may have
+MAX_WIDTH = 1000
 _ARCH_HELP = "use fc:D0,D1,...,1 or sfc:..., or cnn:CxN/CkKsS/.../flat|sum (e.g. cnn:1x4/2k2s1/flat)"
 
 
@@ -446,9 +512,10 @@ def parse_arch(text, argument="--arch") -> Architecture:
             widths = tuple(int(x) for x in rest.split(","))
         except ValueError:
             raise SpecError(argument, f"{s!r}: widths must be integers; {_ARCH_HELP}") from None
-        if len(widths) < 2 or widths[-1] != 1 or min(widths) < 1:
-            raise SpecError(argument, f"{s!r}: need at least two positive widths ending in 1")
-        return Architecture(kind, widths=widths)
+        try:
+            return Architecture(kind, widths=widths)
+        except SpecError:
+            raise SpecError(argument, f"{s!r}: need at least two positive widths ending in 1") from None
     parts = rest.split("/")
     if len(parts) < 3 or parts[-1] not in ("flat", "sum"):
         raise SpecError(argument, f"{s!r}: {_ARCH_HELP}")
@@ -462,14 +529,10 @@ def parse_arch(text, argument="--arch") -> Architecture:
             convs.append(ConvLayer(int(ch), int(k), int(st) if st else 1))
     except ValueError:
         raise SpecError(argument, f"{s!r}: {_ARCH_HELP}") from None
-    arch = Architecture(kind, in_channels=c, in_length=n, convs=tuple(convs), readout=parts[-1])
-    if c < 1 or n < 1:
-        raise SpecError(argument, f"{s!r}: input channels and length must be >= 1")
-    for (ch, m, k, st, _, nprev), cv in zip(arch.hidden_shapes(), convs):
-        if cv.channels < 1 or cv.kernel < 1 or cv.stride < 1:
-            raise SpecError(argument, f"{s!r}: channels, kernel and stride must be >= 1")
-        if cv.kernel > nprev:
-            raise SpecError(argument, f"{s!r}: kernel {cv.kernel} is longer than its input length {nprev}")
+    try:
+        arch = Architecture(kind, in_channels=c, in_length=n, convs=tuple(convs), readout=parts[-1])
+    except SpecError as exc:
+        raise SpecError(argument, f"{s!r}: {str(exc).split(': ', 1)[1]}") from None
     return arch
 
 
@@ -493,8 +556,9 @@ class NetworkSpec:
     scale_q: QSet | None = field(default=None)
 
     def __post_init__(self):
-        if self.zero_label not in ZERO_LABELS:
-            raise SpecError("--zero-label", f"{self.zero_label!r}; allowed: -1, +1, 0")
+        object.__setattr__(self, "zero_label", parse_zero_label(self.zero_label))
+        if self.layout.size > MAX_PARAMS:
+            raise SpecError("--arch", f"{self.arch} has {self.layout.size:,} parameters; at most {MAX_PARAMS:,}")
         if self.domain.dim != self.arch.input_dim:
             raise SpecError("--domain", f"points have dimension {self.domain.dim} but the network takes {self.arch.input_dim} inputs")
         if self.scale_q is not None and not self.arch.scaled:
@@ -509,7 +573,7 @@ class NetworkSpec:
             q=parse_q(q),
             act=parse_activation(act),
             domain=parse_domain(domain, a.input_dim),
-            zero_label=str(zero_label),
+            zero_label=parse_zero_label(zero_label),
             scale_q=None if scale_q is None else parse_q(scale_q, "--scale-q"),
         )
 

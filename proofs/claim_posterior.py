@@ -152,17 +152,20 @@ def check_tail(configs, n_max=12, bound=None) -> ClaimResult:
     })
 
 
-def check_expected_error(configs, n_max=12) -> ClaimResult:
-    """posterior-expected-error over ``configs`` for N = 1..n_max (exact decisions)."""
+def check_expected_error(configs, n_max=12, factor=1) -> ClaimResult:
+    """posterior-expected-error over ``configs`` for N = 1..n_max (exact decisions);
+    ``factor`` multiplies the bound (a test injects a wrong one, e.g. 1/2, and sees FAIL)."""
+    factor = Fraction(factor)
     cases, bad, ratios = 0, None, []
     for cfg in configs:
         for t, fam in families(cfg):
             for N in range(1, n_max + 1):
                 e = fam.expected_error(N)
                 cases += 1
-                # e <= (C + 1)/N  <=>  N e - 1 <= ln(1/rho)
-                if not le_log(N * e - 1, 1 / fam.rho) and bad is None:
-                    bad = f"{cfg}, target {t}, N={N}: E[error] = {e} > (C~+1)/N = {(fam.complexity + 1) / N:.6g}"
+                # e <= factor (C + 1)/N  <=>  N e / factor - 1 <= ln(1/rho)
+                if not le_log(N * e / factor - 1, 1 / fam.rho) and bad is None:
+                    bad = (f"{cfg}, target {t}, N={N}: E[error] = {e} > {factor} (C~+1)/N = "
+                           f"{float(factor) * (fam.complexity + 1) / N:.6g}")
                 if e > 0:
                     ratios.append((fam.complexity + 1) / N / float(e))
     return _result("posterior-expected-error", ERR, cases, bad, {
@@ -172,17 +175,20 @@ def check_expected_error(configs, n_max=12) -> ClaimResult:
     })
 
 
-def check_kl(configs, kl_at=None) -> ClaimResult:
-    """posterior-kl: P(fits S) >= rho~ for every training set S (every subset U of X)."""
+def check_kl(configs, kl_at=None, factor=1) -> ClaimResult:
+    """posterior-kl: P(fits S) >= rho~ for every training set S (every subset U of X);
+    ``factor`` multiplies rho~ (a test injects a wrong bound, e.g. 2, and sees FAIL)."""
+    factor = Fraction(factor)
     cases, bad, gaps = 0, None, []
     for cfg in configs:
         for t, fam in families(cfg):
             fits = fam._dense["fit"].tolist()
             cases += len(fits)
             low = min(fits)
-            if low < fam.target_count and bad is None:
+            if low < factor * fam.target_count and bad is None:
                 U = fits.index(low)
-                bad = f"{cfg}, target {t}, S = points of mask {U:b}: P(fits S) = {low}/{fam.total} < rho~ = {fam.rho}"
+                bad = (f"{cfg}, target {t}, S = points of mask {U:b}: P(fits S) = {low}/{fam.total} < "
+                       f"{factor} rho~ = {factor * fam.rho}")
             if kl_at is not None:
                 gaps.append(fam.complexity - fam.expected_kl(kl_at(fam.n)))
     figs = {"configs": len(configs), "sets S checked": cases, "tight at": "S = X (KL = C~)"}
@@ -192,17 +198,23 @@ def check_kl(configs, kl_at=None) -> ClaimResult:
 
 
 def check_lemma(configs, eps=(Fraction(1, 4), Fraction(1, 2)), delta=(Fraction(1, 10), Fraction(1, 4)),
-                extra=None) -> ClaimResult:
+                extra=None, sample_size=None) -> ClaimResult:
     """The sample-size lemma at N0 = ceil((C~ + 3 ln(2/delta))/eps) and the next ``extra``
-    (default |X|) sizes; reports N0 over the smallest N the exact curve needs."""
+    (default |X|) sizes; reports N0 over the smallest N the exact curve needs.
+    ``sample_size(rho, eps, delta)`` replaces the lemma's N0 (tests inject a wrong one).
+
+    >>> check_lemma(CONFIGS["small"][:1], sample_size=lambda rho, e, d: 0).passed
+    False
+    """
     from enumerate.posterior import lemma_sample_size
 
+    sample_size = sample_size or lemma_sample_size
     cases, bad, over, margins = 0, None, [], []
     for cfg in configs:
         for t, fam in families(cfg):
             for e in eps:
                 for d in delta:
-                    N0 = lemma_sample_size(fam.rho, e, d)
+                    N0 = sample_size(fam.rho, e, d)
                     for N in range(N0, N0 + (fam.n if extra is None else extra) + 1):
                         tail = fam.tail_probability(N, e)  # P(L >= eps) = 1 - P(L < eps)
                         cases += 1
@@ -210,12 +222,14 @@ def check_lemma(configs, eps=(Fraction(1, 4), Fraction(1, 2)), delta=(Fraction(1
                             bad = f"{cfg}, target {t}, eps={e}, delta={d}, N={N} >= N0={N0}: P(L >= eps) = {tail} > delta"
                         if N == N0:
                             margins.append(float(d - tail))
-                    need = next(N for N in range(0, N0 + 1) if fam.tail_probability(N, e) <= d)
-                    over.append(N0 / max(need, 1))
+                    # the smallest N where the exact curve gets there (None: not by N0, the lemma failed)
+                    need = next((N for N in range(0, N0 + 1) if fam.tail_probability(N, e) <= d), None)
+                    if need is not None:
+                        over.append(N0 / max(need, 1))
     return _result("posterior-lemma", LEMMA, cases, bad, {
         "configs": len(configs),
-        "N0 / exact N needed (min)": _fmt(min(over), 3),
-        "(median)": _fmt(statistics.median(over), 3),
+        "N0 / exact N needed (min)": _fmt(min(over), 3) if over else "-",
+        "(median)": _fmt(statistics.median(over), 3) if over else "-",
         "min delta - P(L>=eps) at N0": _fmt(min(margins)),
     })
 

@@ -14,8 +14,7 @@ import importlib
 import sys
 import time
 
-from enumerate.cli import ArgParser, check_out, run_command
-from enumerate.prior import atomic_write_json
+from enumerate.cliutil import ArgParser, check_writable, run_command, write_json
 from enumerate.spec import SpecError
 
 from .registry import SWEEPS, all_claims
@@ -64,7 +63,7 @@ def _run_claims(args, claims) -> int:
     unknown = [c for c in args.claims if c not in claims]
     if unknown:
         raise SpecError("CLAIM", f"unknown {unknown[0]!r}; allowed: {', '.join(claims)} or a subcommand: {', '.join(SUBCOMMANDS)}")
-    check_out(args.json)
+    check_writable(args.json, "--json")
     if args.list:
         for c in claims.values():
             print(f"{c.name}: {c.statement}")
@@ -82,8 +81,8 @@ def _run_claims(args, claims) -> int:
     print(format_table(results))
     print(f"{sum(r.passed for r in results)}/{len(results)} claims pass ({time.perf_counter() - t0:.1f} s, sweep {args.sweep})")
     if args.json:
-        atomic_write_json(args.json, {"schema": "proofs.claims/1", "sweep": args.sweep,
-                                      "claims": [r.to_json() for r in results]})
+        write_json(args.json, {"schema": "proofs.claims/1", "sweep": args.sweep,
+                                "claims": [r.to_json() for r in results]}, "--json")
     return 0 if all(r.passed for r in results) else 1
 
 

@@ -68,26 +68,20 @@ def teacher_groups(spec, batch=1 << 16) -> tuple:
     from enumerate.forward import all_settings, index_to_params, labels
 
     require_zero(spec)
-    nX = len(spec.domain)
-    pow3 = 3 ** np.arange(nX, dtype=np.int64)
     acc = {}
     for start in range(0, spec.total, batch):
         rows = all_settings(spec, start, min(spec.total, start + batch))
-        lab = labels(spec, rows).astype(np.int64) + 1
-        tkey = lab @ pow3
-        key = (tkey * 2 + irreducible_mask(spec, rows)) * 1024 + aut_counts(spec, rows)
-        uniq, first, cnt = np.unique(key, return_index=True, return_counts=True)
-        for k, f, c in zip(uniq.tolist(), first.tolist(), cnt.tolist()):
+        # one column per field, never packed into one integer (|Aut| alone can exceed any fixed width)
+        key = np.column_stack([labels(spec, rows).astype(np.int64), irreducible_mask(spec, rows), aut_counts(spec, rows)])
+        uniq, first, cnt = np.unique(key, axis=0, return_index=True, return_counts=True)
+        for k, f, c in zip(map(tuple, uniq.tolist()), first.tolist(), cnt.tolist()):
             if k in acc:
                 acc[k][0] += c
             else:
                 acc[k] = [c, start + f]
     out = []
-    chars = "-0+"
     for k, (c, idx) in acc.items():
-        aut, rest = k % 1024, k // 1024
-        irr, t = bool(rest % 2), rest // 2
-        table = "".join(chars[(t // 3**i) % 3] for i in range(nX))
+        table = "".join("-0+"[v + 1] for v in k[:-2])
         row = all_settings(spec, idx, idx + 1)[0]
-        out.append(TeacherGroup(table, irr, int(aut), c, tuple(index_to_params(spec, row)), idx))
+        out.append(TeacherGroup(table, bool(k[-2]), int(k[-1]), c, tuple(index_to_params(spec, row)), idx))
     return tuple(sorted(out, key=lambda g: (g.table, not g.irreducible, g.aut)))

@@ -67,8 +67,8 @@ BAD = [
     (["teacher", *STUDENT, "--teacher", "fc:2,1,1", "--teacher-params", "1,1,-1"], "--teacher-params"),
     (["teacher", *STUDENT, "--teacher", "fc:2,3,1", "--teacher-params", "1"], "--teacher"),
     (["teacher", *STUDENT, "--teacher", "sfc:2,1,1", "--teacher-params", "1"], "--teacher"),
-    (["prior", "--q=-1,0,1"], "usage"),
-    (["nonsense"], "usage"),
+    (["prior", "--q=-1,0,1"], "--arch: is required"),
+    (["nonsense"], "COMMAND: invalid choice"),
 ]
 
 

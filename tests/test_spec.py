@@ -76,8 +76,11 @@ def test_activation_errors():
 
 
 def test_zero_label_error():
-    with pytest.raises(SpecError, match="^--zero-label:"):
-        NetworkSpec.parse("fc:1,1", "-1,0,1", zero_label="1")
+    for bad in ("2", "", "+0", "one", True):
+        with pytest.raises(SpecError, match="^--zero-label:"):
+            NetworkSpec.parse("fc:1,1", "-1,0,1", zero_label=bad)
+    # users type 1 for +1 (defect 7)
+    assert NetworkSpec.parse("fc:1,1", "-1,0,1", zero_label="1").zero_label == "+1"
 
 
 def test_scale_set_only_for_scaled_families():

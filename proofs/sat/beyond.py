@@ -1,4 +1,7 @@
-"""Exact rho~ beyond enumeration: pyganak counts on students with 1e11 to 1e29 settings.
+"""rho~ beyond enumeration: pyganak counts on students with 1e11 to 1e29 settings.
+
+pyganak counts are probabilistically exact (:data:`proofs.sat.count.PROBABILISTIC`); each
+row records that, and the fast exact counter is the second method wherever it applies.
 
 ``python -m proofs.sat.beyond --out benchmarks/results/sat_beyond.json`` measures every case of
 :data:`BEYOND_CASES` (count, rho~, CNF size, seconds) and, where the structured exact
@@ -15,7 +18,7 @@ import time
 from enumerate import NetworkSpec
 from enumerate.prior import fraction_str
 
-from .count import sat_count
+from .count import PROBABILISTIC, sat_count
 
 __all__ = ["BEYOND_CASES", "run_case", "main"]
 
@@ -66,7 +69,7 @@ def main(argv=None) -> int:
         print(f"{case[0]:<12} {case[1]:<6} {case[2]:<5} {row['settings']:.3e} settings  table {case[4]}: "
               f"count {row['count']}  ({row['seconds']} s){agree}", flush=True)
     if args.out:
-        atomic_write_json(args.out, {"schema": "proofs.sat-beyond/1", "rows": rows})
+        atomic_write_json(args.out, {"schema": "proofs.sat-beyond/1", "exactness": PROBABILISTIC, "rows": rows})
     return 0 if all(r["fast_count"] in (None, r["count"]) for r in rows) else 1
 
 

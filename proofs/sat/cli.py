@@ -11,8 +11,10 @@ import math
 import time
 from fractions import Fraction
 
-from enumerate.cli import ArgParser, add_student_args, add_teacher_args, check_out, run_command, student_spec
-from enumerate.prior import atomic_write_json, fraction_str, versions
+from enumerate.cli import add_student_args, add_teacher_args, student_spec
+from enumerate.cliutil import ArgParser, check_out, int_at_least, run_command, write_json
+from enumerate.prior import fraction_str, versions
+from enumerate.validate import check_table
 from enumerate.spec import SpecError
 
 __all__ = ["sat_count_main", "min_teacher_main", "sound_main"]
@@ -41,7 +43,7 @@ def _build_count(p):
 def _cmd_count(args):
     from enumerate.teacher import make_teacher
 
-    from .count import sat_count
+    from .count import PROBABILISTIC, sat_count
     from .encode import check_supported
 
     spec = student_spec(args)
@@ -56,10 +58,7 @@ def _cmd_count(args):
         teacher = make_teacher(spec, args.teacher, args.teacher_params)
         table = teacher.table
     else:
-        table = args.teacher_table.strip()
-        chars = "+-0" if spec.zero_label == "0" else "+-"
-        if len(table) != len(spec.domain) or not set(table) <= set(chars):
-            raise SpecError("--teacher-table", f"{table!r}: need {len(spec.domain)} characters from {chars!r}")
+        table = check_table(args.teacher_table.strip(), len(spec.domain), spec.zero_label, "--teacher-table")
     check_out(args.out)
     r = sat_count(spec, table, seed=args.seed)
     rep = {
@@ -72,6 +71,7 @@ def _cmd_count(args):
         "rho": fraction_str(r.rho),
         "C": math.inf if r.count == 0 else math.log(spec.total) - math.log(r.count),
         "method": "pyganak projected model count (sampling set: one-hot parameter variables)",
+        "exactness": PROBABILISTIC,
         "encoding": {"variables": r.variables, "clauses": r.clauses, "sampling_set": r.sampling,
                      "parameters": "one-hot over Q", "arithmetic": "two's complement adder networks"},
         "seconds": r.seconds,
@@ -80,11 +80,12 @@ def _cmd_count(args):
     if rep["C"] == math.inf:
         rep["C"] = None  # JSON has no infinity: the table is unrealizable
     if args.out:
-        atomic_write_json(args.out, rep)
-        print(f"wrote {args.out}: count {r.count:,}, rho~ = {rep['rho']}")
+        write_json(args.out, rep)
+        print(f"wrote {args.out}: count {r.count:,} (probabilistically exact), rho~ = {rep['rho']}")
     else:
         print(f"student {spec.arch} (|Q|^P = {spec.total:,}), table {table}")
-        print(f"settings realizing it (pyganak): {r.count:,}")
+        print(f"settings realizing it (pyganak, probabilistically exact): {r.count:,}")
+        print(f"note: {PROBABILISTIC}")
         print(f"rho~ = {rep['rho']} = {float(r.rho):.6g}" + ("" if rep["C"] is None else f";  C~ = {rep['C']:.4f}"))
         print(f"CNF: {r.variables} variables, {r.clauses} clauses, {r.sampling} projected; "
               f"{r.seconds['encode'] + r.seconds['count']:.2f} s")
@@ -105,7 +106,7 @@ def _build_min(p):
     g = p.add_argument_group("minimal teacher")
     g.add_argument("--table", action="append", default=None, help="a truth table (repeatable)")
     g.add_argument("--all", action="store_true", help="every truth table of the domain, with its prior probability")
-    g.add_argument("--max-width", type=int, default=4, dest="max_width", help="largest width tried (default 4)")
+    g.add_argument("--max-width", type=int_at_least(1), default=4, dest="max_width", help="largest width tried (default 4)")
     g.add_argument("--prior-arch", default=None, dest="prior_arch",
                    help="student whose exact prior is reported next to each table (default: --arch at --max-width)")
     p.add_argument("--out", default=None, help="write the result as JSON (default: print a table)")
@@ -139,7 +140,7 @@ def _cmd_min(args):
            "prior_student": None if student is None else str(student.arch), "rows": out_rows,
            "seconds": round(time.perf_counter() - t0, 3), "versions": versions(("python-sat", "pyganak"))}
     if args.out:
-        atomic_write_json(args.out, rep)
+        write_json(args.out, rep)
         print(f"wrote {args.out}: {len(out_rows)} tables")
     else:
         head = f"{'table':<{max(5, len(out_rows[0]['table']))}}  min width"
@@ -192,7 +193,7 @@ def _cmd_sound(args):
     r = check_construction(spec, args.teacher, args.construction, args.broken, args.maps, args.compare, args.share)
     rep = dict(r.to_json(), schema="proofs.sound/1", spec=spec.to_json(), versions=versions(("python-sat", "pyganak")))
     if args.out:
-        atomic_write_json(args.out, rep)
+        write_json(args.out, rep)
     what = f"{r.construction} construction of {r.teacher} in {r.student}" + (f" (broken: {r.broken})" if r.broken else "")
     if r.sound:
         print(f"UNSAT: the {what} agrees with every teacher on every point "

@@ -28,7 +28,12 @@ from fractions import Fraction
 
 from .encode import encode
 
-__all__ = ["SatCount", "sat_count", "projected_count", "enumerate_settings", "quiet_fd", "SOLVER"]
+__all__ = ["SatCount", "sat_count", "projected_count", "enumerate_settings", "quiet_fd", "SOLVER", "PROBABILISTIC"]
+
+#: what a pyganak count guarantees; stated wherever a SAT count is reported
+PROBABILISTIC = ("probabilistically exact: pyganak's default mode hashes its component cache, so a count "
+                 "is wrong with probability about 1e-9 per run; it is a second method, checked against "
+                 "enumeration, never the only one")
 
 #: the CDCL solver used for satisfiability (python-sat name)
 SOLVER = "cadical195"
@@ -56,7 +61,8 @@ def quiet_fd():
 
 
 def projected_count(clauses, nv: int, sampling, seed: int = 0) -> int:
-    """Exact number of assignments to ``sampling`` that extend to a model of ``clauses``.
+    """Number of assignments to ``sampling`` that extend to a model of ``clauses``
+    (probabilistically exact: see :data:`PROBABILISTIC`).
 
     >>> projected_count([[1, 2], [-3, 1]], 3, [1, 2])
     3
@@ -76,7 +82,8 @@ def projected_count(clauses, nv: int, sampling, seed: int = 0) -> int:
 
 @dataclass
 class SatCount:
-    """Result of :func:`sat_count`: exact ``count`` of settings computing ``table``."""
+    """Result of :func:`sat_count`: the ``count`` of settings computing ``table``,
+    probabilistically exact (see :data:`PROBABILISTIC`)."""
 
     spec: object
     table: str
@@ -97,7 +104,8 @@ class SatCount:
 
 
 def sat_count(spec, table: str, seed: int = 0) -> SatCount:
-    """Count the settings of ``spec`` computing ``table`` by projected model counting."""
+    """Count the settings of ``spec`` computing ``table`` by projected model counting
+    (probabilistically exact: see :data:`PROBABILISTIC`)."""
     t0 = time.perf_counter()
     enc = encode(spec)
     enc.assert_table(table)

@@ -40,6 +40,8 @@ from pysat.card import CardEnc, EncType
 
 from enumerate.lattice import IntegerPlan
 from enumerate.spec import SpecError
+from enumerate.validate import check_table
+from enumerate.validate import table_chars as _table_chars
 
 from .circuit import FALSE, TRUE, Circuit, Choice
 
@@ -56,7 +58,7 @@ def check_supported(spec):
 
 def table_chars(spec) -> str:
     """The characters a truth table of ``spec`` may use."""
-    return "+-0" if spec.zero_label == "0" else "+-"
+    return _table_chars(spec.zero_label)
 
 
 class NetworkEncoding:
@@ -92,9 +94,7 @@ class NetworkEncoding:
 
     def table_lits(self, table: str) -> list:
         """One literal per point: the network computes ``table`` iff all are true."""
-        n = len(self.spec.domain)
-        if not isinstance(table, str) or len(table) != n or not set(table) <= set(table_chars(self.spec)):
-            raise SpecError("--teacher-table", f"{table!r}: need {n} characters from {table_chars(self.spec)!r}")
+        check_table(table, len(self.spec.domain), self.spec.zero_label, "--teacher-table")
         return [self.label_lit(i, ch) for i, ch in enumerate(table)]
 
     def assert_table(self, table: str):

@@ -21,9 +21,10 @@ from fractions import Fraction
 
 from enumerate.reference import truth_table
 from enumerate.spec import NetworkSpec, SpecError
+from enumerate.validate import check_table
 
 from .count import SOLVER
-from .encode import encode, table_chars
+from .encode import encode
 
 __all__ = ["MinTeacher", "min_width", "min_width_all", "arch_with_width", "simplicity_table", "all_tables"]
 
@@ -74,10 +75,8 @@ def min_width_all(tables, pattern, q, act="sign", domain="01", zero_label="-1", 
         raise SpecError("--max-width", "must be >= 1")
     first = _spec(pattern, 1, q, act, domain, zero_label, scale_q)
     tables = all_tables(first) if tables is None else list(tables)
-    chars = set(table_chars(first))
     for t in tables:
-        if len(t) != len(first.domain) or not set(t) <= chars:
-            raise SpecError("--table", f"{t!r}: need {len(first.domain)} characters from {''.join(sorted(chars))!r}")
+        check_table(t, len(first.domain), first.zero_label, "--table")
     out, todo = {}, list(dict.fromkeys(tables))
     for w in range(1, max_width + 1):
         if not todo:
