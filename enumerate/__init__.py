@@ -68,7 +68,7 @@ def count_prior(spec, method="brute", scheduler=None, **options):
         return count_classes(spec)
     if method == "brute" or (method == "auto" and not fast_supported(spec)):
         return count_brute(spec, **options)
-    return count_fast(spec, **_only(options, ("progress",)))
+    return count_fast(spec, **_only(options, ("progress", "force", "checkpoint")))
 
 
 def _only(options, keys):

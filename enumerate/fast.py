@@ -50,7 +50,7 @@ from .prior import FunctionPrior
 from .progress import progress_bar
 from .spec import SpecError
 
-__all__ = ["count_fast", "fast_supported", "estimate_fast"]
+__all__ = ["count_fast", "fast_supported", "estimate_fast", "check_fast_budget"]
 
 #: largest number of domain points a table key can hold (base 2 / base 3 digits in int64)
 MAX_POINTS = {"-1": 62, "+1": 62, "0": 39}
@@ -509,9 +509,50 @@ def fast_supported(spec) -> bool:
     return True
 
 
+#: estimated seconds per readout (Python overhead of one multiset) and work units
+#: (convolution steps and collapse pairs) per second, from benchmarks/fast.py on a laptop core
+SECONDS_PER_READOUT = 0.006
+WORK_PER_SECOND = 1.0e7
+#: runs estimated above this many seconds or bytes need ``force=True``
+DEFAULT_MAX_SECONDS = 3600.0
+DEFAULT_MAX_BYTES = 4 * 2**30
+
+
+def _readout_work(C, nB, c):
+    """Estimated (work units, largest distribution rows) of one readout over ``c`` units
+    with contribution distribution ``C``: the cost model of :func:`_best_finish`. The
+    size of the 2-fold sum is measured (when cheap); larger sums are extrapolated as a
+    power of j fitted to sizes 1 and 2, capped by the number of multisets and the value box."""
+    nC, n = C[0].shape
+    amax = int(np.abs(C[0]).max(initial=1))
+    est = {0: 1.0, 1: float(nC)}
+    if c >= 2:
+        if nC * nC <= 4_000_000:
+            one = np.ones((nC, 1), np.int64)
+            est[2] = float(len(conv(C[0].astype(np.int64), one, C[0].astype(np.int64), one, PLAIN)[0]))
+        else:
+            est[2] = nC * nC / 2.0
+        alpha = math.log2(max(est[2] / nC, 1.0))
+        for j in range(3, c + 1):
+            box = float(2 * j * amax + 1) ** n
+            est[j] = min(est[2] * (j / 2) ** alpha, float(math.comb(nC + j - 1, j)), box)
+    best = None
+    built = 0.0
+    for j in range(1, c + 1):
+        if c - j <= j:
+            cost = built + est[j] * nB * est[c - j]
+            if best is None or cost < best[0]:
+                best = (cost, max(est[i] for i in range(j + 1)))
+        built += CONV_COST * est[j] * nC
+    return best
+
+
 def estimate_fast(spec):
-    """A quick look ahead: the number of multisets the first hidden layer feeds forward
-    and the size of one unit's output distribution. Cheap (one unit is enumerated).
+    """Cost of :func:`count_fast` estimated up front (one hidden unit is enumerated):
+    multisets of layer-1 units to visit, readouts, work, ``seconds`` and ``bytes``.
+
+    The estimate is an order of magnitude (it extrapolates the sizes of the readout
+    sums and assumes :data:`WORK_PER_SECOND`); it is what the budget is checked against.
 
     >>> from enumerate import NetworkSpec
     >>> est = estimate_fast(NetworkSpec.parse("fc:2,6,2,1", "-1,0,1"))
@@ -519,17 +560,53 @@ def estimate_fast(spec):
     (11, 8008)
     """
     model = _Model(spec)
-    out = {"points": model.nX, "residues": len(model.mods), "settings": spec.total}
-    if model.shapes:
+    out = {"points": model.nX, "residues": len(model.mods), "settings": spec.total, "readouts": 1}
+    if not model.shapes:
+        out.update(work=0.0, rows=0.0)
+    else:
         D = model.unit_outputs(model.inputs(), 0)
-        if model.sym:
+        if model.sym and len(model.shapes) > 1:
             D = _classes(*D)
         out["layer1_classes"] = len(D[0])
+        readouts = 1
+        for l in range(1, len(model.shapes)):
+            # deeper layers: multisets of the previous layer's distinct outputs (the first
+            # layer's count is exact; later layers are assumed to have as many classes)
+            readouts *= _num_multisets(len(D[0]), model.shapes[l - 1][0])
         out["layer1_multisets"] = _num_multisets(len(D[0]), model.shapes[0][0]) if len(model.shapes) > 1 else 1
+        # one readout's work: exact contributions for one hidden layer; for deeper nets
+        # the first layer's units stand in for the last layer's (an order of magnitude)
+        C = _readout_contributions(model, D if len(model.shapes) == 1 else _as_last(model, D))
+        work, rows = _readout_work(C, len(model.qi), model.shapes[-1][0])
+        out.update(readouts=readouts, work=work * readouts, rows=rows)
+    row_bytes = _row_bytes(model, model.nX) if model.shapes else 0
+    out["seconds"] = out["readouts"] * SECONDS_PER_READOUT + out["work"] / WORK_PER_SECOND
+    out["bytes"] = int(out["rows"] * row_bytes * 3)
     return out
 
 
-def count_fast(spec, progress=None):
+def _as_last(model, D):
+    """Layer-1 unit outputs reshaped as if they were the last hidden layer's (estimates only)."""
+    m = model.shapes[-1][1]
+    vecs = D[0].reshape(len(D[0]), -1, model.nX)[:, :1, :]
+    return np.repeat(vecs, m, axis=1).reshape(len(D[0]), -1), D[1]
+
+
+def check_fast_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES):
+    """Estimate the cost and raise :class:`~enumerate.brute.BudgetError` above the budget
+    (unless ``force``); returns the estimate."""
+    from .brute import BudgetError, _fmt_seconds
+
+    est = estimate_fast(spec)
+    if not force and (est["seconds"] > max_seconds or est["bytes"] > max_bytes):
+        raise BudgetError("--force", f"the fast counter on {spec.arch} is estimated at ~{_fmt_seconds(est['seconds'])} "
+                          f"and ~{est['bytes'] / 2**30:.3g} GiB ({est['readouts']:,} readouts), above the budget of "
+                          f"{_fmt_seconds(max_seconds)} and {max_bytes / 2**30:.3g} GiB; pass --force to run it")
+    return est
+
+
+def count_fast(spec, progress=None, *, force=False, checkpoint=None, max_seconds=DEFAULT_MAX_SECONDS,
+               max_bytes=DEFAULT_MAX_BYTES):
     """The exact prior of ``spec`` by dynamic programming over neurons.
 
     Parameters
@@ -537,6 +614,12 @@ def count_fast(spec, progress=None):
     spec : NetworkSpec
     progress : bool or None
         Progress bar and memory notes on stderr (None: only when stderr is a terminal).
+    force, max_seconds, max_bytes
+        The cost is estimated first (:func:`estimate_fast`, stated on stderr with the
+        progress); above ``max_seconds`` or ``max_bytes`` the run raises
+        :class:`~enumerate.brute.BudgetError` unless ``force``.
+    checkpoint
+        Refused: the fast counter is not resumable (use brute force for checkpoints).
 
     Returns
     -------
@@ -551,7 +634,11 @@ def count_fast(spec, progress=None):
     if not fast_supported(spec):
         IntegerPlan.of(spec)  # raises the overflow error if that is the reason
         raise SpecError("--method", "a hidden unit of this network has too many settings for the fast counter; use brute")
+    if checkpoint is not None:
+        raise SpecError("--checkpoint", "the fast method is not resumable and writes no checkpoint; "
+                        "drop --checkpoint, or use --method brute")
     t0 = time.perf_counter()
+    est = check_fast_budget(spec, force, max_seconds, max_bytes)
     model = _Model(spec)
     stats = _Stats()
     show = sys.stderr.isatty() if progress is None else progress
@@ -562,18 +649,17 @@ def count_fast(spec, progress=None):
         if show:
             print(msg, file=sys.stderr)
 
+    if est["seconds"] > 10:
+        from .brute import _fmt_seconds
+
+        note(f"fast: {spec.arch}: estimated ~{_fmt_seconds(est['seconds'])}, ~{est['bytes'] / 2**20:.0f} MiB")
     hist = {}
     M0 = model.inputs()
     if not model.shapes:
         hist = _direct_readout(model, M0)
         stats.leaves = 1
     else:
-        leaves = 1
-        if len(model.shapes) > 1:
-            est = estimate_fast(spec)
-            leaves = est["layer1_multisets"]
-            if leaves > 10_000:
-                note(f"fast: {spec.arch}: at least {leaves:,} multisets of layer-1 units to visit")
+        leaves = est.get("layer1_multisets", 1)
         with progress_bar(total=leaves, desc=f"fast {spec.arch}", enabled=show, unit="multiset") as bar:
             _recurse(model, 0, M0, 1, hist, stats, note, {}, bar)
     tables = table_keys_to_strings(list(hist), model.nX, model.zl)
@@ -591,6 +677,7 @@ def count_fast(spec, progress=None):
             "cache_hits": stats.cache_hits,
             "residues": [int(p) for p in model.mods],
             "notes": notes,
+            "estimate": {"seconds": est["seconds"], "bytes": est["bytes"]},
         },
     }
     return FunctionPrior(spec, counts, "fast", meta)

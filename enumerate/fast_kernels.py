@@ -26,6 +26,42 @@ __all__ = ["conv", "conv_sorted", "collapse", "table_keys_to_strings"]
 
 _MULT = -7046029254386353131  # 0x9E3779B97F4A7C15 as a signed 64-bit integer
 
+#: pairs per kernel call: long loops run as calls of about this size (a fraction of a
+#: second each), in a worker thread, so Ctrl-C is seen at once and work stops within ~1 s
+CHUNK_PAIRS = 5_000_000
+#: calls below this many pairs run in the calling thread (no hand-off cost)
+INLINE_PAIRS = 1_000_000
+_WORKER = None
+
+
+def _row_chunks(na, nb):
+    """(i0, i1) row ranges of about :data:`CHUNK_PAIRS` pairs each (at least one row).
+
+    >>> list(_row_chunks(5, 2_500_000))
+    [(0, 2), (2, 4), (4, 5)]
+    """
+    step = max(1, CHUNK_PAIRS // max(1, nb))
+    return [(i, min(na, i + step)) for i in range(0, na, step)] or [(0, 0)]
+
+
+def _interruptible(pairs, kernel, *args):
+    """``kernel(*args)`` (about ``pairs`` inner steps). Long calls run in a worker thread
+    while this thread waits, so a KeyboardInterrupt is raised here at once (never inside
+    numba) and the worker stops at the end of its chunk."""
+    global _WORKER
+    if pairs < INLINE_PAIRS:
+        try:
+            return kernel(*args)
+        except SystemError as exc:  # Ctrl-C during the call surfaces as numba's SystemError
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                raise KeyboardInterrupt from None
+            raise
+    if _WORKER is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _WORKER = ThreadPoolExecutor(1, thread_name_prefix="fast-kernel")
+    return _WORKER.submit(kernel, *args).result()
+
 
 @njit(cache=True, nogil=True)
 def _mix(h):
@@ -43,20 +79,14 @@ def _addmul(acc, a, b, p):
 
 
 @njit(cache=True, nogil=True)
-def conv(av, ac, bv, bc, mods):
-    """Distribution of u + v for independent u ~ (av, ac), v ~ (bv, bc)."""
-    na, n = av.shape
+def _conv_rows(av, ac, bv, bc, mods, i0, i1, slots, ov, oc, used):
+    """Rows ``i0:i1`` of ``av`` into the hash map (slots, ov, oc, used); returns the map."""
+    n = av.shape[1]
     nb = bv.shape[0]
     R = ac.shape[1]
-    cap = 1024
-    while cap < 4 * max(na, nb):
-        cap *= 2
-    slots = np.full(cap, -1, np.int64)
-    ov = np.empty((cap // 2, n), av.dtype)
-    oc = np.zeros((cap // 2, R), np.int64)
-    used = 0
+    cap = slots.shape[0]
     tmp = np.empty(n, av.dtype)
-    for i in range(na):
+    for i in range(i0, i1):
         for j in range(nb):
             h = 0
             for t in range(n):
@@ -100,32 +130,30 @@ def conv(av, ac, bv, bc, mods):
                         pos = (pos + 1) & (cap - 1)
                     slots[pos] = k2
                 ov, oc = nv, nc
+    return slots, ov, oc, used
+
+
+def conv(av, ac, bv, bc, mods):
+    """Distribution of u + v for independent u ~ (av, ac), v ~ (bv, bc)."""
+    na, n = av.shape
+    cap = 1024
+    while cap < 4 * max(na, bv.shape[0]):
+        cap *= 2
+    state = (np.full(cap, -1, np.int64), np.empty((cap // 2, n), av.dtype), np.zeros((cap // 2, ac.shape[1]), np.int64), 0)
+    for i0, i1 in _row_chunks(na, bv.shape[0]):
+        state = _interruptible((i1 - i0) * bv.shape[0], _conv_rows, av, ac, bv, bc, mods, i0, i1, *state)
+    _slots, ov, oc, used = state
     return ov[:used].copy(), oc[:used].copy()
 
 
 @njit(cache=True, nogil=True)
-def collapse(av, ac, bv, bc, mods, zl, dense):
-    """Histogram of the truth tables of u + v (u ~ a, v ~ b independent).
-
-    The table of a sum vector s has key sum_i d_i base^i, with d_i = 1 for a ``+`` and
-    0 for a ``-`` (base 2, zero-label rules -1/+1), or d_i = 0, 1, 2 for ``-``, ``0``, ``+``
-    (base 3, rule 0). ``dense``: keys index a histogram of size base^n directly;
-    otherwise keys go to a hash map. Returns (keys, counts).
-    """
-    na, n = av.shape
+def _collapse_rows(av, ac, bv, bc, mods, zl, dense, i0, i1, hist, seen, keys, hc, used):
+    """Rows ``i0:i1`` of ``av`` into the table histogram; returns (keys, hc, used)."""
+    n = av.shape[1]
     nb = bv.shape[0]
     R = ac.shape[1]
     base = 3 if zl == 2 else 2
-    size = 1
-    if dense:
-        for _ in range(n):
-            size *= base
-    hist = np.zeros((size, R), np.int64)
-    seen = np.zeros(size, np.bool_)
-    cap = 1024
-    keys = np.full(cap, -1, np.int64)
-    hc = np.zeros((cap, R), np.int64)
-    used = 0
+    cap = keys.shape[0]
     zd = 0 if zl == 0 else 1
     pw = np.empty(n, np.int64)
     pw[0] = 1
@@ -133,7 +161,7 @@ def collapse(av, ac, bv, bc, mods, zl, dense):
         pw[t] = pw[t - 1] * base
     pp = pw * (base - 1)
     zz = pw * zd
-    for i in range(na):
+    for i in range(i0, i1):
         for j in range(nb):
             key = 0
             for t in range(n):  # branch-free: the signs are unpredictable
@@ -165,6 +193,32 @@ def collapse(av, ac, bv, bc, mods, zl, dense):
                         for r in range(R):
                             nhc[q, r] = hc[p2, r]
                 keys, hc = nk, nhc
+    return keys, hc, used
+
+
+def collapse(av, ac, bv, bc, mods, zl, dense):
+    """Histogram of the truth tables of u + v (u ~ a, v ~ b independent).
+
+    The table of a sum vector s has key sum_i d_i base^i, with d_i = 1 for a ``+`` and
+    0 for a ``-`` (base 2, zero-label rules -1/+1), or d_i = 0, 1, 2 for ``-``, ``0``, ``+``
+    (base 3, rule 0). ``dense``: keys index a histogram of size base^n directly;
+    otherwise keys go to a hash map. Returns (keys, counts).
+
+    >>> a = np.array([[1, -1], [-1, 1]]); ca = np.array([[1], [2]])
+    >>> k, c = collapse(a, ca, np.zeros((1, 2), np.int64), np.array([[1]]), np.zeros(1, np.int64), 0, True)
+    >>> table_keys_to_strings(k, 2, 0), c[:, 0].tolist()
+    (['+-', '-+'], [1, 2])
+    """
+    na, n = av.shape
+    R = ac.shape[1]
+    base = 3 if zl == 2 else 2
+    size = base**n if dense else 1
+    hist = np.zeros((size, R), np.int64)
+    seen = np.zeros(size, np.bool_)
+    keys, hc, used = np.full(1024, -1, np.int64), np.zeros((1024, R), np.int64), 0
+    for i0, i1 in _row_chunks(na, bv.shape[0]):
+        keys, hc, used = _interruptible((i1 - i0) * bv.shape[0], _collapse_rows, av, ac, bv, bc, mods, zl, dense,
+                                        i0, i1, hist, seen, keys, hc, used)
     if dense:
         idx = np.nonzero(seen)[0]
         return idx.astype(np.int64), hist[idx].copy()
@@ -201,36 +255,13 @@ def _sift(hk, hs, size, i):
 
 
 @njit(cache=True, nogil=True)
-def conv_sorted(pk, pc, sk, sc, mods):
-    """Convolution on linear keys: the distribution of key + shift.
-
-    ``pk`` is sorted ascending (distinct keys, counts ``pc``); ``sk`` are the keys of the
-    other distribution's vectors *without* offset, so that the key of a sum is the sum
-    of keys. Each shift gives a sorted run; a heap merges the runs and adds the counts
-    of equal keys, so memory is sequential and only distinct sums are stored.
-
-    >>> import numpy as np
-    >>> k, c = conv_sorted(np.array([0, 1]), np.array([[1], [1]]), np.array([0, 1]), np.array([[1], [2]]), np.zeros(1, np.int64))
-    >>> k.tolist(), c[:, 0].tolist()
-    ([0, 1, 2], [1, 3, 2])
-    """
-    K = sk.shape[0]
+def _merge_steps(pk, pc, sk, sc, mods, hk, hs, pos, size, ok, oc, n, steps):
+    """At most ``steps`` heap pops of :func:`conv_sorted`; returns (size, ok, oc, n)."""
     N = pk.shape[0]
     R = pc.shape[1]
-    hk = np.empty(K, np.int64)
-    hs = np.empty(K, np.int64)
-    pos = np.zeros(K, np.int64)
-    for c in range(K):
-        hk[c] = pk[0] + sk[c]
-        hs[c] = c
-    size = K
-    for i in range(K // 2 - 1, -1, -1):
-        _sift(hk, hs, size, i)
-    cap = max(1024, 2 * N)
-    ok = np.empty(cap, np.int64)
-    oc = np.zeros((cap, R), np.int64)
-    n = 0
-    while size > 0:
+    cap = ok.shape[0]
+    while size > 0 and steps > 0:
+        steps -= 1
         c = hs[0]
         key = hk[0]
         i = pos[c]
@@ -254,4 +285,36 @@ def conv_sorted(pk, pc, sk, sc, mods):
             hk[0] = hk[size]
             hs[0] = hs[size]
         _sift(hk, hs, size, 0)
+    return size, ok, oc, n
+
+
+def conv_sorted(pk, pc, sk, sc, mods):
+    """Convolution on linear keys: the distribution of key + shift.
+
+    ``pk`` is sorted ascending (distinct keys, counts ``pc``); ``sk`` are the keys of the
+    other distribution's vectors *without* offset, so that the key of a sum is the sum
+    of keys. Each shift gives a sorted run; a heap merges the runs and adds the counts
+    of equal keys, so memory is sequential and only distinct sums are stored.
+
+    >>> import numpy as np
+    >>> k, c = conv_sorted(np.array([0, 1]), np.array([[1], [1]]), np.array([0, 1]), np.array([[1], [2]]), np.zeros(1, np.int64))
+    >>> k.tolist(), c[:, 0].tolist()
+    ([0, 1, 2], [1, 3, 2])
+    """
+    K, N, R = sk.shape[0], pk.shape[0], pc.shape[1]
+    hk = pk[0] + sk.astype(np.int64)
+    hs = np.arange(K, dtype=np.int64)
+    pos = np.zeros(K, np.int64)
+    _heapify(hk, hs)
+    cap = max(1024, 2 * N)
+    size, ok, oc, n = K, np.empty(cap, np.int64), np.zeros((cap, R), np.int64), 0
+    while size > 0:
+        size, ok, oc, n = _interruptible(min(CHUNK_PAIRS, N * K), _merge_steps, pk, pc, sk, sc, mods, hk, hs, pos, size, ok, oc,
+                                         n, CHUNK_PAIRS)
     return ok[:n].copy(), oc[:n].copy()
+
+
+@njit(cache=True, nogil=True)
+def _heapify(hk, hs):
+    for i in range(hk.shape[0] // 2 - 1, -1, -1):
+        _sift(hk, hs, hk.shape[0], i)
