@@ -18,11 +18,10 @@ setup: $(STAMP)  ## create .venv and install the project with test and docs extr
 demo: setup  ## the built-in worked example
 	$(BIN)/python -m enumerate demo
 
-test: setup  ## the default test run (doctests, property tests, worked examples); slow tests excluded
-	$(BIN)/python -m pytest -q -m "not slow"
-
-test-all: setup  ## every test, slow ones included
+test: setup  ## every test: doctests, property tests, cross-checks, worked examples (what CI runs)
 	$(BIN)/python -m pytest -q
+
+test-all: test  ## an alias of test (there is no slow-test exclusion)
 
 docs: setup  ## build the HTML docs; the build executes every worked example
 	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html

@@ -361,3 +361,46 @@ def test_every_table_check_goes_through_check_table():
                  lambda: encode(spec).table_lits("+-+"), lambda: prior.count("+-+")):
         with pytest.raises(SpecError, match="'\\+-\\+': need 4 characters from \\+ - \\(domain order\\)"):
             call()
+
+
+# ----------------------------------------------------------------------------- every claim can fail
+
+#: claim -> the test that injects a wrong bound (or a wrong count / construction) and sees FAIL
+INJECTED = {
+    "posterior-tail": "tests/test_claim_posterior.py::test_tail_claim_fails_with_a_wrong_bound",
+    "posterior-expected-error": "tests/test_claim_posterior.py::test_every_posterior_claim_fails_with_a_wrong_bound",
+    "posterior-kl": "tests/test_claim_posterior.py::test_every_posterior_claim_fails_with_a_wrong_bound",
+    "posterior-lemma": "tests/test_claim_posterior.py::test_every_posterior_claim_fails_with_a_wrong_bound",
+    "headline-forms": "tests/test_claims.py::test_headline_claim_passes_and_can_fail",
+    "sfc-vs-fc": "tests/test_claims.py::test_sfc_vs_fc_claim_passes_and_can_fail",
+    "embedding-count": "tests/test_claims.py::test_embedding_count_claim_passes_and_can_fail",
+    "embedding-union": "tests/test_claims.py::test_union_claim_passes_and_can_fail",
+    "fc-embedding": "tests/test_claims.py::test_family_claim_fails_with_a_wrong_multi_bound",
+    "sfc-embedding": "tests/test_claims.py::test_family_claim_fails_with_a_wrong_multi_bound",
+    "cnn-embedding": "tests/test_claims.py::test_family_claim_fails_with_a_wrong_multi_bound",
+    "sat-soundness": "tests/test_exactness.py::test_sat_claims_fail_when_fed_wrong_inputs",
+    "sat-model-count": "tests/test_exactness.py::test_sat_claims_fail_when_fed_wrong_inputs",
+}
+
+
+def test_every_claim_has_a_test_that_sees_it_fail():
+    from proofs.registry import all_claims
+
+    missing = sorted(set(all_claims()) - set(INJECTED))
+    assert missing == [], f"claims without a wrong-bound test: {missing}"
+    for target in set(INJECTED.values()):
+        path, name = target.split("::")
+        assert f"def {name}(" in (ROOT / path).read_text(), target
+
+
+def test_sat_claims_fail_when_fed_wrong_inputs(monkeypatch):
+    import proofs.sat.claims as sc
+    from proofs.sat.count import sat_count
+
+    monkeypatch.setitem(sc.COUNT_CASES, "small", sc.COUNT_CASES["small"][:1])
+    r = sc.check_count("small", counter=lambda spec, table: sat_count(spec, table).count + 1)
+    assert not r.passed and "pyganak" in r.counterexample
+    first = list(sc.sound_cases("small"))[:1]
+    monkeypatch.setattr(sc, "sound_cases", lambda sweep: first)
+    r = sc.check_soundness("small", as_sound="keep-outgoing")
+    assert not r.passed and "teacher_params" in r.counterexample

@@ -41,7 +41,6 @@ def test_unrealizable_table_counts_zero():
     assert sat_count(spec, "-++-").count == 0
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("arch,q,act,table", [
     ("fc:1,14,1", "int:1", "sign", "-+"),   # 3.3e20 settings: beyond enumeration
     ("fc:2,6,1", "int:1", "sign", "---+"),
@@ -52,7 +51,6 @@ def test_pyganak_equals_fast_counter_beyond_enumeration(arch, q, act, table):
     assert sat_count(spec, table).count == fast.count(table)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("arch,q,act,dom,zl", [
     ("fc:2,2,1", "-1,0,1", "relu", "01", "-1"),
     ("sfc:2,1,1", "-1,0,1", "sign", "pm1", "0"),

@@ -1,0 +1,202 @@
+"""Junk command lines: every command of ``python -m enumerate`` and ``python -m proofs``,
+fed hypothesis-generated argument lists, exits 0 or 2 (never an exception), prints a
+one-line error on 2, and leaves no output file behind when it fails.
+
+The options of each command are read from its own parser, so new arguments and new
+commands are covered as they are added. Values mix valid ones (tiny networks, so a valid
+command line finishes in well under a second) with malformed, empty, out-of-range,
+duplicated and oversized ones.
+"""
+
+import argparse
+import os
+import tempfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import enumerate.cli as ecli
+import proofs.cli as pcli
+from proofs.registry import Claim, ClaimResult
+
+ARCHS = ["fc:2,1", "fc:1,1,1", "fc:2,2,1", "sfc:1,1,1", "cnn:1x2/1k2s1/flat", "fc:2,W,1", "fc:1,W,1",
+         "fc:2,2", "fc:0,1", "fc:2,,1", "cnn:1x4/2k2s0/flat", "cnn:1x2/1k3s1/sum", "scnn:1x2/1k1s1/sum",
+         "fc:100000,1", "fc:5,10,10,1", "mlp:2,1", "fc:1.5,1", "fc:-2,1"]
+QS = ["-1,0,1", "int:1", "0,1", "-1,1", "1,1", "", "0.1,1", "1e400,1", "1e99999999,1", "int:0", "int:x",
+      "minifloat:9,9", "grid:0", "1/0", "nan", "inf,1", "-1,0,1/2", "a,b"]
+DOMAINS = ["01", "pm1", "[[0],[1]]", "[[0,1],[1,0]]", "[[0],[1,1]]", "[]", "[[0.5]]", "[[1],[1]]", "[[\"x\"]]",
+           "/proc/version", "/nonexistent.json", "{", "[1,2]", "0"]
+NUMBERS = ["0", "1", "2", "3", "-1", "-5", "x", "", "1e3", "99999999999999999999999", "0.5"]
+TABLES = ["+-", "-+", "---+", "+-+-", "++", "+0", "abc", "", "-", "+-+-+-+-+-+-"]
+PARAMS = ["1,1,-1", "1,1,1,1", "1", "", "2", "1,0,1,0,1", "0,0,0,0", "x,1", "1/2,1"]
+WORDS = ["sign", "relu", "leaky:1/4", "leaky:-1", "tanh", "step", "brute", "fast", "auto", "magic", "-1", "+1",
+         "0", "1", "2", "small", "default", "full", "huge", "first", "last", "label", "output", "fc", "sfc",
+         "keep-outgoing", "1/4:1/10", "2:1", "1/2", "", "--", "-", "=", "\x00", "é"]
+#: values for options whose name says what they take
+BY_OPTION = {"--arch": ARCHS, "--teacher": ARCHS, "--prior-arch": ARCHS, "--q": QS, "--scale-q": QS,
+             "--domain": DOMAINS, "--teacher-table": TABLES, "--table": TABLES, "--teacher-params": PARAMS}
+MAX_TIME_FORCED = ["fc:2,1", "fc:1,1,1"]  # --force only ever meets a tiny network
+
+
+def _options(parser):
+    """{option string: takes a value} of an argparse parser (and its subparsers by name)."""
+    out = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            continue
+        for opt in action.option_strings:
+            out[opt] = action.nargs != 0
+    return out
+
+
+def _values(opt, outdir):
+    paths = [os.path.join(outdir, "out.json"), os.path.join(outdir, "ck.json"), "/nonexistent-dir/x.json",
+             "/proc/version", outdir, ""]
+    if opt in ("--out", "--json", "--checkpoint"):
+        return st.sampled_from(paths)
+    return st.sampled_from(BY_OPTION.get(opt, NUMBERS + WORDS))
+
+
+#: a valid command line per command; junk is appended to it half of the time (a later
+#: option overrides an earlier one), so the checks after parsing are reached too
+VALID = {
+    "prior": ["--arch", "fc:2,2,1", "--q=-1,0,1"],
+    "teacher": ["--arch", "fc:2,2,1", "--q=-1,0,1", "--teacher", "fc:2,1,1", "--teacher-params=1,1,-1,1,0"],
+    "curve": ["--arch", "fc:2,2,1", "--q=-1,0,1", "--teacher-table=---+", "--n-max", "2"],
+    "sat-count": ["--arch", "fc:2,1", "--q=-1,0,1", "--teacher-table=---+"],
+    "min-teacher": ["--arch", "fc:2,W,1", "--q=-1,0,1", "--table=---+", "--max-width", "1"],
+    "sound": ["--arch", "fc:2,2,1", "--q=-1,0,1", "--teacher", "fc:2,1,1"],
+    "": ["fake"],
+}
+
+
+@st.composite
+def argv_for(draw, head, options, outdir):
+    argv = list(head)
+    if draw(st.booleans()):
+        argv += VALID.get(head[0] if head else "", [])
+    for _ in range(draw(st.integers(0, 7))):
+        kind = draw(st.integers(0, 9))
+        if kind == 0:  # a stray token
+            argv.append(draw(st.sampled_from(NUMBERS + WORDS + ARCHS)))
+            continue
+        opt = draw(st.sampled_from(sorted(options)))
+        if not options[opt]:
+            argv.append(opt)
+        elif kind == 1:  # an option missing its value
+            argv.append(opt)
+        elif kind == 2:
+            argv.append(f"{opt}={draw(_values(opt, outdir))}")
+        else:
+            argv += [opt, draw(_values(opt, outdir))]
+    if "--force" in argv:  # never a forced big run: the junk must stay cheap
+        argv = [a for a in argv if a != "--force"]
+        argv += ["--force", "--arch", draw(st.sampled_from(MAX_TIME_FORCED))]
+    return argv
+
+
+def _check(run, argv, outdir, capsys, results=(0,), seen=None):
+    """``results``: the exit codes that report a result (0; ``sound`` also 1 = SAT)."""
+    before = set(os.listdir(outdir))
+    code = run(argv)
+    cap = capsys.readouterr()
+    if seen is not None:
+        seen.add(code)
+    assert code in (*results, 2), (argv, code, cap.err[-500:])
+    if code == 2:
+        assert cap.err.count("\n") == 1 and ": error: " in cap.err, (argv, cap.err)
+        assert set(os.listdir(outdir)) == before, (argv, "output written on failure")
+    for name in set(os.listdir(outdir)) - before:  # a success may write its --out; start clean
+        p = os.path.join(outdir, name)
+        if os.path.isfile(p):
+            os.unlink(p)
+
+
+@pytest.fixture
+def cheap(monkeypatch):
+    """The demo and the claim runner replaced by instant stand-ins (their arguments are
+    what is tested here; their results are tested elsewhere)."""
+    import enumerate.demo as demo
+
+    monkeypatch.setattr(demo, "run_demo", lambda progress=None: "demo")
+    fake = Claim("fake", "a claim that holds", lambda sweep: ClaimResult("fake", "a claim that holds", 1, True))
+    monkeypatch.setattr(pcli, "all_claims", lambda: {"fake": fake})
+
+
+JUNK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                         HealthCheck.too_slow])
+
+
+def _enumerate_commands():
+    parser = ecli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {name: _options(p) for name, p in sub.choices.items()}
+
+
+@pytest.mark.parametrize("command", sorted(_enumerate_commands()))
+def test_enumerate_commands_survive_junk(command, cheap, capsys):
+    options = _enumerate_commands()[command]
+    seen = set()
+    with tempfile.TemporaryDirectory() as outdir:
+
+        @JUNK
+        @given(st.data())
+        def run(data):
+            _check(ecli.main, data.draw(argv_for([command], options, outdir)), outdir, capsys, seen=seen)
+
+        run()
+    assert seen == {0, 2}  # both successes and refusals were exercised
+
+
+def _subcommand_options(name, capsys):
+    """Options of a ``python -m proofs`` subcommand, read from its --help."""
+    import re
+
+    pcli.main([name, "--help"])
+    text = capsys.readouterr().out
+    flags = re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)( [A-Z_]+)?", text)
+    return {f: bool(v) for f, v in flags if f != "--help"}
+
+
+@pytest.mark.parametrize("command", sorted(pcli.SUBCOMMANDS) + [""])
+def test_proofs_commands_survive_junk(command, cheap, capsys):
+    if command:
+        options = _subcommand_options(command, capsys)
+        head = [command]
+    else:
+        options = {"--sweep": True, "--json": True, "--list": False}
+        head = []
+    assert options
+    seen = set()
+    with tempfile.TemporaryDirectory() as outdir:
+
+        @JUNK
+        @given(st.data())
+        def run(data):
+            _check(pcli.main, data.draw(argv_for(head, options, outdir)), outdir, capsys,
+                   (0, 1) if command == "sound" else (0,), seen)
+
+        run()
+    assert {0, 2} <= seen  # both successes and refusals were exercised
+
+
+def test_the_junk_test_can_fail(capsys):
+    """A command that raises, or exits 1 on bad input, is caught by :func:`_check`."""
+
+    def raises(argv):
+        raise ValueError("boom")
+
+    with tempfile.TemporaryDirectory() as outdir:
+        with pytest.raises(ValueError):
+            _check(raises, [], outdir, capsys)
+        with pytest.raises(AssertionError):
+            _check(lambda argv: 1, [], outdir, capsys)
+
+        def writes_then_fails(argv):
+            open(os.path.join(outdir, "partial.json"), "w").close()
+            print("x: error: y", file=__import__("sys").stderr)
+            return 2
+
+        with pytest.raises(AssertionError, match="output written on failure"):
+            _check(writes_then_fails, [], outdir, capsys)
