@@ -380,6 +380,11 @@ INJECTED = {
     "cnn-embedding": "tests/test_claims.py::test_family_claim_fails_with_a_wrong_multi_bound",
     "sat-soundness": "tests/test_exactness.py::test_sat_claims_fail_when_fed_wrong_inputs",
     "sat-model-count": "tests/test_exactness.py::test_sat_claims_fail_when_fed_wrong_inputs",
+    "linear-dynamics-solution": "tests/test_linear_dynamics.py::test_solution_claim_passes_and_fails_on_wrong_formulas",
+    "linear-dynamics-simulation": "tests/test_linear_dynamics.py::test_simulation_claim_passes_and_fails_on_wrong_formulas",
+    "linear-dynamics-spectrum": "tests/test_linear_dynamics.py::test_spectrum_claim_passes_and_fails_on_a_wrong_law",
+    "linear-dynamics-asymptotics":
+        "tests/test_linear_dynamics.py::test_asymptotics_claim_passes_and_fails_on_wrong_formulas",
 }
 
 
