@@ -155,7 +155,7 @@ def check_writable(path, argument):
     >>> check_writable("/nonexistent-folder/x.json", "--out")
     Traceback (most recent call last):
     ...
-    enumerate.errors.SpecError: --out: directory '/nonexistent-folder' does not exist
+    enumerate.spec.SpecError: --out: directory '/nonexistent-folder' does not exist
     """
     if path is None:
         return

@@ -19,6 +19,11 @@ class SpecError(ValueError):
         super().__init__(f"{argument}: {message}")
 
 
+# its public home is enumerate.spec (tracebacks and doctests name it there); it lives here so
+# that the validation helpers can raise it without importing the spec module
+SpecError.__module__ = "enumerate.spec"
+
+
 def approx(x) -> str:
     """``x`` in 3-digit scientific notation, for any int (floats overflow beyond ~1e308)."""
     if isinstance(x, int) and not isinstance(x, bool) and abs(x) >= 10**300:

@@ -77,7 +77,7 @@ def parse_rational(text, argument="value"):
     >>> parse_rational(0.1, "--q")
     Traceback (most recent call last):
     ...
-    enumerate.errors.SpecError: --q: float 0.1 is not exact; give it as a string like '1/10' or '0.1'
+    enumerate.spec.SpecError: --q: float 0.1 is not exact; give it as a string like '1/10' or '0.1'
     """
     if isinstance(text, (int, Fraction)) and not isinstance(text, bool):
         return Fraction(text)

@@ -7,7 +7,7 @@ rule and the error message are the same everywhere.
 >>> check_table("+0", 2, "-1")
 Traceback (most recent call last):
 ...
-enumerate.errors.SpecError: table: '+0': need 2 characters from + - (domain order)
+enumerate.spec.SpecError: table: '+0': need 2 characters from + - (domain order)
 >>> check_weights(["1/2", "1/4", "1/4"], 3)
 (Fraction(1, 2), Fraction(1, 4), Fraction(1, 4))
 >>> check_indices([2, 0, 2], 3)

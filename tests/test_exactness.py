@@ -383,6 +383,8 @@ INJECTED = {
     "linear-dynamics-solution": "tests/test_linear_dynamics.py::test_solution_claim_passes_and_fails_on_wrong_formulas",
     "linear-dynamics-simulation": "tests/test_linear_dynamics.py::test_simulation_claim_passes_and_fails_on_wrong_formulas",
     "linear-dynamics-spectrum": "tests/test_linear_dynamics.py::test_spectrum_claim_passes_and_fails_on_a_wrong_law",
+    "label-noise-zero": "tests/test_claim_label_noise.py::test_zero_claim_fails_with_noise",
+    "label-noise-narrowest": "tests/test_claim_label_noise.py::test_narrowest_claim_fails_with_wrong_minimal_widths",
     "linear-dynamics-asymptotics":
         "tests/test_linear_dynamics.py::test_asymptotics_claim_passes_and_fails_on_wrong_formulas",
 }
