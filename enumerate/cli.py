@@ -12,7 +12,7 @@ import sys
 from fractions import Fraction
 
 from .cliutil import ArgParser, UsageError, check_out, check_writable, glue_dash_values, int_at_least, run_command
-from .cliutil import write_json
+from .cliutil import write_json, write_output
 from .spec import NetworkSpec, SpecError
 
 __all__ = ["main", "run", "add_student_args", "student_spec", "add_count_args", "add_teacher_args",
@@ -80,7 +80,7 @@ def _cmd_prior(args):
     check_out(args.out)
     prior = compute_prior(spec, args)
     if args.out:
-        write_json(args.out, prior.to_json())
+        write_output(prior.save, args.out)
         print(f"wrote {args.out}: {prior.num_functions:,} functions, total {prior.total:,} ({prior.method})")
     else:
         print(prior.summary(args.top))

@@ -36,7 +36,7 @@ import time
 from .errors import SpecError
 
 __all__ = ["UsageError", "ArgParser", "glue_dash_values", "run_command", "int_at_least", "check_out",
-           "check_writable", "atomic_write", "atomic_write_json", "write_json", "DASH_VALUE_OPTIONS"]
+           "check_writable", "atomic_write", "atomic_write_json", "write_json", "write_output", "DASH_VALUE_OPTIONS"]
 
 
 class UsageError(SpecError):
@@ -206,9 +206,14 @@ def atomic_write_json(path, data):
     atomic_write(path, ".json", lambda fh: fh.write((json.dumps(data, indent=1) + "\n").encode()))
 
 
-def write_json(path, data, argument="--out"):
-    """:func:`atomic_write_json`, with a failure to write reported as one line naming ``argument``."""
+def write_output(save, path, argument="--out"):
+    """``save(path)``, with a failure to write reported as one line naming ``argument``."""
     try:
-        atomic_write_json(path, data)
+        save(path)
     except OSError as exc:
         raise SpecError(argument, f"cannot write {os.fspath(path)!r} ({exc.strerror or exc})") from None
+
+
+def write_json(path, data, argument="--out"):
+    """:func:`atomic_write_json` through :func:`write_output`."""
+    write_output(lambda p: atomic_write_json(p, data), path, argument)

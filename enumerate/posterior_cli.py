@@ -196,7 +196,7 @@ def _cmd_curve(args):
     print(f"{'n':>5}  {'E[error]':>10}  {'(C~+1)/n':>10}  {'uniform':>10}  {'E[P(fits S)]':>12}")
     for row in rep["curve"][::step] + ([] if (len(rep["curve"]) - 1) % step == 0 else rep["curve"][-1:]):
         d = {**row["decimal"], "bound": row.get("bound_expected_error")}
-        f = {k: "-" if d.get(k) is None else f"{d[k]:.4g}"
+        f = {k: "undefined" if d.get(k) is None else f"{d[k]:.4g}"
              for k in ("expected_error", "bound", "uniform_expected_error", "fit_probability")}
         print(f"{row['n']:>5}  {f['expected_error']:>10}  {f['bound']:>10}  {f['uniform_expected_error']:>10}  "
               f"{f['fit_probability']:>12}")

@@ -155,7 +155,8 @@ def interpolator_errors(pattern, q, target, widths, eps_values, n_values, min_wi
             for N in n_values:
                 pt = rnd.point(N)
                 narrow, interp = _narrowest(nl, N)
-                assert interp == pt.interpolable_probability  # the same sets S interpolate
+                if interp != pt.interpolable_probability:  # the same sets S interpolate (survives python -O)
+                    raise AssertionError(f"interpolable probability {interp} != {pt.interpolable_probability}")
                 out.append(Regime(W, eps, N, interp, pt.expected_error, narrow))
     return out
 

@@ -275,10 +275,10 @@ def test_unwritable_paths_are_refused_before_the_work(flag, path, capsys, monkey
 def test_late_write_failure_is_one_line(tmp_path, capsys, monkeypatch):
     import enumerate.cliutil as cu
 
-    def broken(path, data):
+    def broken(path, suffix, write):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cu, "atomic_write_json", broken)
+    monkeypatch.setattr(cu, "atomic_write", broken)  # under every JSON and npz writer
     assert main(["prior", *SMALL, "--quiet", "--out", str(tmp_path / "p.json")]) == 2
     assert "No space left" in one_line_error(capsys, "--out")
 
