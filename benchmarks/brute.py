@@ -15,12 +15,12 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from benchmarks._common import write_results  # noqa: E402
 from enumerate import NetworkSpec  # noqa: E402
-from enumerate.brute import _Problem, count_brute  # noqa: E402
+from enumerate.brute import KernelProblem, count_brute  # noqa: E402
 
 
 def measure(arch, max_settings=None, threads=None):
     spec = NetworkSpec.parse(arch, "-1,0,1", "sign", "01")
-    steps = _Problem(spec).total_steps
+    steps = KernelProblem(spec).total_steps
     if max_settings is not None:
         steps = min(steps, max_settings // len(spec.q))
     count_brute(spec, progress=False, steps=(0, 100), threads=threads)  # compile / warm up

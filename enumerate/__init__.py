@@ -1,7 +1,9 @@
 """Exact priors over functions of tiny quantized neural networks.
 
 Users write ``from enumerate import NetworkSpec, count_prior`` (never a bare
-``import enumerate``, which would hide the builtin in their module).
+``import enumerate``, which would hide the builtin in their module). Every name in
+``__all__`` is the public library API; importing the package is cheap (the counters,
+numba kernels and posterior code load on first use).
 
 >>> from enumerate import NetworkSpec, count_prior
 >>> prior = count_prior(NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01"), progress=False)
@@ -9,7 +11,8 @@ Users write ``from enumerate import NetworkSpec, count_prior`` (never a bare
 13
 """
 
-from .prior import FunctionPrior
+import importlib
+
 from .spec import (
     Activation,
     Architecture,
@@ -22,44 +25,133 @@ from .spec import (
     parse_domain,
     parse_q,
 )
+from .prior import FunctionPrior
+from .teacher import Teacher, make_teacher
+
+#: public names loaded on first use: name -> module (keeps ``from enumerate import ...`` cheap)
+_LAZY = {
+    "BudgetError": "brute",
+    "PosteriorFamily": "posterior",
+    "Posterior": "posterior",
+    "CurvePoint": "posterior",
+    "Estimate": "posterior",
+    "posterior": "posterior",
+    "learning_curve": "posterior",
+    "lemma_sample_size": "posterior",
+    "guess_and_check": "sampler",
+    "guess_and_check_curve": "sampler",
+    "SamplerResult": "sampler",
+}
 
 __all__ = [
     "Activation",
     "Architecture",
+    "BudgetError",
+    "CurvePoint",
     "Domain",
+    "Estimate",
     "FunctionPrior",
+    "METHODS",
     "NetworkSpec",
+    "Posterior",
+    "PosteriorFamily",
     "QSet",
+    "SamplerResult",
     "SpecError",
+    "Teacher",
     "count_prior",
+    "guess_and_check",
+    "guess_and_check_curve",
+    "learning_curve",
+    "lemma_sample_size",
+    "make_teacher",
     "parse_activation",
     "parse_arch",
     "parse_domain",
     "parse_q",
+    "posterior",
 ]
 
-METHODS = ("brute", "fast", "classes", "auto")
+#: the counting methods of :func:`count_prior` (and of ``--method`` on the command line)
+METHODS = ("auto", "brute", "fast")
+
+#: the default counting method, shared by :func:`count_prior` and the command line
+DEFAULT_METHOD = "auto"
 
 
-def count_prior(spec, method="brute", scheduler=None, **options):
-    """The exact :class:`FunctionPrior` of ``spec``.
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    ``method`` is ``"brute"`` (enumerate every setting), ``"fast"`` (structured exact
-    counter), ``"classes"`` (symmetry-reduced perceptron counter; the result is a
-    :class:`~enumerate.classes.ClassPrior` with the same queries) or ``"auto"`` (the
-    fastest exact method for the spec). ``options`` go to the counter (``progress``,
-    ``force``, ``checkpoint``, ``threads`` ...). ``scheduler`` (a
-    ``distributed.Client``, a scheduler address, or ``"local"``) runs brute force on Dask
-    (see :func:`enumerate.distributed.count_distributed`); ``"auto"`` then means brute force.
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
+
+
+def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_settings=None, checkpoint=None,
+                threads=None, scheduler=None, **cluster_options):
+    """The exact prior over functions of ``spec``: every parameter setting, counted.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network (architecture, Q, activation, domain, zero-label rule).
+    method : {"auto", "brute", "fast"}
+        ``"brute"`` evaluates every setting (numba kernels), ``"fast"`` runs the
+        structured exact counter, ``"auto"`` (the default, as on the command line) takes
+        the fast counter where it supports the spec and brute force otherwise. Every
+        method gives the same exact counts.
+    progress : bool or None
+        Progress bar on stderr; ``None``: only when stderr is a terminal.
+    force : bool
+        Brute force: run even above the ``max_settings`` budget.
+    max_settings : int or None
+        Brute force: the size budget (``None``: the default budget).
+    checkpoint : str or None
+        Brute force: save progress to / resume from this file.
+    threads : int or None
+        Brute force: worker threads (``None``: every core).
+    scheduler : distributed.Client, str or None
+        Run brute force on Dask: a ``Client``, a scheduler address or ``"local"``
+        (``"auto"`` then means brute force); see
+        :func:`enumerate.distributed.count_distributed`, which takes ``cluster_options``
+        (``shards``, ``retries``, ``workers`` ...).
+
+    Returns
+    -------
+    FunctionPrior
+        Exact integer counts per truth table; they sum to ``spec.total`` = |Q|^P.
+
+    Raises
+    ------
+    SpecError
+        An unknown ``method``, or (``BudgetError``) a brute-force run above the budget.
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec, count_prior
+    >>> spec = NetworkSpec.parse("fc:1,1", "-1,0,1")
+    >>> prior = count_prior(spec, progress=False)
+    >>> prior.counts == count_prior(spec, "brute", progress=False).counts, prior.total
+    (True, 9)
     """
     if method not in METHODS:
         raise SpecError("--method", f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
+    from .brute import DEFAULT_MAX_SETTINGS
+
+    budget = DEFAULT_MAX_SETTINGS if max_settings is None else max_settings
     if scheduler is not None:
         if method in ("fast", "classes"):
             raise SpecError("--dask", f"runs --method brute only; the {method} counter runs in-process (drop --dask)")
         from .distributed import count_distributed
 
-        return count_distributed(spec, scheduler, **{k: v for k, v in options.items() if k != "threads"})
+        return count_distributed(spec, scheduler, progress=progress, force=force, max_settings=budget,
+                                 checkpoint=checkpoint, **cluster_options)
+    if cluster_options:
+        raise TypeError(f"count_prior() got unexpected keyword arguments {sorted(cluster_options)} (without scheduler)")
     from .brute import count_brute
     from .fast import count_fast, fast_supported
     from .perceptron import count_classes, prefer_classes
@@ -67,9 +159,6 @@ def count_prior(spec, method="brute", scheduler=None, **options):
     if method == "classes" or (method == "auto" and prefer_classes(spec)):
         return count_classes(spec)
     if method == "brute" or (method == "auto" and not fast_supported(spec)):
-        return count_brute(spec, **options)
-    return count_fast(spec, **_only(options, ("progress", "force", "checkpoint")))
-
-
-def _only(options, keys):
-    return {k: v for k, v in options.items() if k in keys}
+        return count_brute(spec, progress=progress, force=force, max_settings=budget, checkpoint=checkpoint,
+                           threads=threads)
+    return count_fast(spec, progress=progress)

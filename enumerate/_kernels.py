@@ -17,7 +17,10 @@ ONE = np.uint64(1)
 
 
 @njit(cache=True, nogil=True)
-def _unit(l, j, s, acts, qi, gi, scaled, npos, kern, strd, cin, bias_mult, clamp, act_code, lpos, lneg, nX, wbuf):
+def unit_activations(l, j, s, acts, qi, gi, scaled, npos, kern, strd, cin, bias_mult, clamp, act_code, lpos, lneg,
+                     nX, wbuf):
+    """Write the integer activations of hidden unit ``j`` of layer ``l`` at its setting
+    ``s`` (the unit's odometer digit) into ``acts``, for every domain point."""
     nq = qi.shape[0]
     g = 1
     if scaled:
@@ -55,7 +58,9 @@ def _unit(l, j, s, acts, qi, gi, scaled, npos, kern, strd, cin, bias_mult, clamp
 
 
 @njit(cache=True, nogil=True)
-def _features(acts, H, chans, length, pool, feats, nX):
+def readout_features(acts, H, chans, length, pool, feats, nX):
+    """The readout's inputs from the last hidden layer's activations: the flattened
+    feature map, or its sum over positions when ``pool``."""
     for c in range(chans):
         if pool:
             for x in range(nX):
@@ -135,9 +140,9 @@ def run_range(start, stop, radix, unit_layer, unit_chan, qi, gi, scaled, acts, n
         if first or k < nunits:
             first = False
             for u in range(k, nunits):
-                _unit(unit_layer[u], unit_chan[u], digits[u], acts, qi, gi, scaled, npos, kern, strd,
+                unit_activations(unit_layer[u], unit_chan[u], digits[u], acts, qi, gi, scaled, npos, kern, strd,
                       cin, bias_mult, clamp, act_code, lpos, lneg, nX, wbuf)
-            _features(acts, H, last_c, last_n, pool, feats, nX)
+            readout_features(acts, H, last_c, last_n, pool, feats, nX)
             for x in range(nX):
                 acc = 0
                 for f in range(F):

@@ -30,7 +30,8 @@ from .prior import FunctionPrior
 from .progress import progress_bar
 from .errors import SpecError, approx
 
-__all__ = ["count_brute", "count_steps", "total_steps", "BudgetError", "estimate_seconds", "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE"]
+__all__ = ["count_brute", "count_steps", "total_steps", "KernelProblem", "BudgetError", "estimate_seconds",
+           "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE"]
 
 #: settings per second assumed for time estimates (measured: see benchmarks/brute.py)
 NOMINAL_RATE = 1.0e8
@@ -71,8 +72,8 @@ def check_budget(spec, max_settings=DEFAULT_MAX_SETTINGS, force=False):
         )
 
 
-class _Problem:
-    """The numeric arrays the kernel needs, built once from a spec."""
+class KernelProblem:
+    """The numeric arrays the numba kernels need, built once from a spec (shared with the sampler)."""
 
     def __init__(self, spec):
         plan = IntegerPlan.of(spec)
@@ -160,7 +161,7 @@ class _Problem:
 
 @functools.lru_cache(maxsize=8)
 def _problem(spec):
-    return _Problem(spec)
+    return KernelProblem(spec)
 
 
 def total_steps(spec) -> int:
@@ -255,7 +256,7 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
     FunctionPrior
     """
     check_budget(spec, max_settings, force)
-    prob = _Problem(spec)
+    prob = KernelProblem(spec)
     nq = len(spec.q)
     lo, hi = steps if steps is not None else (0, prob.total_steps)
     if not 0 <= lo <= hi <= prob.total_steps:

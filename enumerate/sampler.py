@@ -27,7 +27,7 @@ from fractions import Fraction
 import numpy as np
 from numba import njit
 
-from ._kernels import _features, _unit
+from ._kernels import readout_features, unit_activations
 from .posterior import Estimate
 from .spec import SpecError
 from .validate import check_indices, check_table, check_weights
@@ -48,9 +48,9 @@ def _draw(radix, unit_layer, unit_chan, qi, gi, scaled, acts, npos, kern, strd, 
     nq = qi.shape[0]
     for u in range(nunits):
         s = np.random.randint(0, radix[u])
-        _unit(unit_layer[u], unit_chan[u], s, acts, qi, gi, scaled, npos, kern, strd, cin, bias_mult, clamp,
+        unit_activations(unit_layer[u], unit_chan[u], s, acts, qi, gi, scaled, npos, kern, strd, cin, bias_mult, clamp,
               act_code, lpos, lneg, nX, wbuf)
-    _features(acts, H, last_c, last_n, pool, feats, nX)
+    readout_features(acts, H, last_c, last_n, pool, feats, nX)
     for x in range(nX):
         lab[x] = 0
     zs = wbuf[:nX]
@@ -124,10 +124,10 @@ class _Net:
     """The kernel arrays of a spec (shared with the brute-force enumerator)."""
 
     def __init__(self, spec):
-        from .brute import _Problem
+        from .brute import KernelProblem
 
         try:
-            self.p = _Problem(spec)
+            self.p = KernelProblem(spec)
         except OverflowError:
             raise SpecError("--arch", "a hidden unit has >= 2^63 parameter settings; too wide for the sampler") from None
         self.spec = spec

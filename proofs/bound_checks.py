@@ -27,7 +27,7 @@ from __future__ import annotations
 import statistics
 from fractions import Fraction
 
-from .bounds import terms
+from .check import bound_report, default_multi, default_single
 from .registry import ClaimResult
 from .teachers import teacher_groups
 
@@ -46,16 +46,6 @@ def prior_of(spec):
 
         _PRIORS[spec] = count_prior(spec, "auto", progress=False)
     return _PRIORS[spec]
-
-
-def default_single(t, aut):
-    """Settings in one embedding event: Q^(P-K)."""
-    return t.single_count()
-
-
-def default_multi(t, aut):
-    """Settings in the union of the embedding events: n_emb / |Aut| * Q^(P-K)."""
-    return t.multi_count(aut)
 
 
 def _fmt(x: Fraction) -> str:
@@ -83,25 +73,22 @@ def check_family(name, statement, pairs, single=default_single, multi=default_mu
     reducible, reducible_over = 0, 0
     for student, tarch in pairs:
         tspec = student.with_arch(tarch)
-        t = terms(student, tspec.arch)
         prior = prior_of(student)
         for g in teacher_groups(tspec):
-            exact = prior.count(g.table)
-            s = single(t, g.aut)
-            m = multi(t, g.aut)
+            r = bound_report(student, tspec.arch, g.example, g.table, prior.count(g.table), g.irreducible, g.aut,
+                             single=single, multi=multi, method=prior.method)
+            exact, s, m = r.count, r.single_count, r.multi_count
             cases += g.teachers
             where = f"student {student.arch}, teacher {tspec.arch} params {_params(g.example)}; table {g.table}"
+            if not r.holds:
+                what = f"exact {exact} >= multi {m} >= single {s}" if g.irreducible else f"exact {exact} >= single {s}"
+                fails.append((g.index, f"{where}: {what} fails (of |Q|^P = {r.total}; "
+                                       + (f"|Aut| = {g.aut})" if g.irreducible else "reducible)")))
             if g.irreducible:
-                ok = exact >= m >= s
-                if not ok:
-                    fails.append((g.index, f"{where}: exact {exact} >= multi {m} >= single {s} fails (of |Q|^P = {t.total}; |Aut| = {g.aut})"))
                 tight_multi.append(Fraction(exact, m) if m else Fraction(0))
             else:
-                ok = exact >= s
-                if not ok:
-                    fails.append((g.index, f"{where}: exact {exact} >= single {s} fails (of |Q|^P = {t.total}; reducible)"))
                 reducible += g.teachers
-                reducible_over += g.teachers * (exact < m)
+                reducible_over += g.teachers * (exact < r.multi_formula)
             tight_single.append(Fraction(exact, s) if s else Fraction(0))
         if fails:  # the smallest student that fails; its first failing teacher
             break

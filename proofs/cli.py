@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "sat-count": "proofs.sat.cli:sat_count_main",  # exact rho~ by pyganak projected model counting
     "min-teacher": "proofs.sat.cli:min_teacher_main",  # the narrowest teacher realizing a table
     "sound": "proofs.sat.cli:sound_main",  # soundness of the embedding constructions by SAT
+    "bound": "proofs.bound_cli:bound_main",  # exact rho~ and its lower bounds for one (student, teacher) pair
 }
 
 

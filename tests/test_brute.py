@@ -15,7 +15,7 @@ from enumerate.brute import BudgetError, count_brute
 from enumerate.forward import all_settings, index_to_params, labels, tables
 from enumerate.reference import truth_table
 
-from .strategies import small_specs
+from enumerate.testing import specs
 
 
 def numpy_histogram(spec):
@@ -27,7 +27,7 @@ def numpy_histogram(spec):
 
 
 @settings(max_examples=60, deadline=None)
-@given(small_specs())
+@given(specs())
 def test_counts_sum_to_total(spec):
     prior = count_brute(spec, progress=False)
     assert prior.covered == prior.total == len(spec.q) ** spec.layout.num_weights * len(spec.scales) ** spec.layout.num_scales
@@ -35,7 +35,7 @@ def test_counts_sum_to_total(spec):
 
 
 @settings(max_examples=40, deadline=None)
-@given(small_specs(max_total=20_000), st.sampled_from([1, 2]), st.booleans())
+@given(specs(max_settings=20_000), st.sampled_from([1, 2]), st.booleans())
 def test_brute_equals_numpy_forward(spec, threads, force_hash):
     old = brute.DIRECT_BITS
     brute.DIRECT_BITS = -1 if force_hash else old
@@ -47,7 +47,7 @@ def test_brute_equals_numpy_forward(spec, threads, force_hash):
 
 
 @settings(max_examples=30, deadline=None)
-@given(small_specs(max_total=3**12), st.data())
+@given(specs(max_settings=3**12), st.data())
 def test_numpy_forward_equals_fraction_reference(spec, data):
     rows = data.draw(st.lists(st.integers(0, spec.total - 1), min_size=1, max_size=20))
     idx = np.vstack([all_settings(spec, r, r + 1) for r in rows])
@@ -171,7 +171,7 @@ def test_interrupt_and_resume_from_checkpoint(tmp_path, monkeypatch):
     whole = count_brute(spec, progress=False)
     ckpt = tmp_path / "run.ckpt"
     calls = {"n": 0}
-    original = brute._Problem.run
+    original = brute.KernelProblem.run
 
     def flaky_run(self, state, a, b):
         calls["n"] += 1
@@ -180,13 +180,13 @@ def test_interrupt_and_resume_from_checkpoint(tmp_path, monkeypatch):
             raise KeyboardInterrupt  # ... and then the user presses Ctrl-C
         return original(self, state, a, b)
 
-    monkeypatch.setattr(brute._Problem, "run", flaky_run)
+    monkeypatch.setattr(brute.KernelProblem, "run", flaky_run)
     with pytest.raises(KeyboardInterrupt):
         count_brute(spec, progress=False, checkpoint=str(ckpt), threads=1)
     saved = json.loads(ckpt.read_text())
     assert 0 < saved["next_step"] < whole.meta["steps"][1]
     assert sum(saved["counts"].values()) == saved["next_step"] * len(spec.q)
-    monkeypatch.setattr(brute._Problem, "run", original)
+    monkeypatch.setattr(brute.KernelProblem, "run", original)
     resumed = count_brute(spec, progress=False, checkpoint=str(ckpt), threads=2)
     assert resumed.counts == whole.counts
     assert not ckpt.exists()

@@ -12,7 +12,7 @@ from enumerate.brute import count_brute
 from enumerate.cli import main
 from enumerate.fast import count_fast, fast_supported
 
-from .strategies import small_specs
+from enumerate.testing import specs
 
 
 def same_as_brute(spec):
@@ -24,21 +24,21 @@ def same_as_brute(spec):
 
 
 @settings(max_examples=80, deadline=None)
-@given(small_specs(max_total=30_000))
+@given(specs(max_settings=30_000))
 def test_fast_equals_brute_every_family(spec):
     if fast_supported(spec):
         same_as_brute(spec)
 
 
 @settings(max_examples=25, deadline=None)
-@given(small_specs(max_total=200_000, kinds=("fc", "sfc")), st.sampled_from(["-1", "+1", "0"]))
+@given(specs(max_settings=200_000, families=("fc", "sfc")), st.sampled_from(["-1", "+1", "0"]))
 def test_fast_equals_brute_deeper_fc(spec, zl):
     spec = NetworkSpec(spec.arch, spec.q, spec.act, spec.domain, zl, spec.scale_q)
     same_as_brute(spec)
 
 
 @settings(max_examples=20, deadline=None)
-@given(small_specs(max_total=30_000), st.booleans(), st.booleans(), st.booleans())
+@given(specs(max_settings=30_000), st.booleans(), st.booleans(), st.booleans())
 def test_every_code_path_agrees(spec, residues, hash_conv, no_symmetry):
     """Residue (CRT) counts, the hash-map convolution and the orbit reduction are
     each switched on/off; the counts never change."""

@@ -11,11 +11,11 @@ from enumerate.brute import count_brute
 from enumerate.prior import FunctionPrior
 from enumerate.teacher import make_teacher
 
-from .strategies import small_specs
+from enumerate.testing import specs
 
 
 @settings(max_examples=20, deadline=None)
-@given(small_specs(max_total=5000))
+@given(specs(max_settings=5000))
 def test_json_round_trip_is_lossless(tmp_path_factory, spec):
     prior = count_brute(spec, progress=False)
     path = tmp_path_factory.mktemp("p") / "prior.json"
