@@ -31,6 +31,7 @@ from .teacher import Teacher, make_teacher
 #: public names loaded on first use: name -> module (keeps ``from enumerate import ...`` cheap)
 _LAZY = {
     "BudgetError": "brute",
+    "fast_supported": "fast",
     "PosteriorFamily": "posterior",
     "Posterior": "posterior",
     "CurvePoint": "posterior",
@@ -60,6 +61,7 @@ __all__ = [
     "SpecError",
     "Teacher",
     "count_prior",
+    "fast_supported",
     "guess_and_check",
     "guess_and_check_curve",
     "learning_curve",

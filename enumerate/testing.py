@@ -325,7 +325,7 @@ def assert_priors_equal(a, b):
     >>> assert_priors_equal(count_prior(spec, "fast"), b)
     Traceback (most recent call last):
     ...
-    AssertionError: priors differ at table '++' (first of 2 differing tables): 2 settings in a (fast prior of fc:1,1), 3 in b (reference prior of fc:1,1)
+    AssertionError: priors differ at table '++' (first of 2 differing tables): count 2 in a (fast prior of fc:1,1), count 3 in b (reference prior of fc:1,1)
     """
     if a.spec != b.spec:
         ja, jb = a.spec.to_json(), b.spec.to_json()
@@ -335,8 +335,8 @@ def assert_priors_equal(a, b):
     if differ:
         t = differ[0]
         raise AssertionError(
-            f"priors differ at table {t!r} (first of {len(differ)} differing tables): {a.counts.get(t, 0):,} settings "
-            f"in a ({_describe(a)}), {b.counts.get(t, 0):,} in b ({_describe(b)})")
+            f"priors differ at table {t!r} (first of {len(differ)} differing tables): count {a.counts.get(t, 0):,} "
+            f"in a ({_describe(a)}), count {b.counts.get(t, 0):,} in b ({_describe(b)})")
 
 
 def assert_bound_holds(prior_or_report, teacher=None, bound=None):

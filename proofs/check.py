@@ -21,6 +21,7 @@ teacher setting with the same :func:`bound_report`.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -208,7 +209,8 @@ class BoundReport:
             ok = "holds" if self.count >= bound * self.total else "FAILS"
             lines.append(f"{name:<7} rho~ >= {formula} = {float(bound):.6g}  (C~ <= {-_ln(bound):.4f}); "
                          f"exact/bound = {float(tight):.4g}: {ok}")
-            lines.append(f"        from the {construction}")
+            lines.extend(textwrap.wrap(f"from the {construction}", 100, initial_indent=" " * 8,
+                                       subsequent_indent=" " * 8))
 
         if self.multi is not None:
             row("multi", self.multi, self.tightness[1], f"{self.n_emb}/{self.aut} * {q}^-{self.k_weights + self.k_scales}",
