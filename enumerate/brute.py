@@ -42,7 +42,17 @@ CHECKPOINT_SCHEMA = "enumerate.checkpoint/2"  # /2: the step range and elapsed t
 
 
 class BudgetError(SpecError):
-    """A run larger than the size budget was asked for without ``force``."""
+    """A run larger than the size budget was asked for without ``force``.
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec, count_prior
+    >>> try:
+    ...     count_prior(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), "brute", max_settings=1000)
+    ... except BudgetError as err:
+    ...     print(type(err).__name__, isinstance(err, SpecError), "19,683" in str(err))
+    BudgetError True True
+    """
 
 
 def estimate_seconds(settings: int) -> float:

@@ -131,6 +131,12 @@ class Estimate:
 
     The interval is Wilson's score interval at ``z`` standard deviations (the quantities
     estimated are means of values in [0, 1]).
+
+    Examples
+    --------
+    >>> e = Estimate.of_mean(0.25, 400, z=3.0)
+    >>> e.contains(0.25), e.contains(0.5), e.kind
+    (True, False, 'monte-carlo estimate')
     """
 
     mean: float
@@ -166,6 +172,14 @@ class CurvePoint:
     ``expected_error`` = E_S E_(h~P_S) L_D(h); ``fit_probability`` = E_S[P_theta(fits S)];
     ``tail`` maps each requested eps to E_S[P_(h~P_S)(L_D(h) >= eps)] (or ``> eps``).
     ``expected_kl`` = E_S[KL(P_S || P)] = E_S[-ln P(fits S)] (a float report: logs).
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec, count_prior
+    >>> prior = count_prior(NetworkSpec.parse("fc:2,1", "-1,0,1"), progress=False)
+    >>> point = learning_curve(prior, "---+", 2)[2]
+    >>> point.n, point.expected_error, point.fit_probability
+    (2, Fraction(79, 288), Fraction(43, 108))
     """
 
     n: int
@@ -192,6 +206,14 @@ class Posterior:
     optimal-set volume; ``expected_error`` = E_(h~P_S) L_D(h); ``kl`` = KL(P_S || P)
     = -ln P(fits S) (float); ``probabilities`` (when built from a prior) maps each
     fitting table to its exact posterior probability.
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec, count_prior
+    >>> prior = count_prior(NetworkSpec.parse("fc:2,1", "-1,0,1"), progress=False)
+    >>> post = posterior(prior, "---+", [0, 3])
+    >>> post.fit_count, post.fit_probability, sum(post.probabilities.values())
+    (4, Fraction(4, 27), Fraction(1, 1))
     """
 
     training: tuple
@@ -220,6 +242,14 @@ class PosteriorFamily:
     table) or :meth:`uniform_functions` (the baseline: the uniform prior over all label
     tables, no parameter redundancy). ``weights`` is the data distribution D on the
     domain (Fractions; default: the domain's weights, else uniform).
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec, count_prior
+    >>> prior = count_prior(NetworkSpec.parse("fc:2,1", "-1,0,1"), progress=False)
+    >>> fam = PosteriorFamily.of(prior, "---+")
+    >>> fam.rho, fam.given([3]).fit_probability, fam.expected_error(1)
+    (Fraction(1, 27), Fraction(10, 27), Fraction(25, 72))
     """
 
     def __init__(self, n, mask_counts, total, target, weights=None, source="network"):
@@ -560,7 +590,15 @@ def posterior(prior, target, training, weights=None) -> Posterior:
 
 
 def learning_curve(prior, target, n_max, eps=(), weights=None):
-    """Exact learning curve (a list of :class:`CurvePoint`, N = 0..n_max)."""
+    """Exact learning curve (a list of :class:`CurvePoint`, N = 0..n_max).
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec, count_prior
+    >>> prior = count_prior(NetworkSpec.parse("fc:2,1", "-1,0,1"), progress=False)
+    >>> [str(p.expected_error) for p in learning_curve(prior, "---+", 3)]
+    ['11/27', '25/72', '79/288', '1553/7488']
+    """
     return PosteriorFamily.of(prior, target, weights).curve(n_max, eps)
 
 

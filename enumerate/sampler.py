@@ -167,6 +167,13 @@ class SamplerResult:
     ``tries`` draws, ``accepted`` of them fit S; ``acceptance`` estimates P(fits S);
     ``test_error`` estimates E_(h~P_S) L_D(h) from the accepted draws (None if none);
     ``losses`` are the accepted draws' exact test errors.
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec
+    >>> res = guess_and_check(NetworkSpec.parse("fc:1,1", "-1,0,1"), "-+", [0, 1], tries=2000, seed=3)
+    >>> res.tries, res.acceptance.contains(Fraction(1, 9)), all(x == 0 for x in res.losses)
+    (2000, True, True)
     """
 
     tries: int
@@ -203,6 +210,19 @@ def guess_and_check(spec, target, training, *, tries=100_000, max_accept=0, seed
         Width of the Wilson intervals in standard deviations.
     weights : sequence of Fractions or None
         The data distribution for the test error (default: the domain's, else uniform).
+    threads : int or None
+        Worker threads (``None``: every core).
+
+    Returns
+    -------
+    SamplerResult
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec
+    >>> res = guess_and_check(NetworkSpec.parse("fc:2,1", "-1,0,1"), "---+", [3], tries=5000, seed=2)
+    >>> res.acceptance.contains(Fraction(10, 27)), res.tries
+    (True, 5000)
     """
     if tries < 1:
         raise SpecError("tries", "need at least one draw")
@@ -240,6 +260,13 @@ def guess_and_check_curve(spec, target, N, *, sets=1000, max_tries=1_000_000, se
     Returns ``{"expected_error": Estimate, "fit_probability": Estimate, "draws": int,
     "gave_up": int}`` (``gave_up`` counts sets with no fit within ``max_tries``; those
     sets are left out of the error estimate, which is then biased: it is reported).
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec
+    >>> out = guess_and_check_curve(NetworkSpec.parse("fc:2,1", "-1,0,1"), "---+", 1, sets=300, seed=1)
+    >>> out["expected_error"].contains(Fraction(25, 72)), out["gave_up"]
+    (True, 0)
     """
     table, tlab = _target_labels(spec, target)
     w, W, lossnum = _weights(spec, weights)

@@ -49,8 +49,15 @@ ZERO_LABELS = ("-1", "+1", "0")
 _ZERO_LABEL_ALIASES = {"-1": "-1", "+1": "+1", "1": "+1", "0": "0"}
 
 
-def parse_zero_label(text, argument="--zero-label") -> str:
-    """The zero-label rule ``"-1"``, ``"+1"`` or ``"0"``; ``1`` is read as ``+1``.
+class SpecError(ValueError):
+    """Invalid user input; ``str(err)`` is one line naming the argument.
+
+    Examples
+    --------
+    >>> err = SpecError("--q", "the quantization set is empty")
+    >>> err.argument, str(err)
+    ('--q', '--q: the quantization set is empty')
+    """
 
     >>> parse_zero_label("1"), parse_zero_label(-1), parse_zero_label("+1")
     ('+1', '-1', '+1')
@@ -106,6 +113,12 @@ class QSet:
 
     ``name`` keeps the family it came from (``int:1``, ``minifloat:2,1``, ``grid:3``
     or the explicit list).
+
+    Examples
+    --------
+    >>> q = QSet((1, 0, Fraction(-1, 2)))
+    >>> q.values, q.name, len(q), q.has_zero
+    ((Fraction(-1, 2), Fraction(0, 1), Fraction(1, 1)), '-1/2,0,1', 3, True)
     """
 
     values: tuple
@@ -205,6 +218,12 @@ class Domain:
 
     ``kind`` is ``"01"``, ``"pm1"`` or ``"custom"``. ``weights`` (optional) is a data
     distribution on the points (Fractions summing to 1); ``None`` means uniform.
+
+    Examples
+    --------
+    >>> d = parse_domain("pm1", 2)
+    >>> d.kind, len(d), [tuple(map(int, p)) for p in d.points]
+    ('pm1', 4, [(-1, -1), (-1, 1), (1, -1), (1, 1)])
     """
 
     kind: str
@@ -354,7 +373,14 @@ class Activation:
 
 
 def parse_activation(text, argument="--act") -> Activation:
-    """``sign``, ``relu``, ``leaky:1/10``, ``step``, ``hardtanh``, ``identity``."""
+    """``sign``, ``relu``, ``leaky:1/10``, ``step``, ``hardtanh``, ``identity``.
+
+    Examples
+    --------
+    >>> act = parse_activation("leaky:1/10")
+    >>> str(act), act(Fraction(-5))
+    ('leaky:1/10', Fraction(-1, 2))
+    """
     if isinstance(text, Activation):
         return text
     name, _, slope = str(text).strip().partition(":")
@@ -391,6 +417,12 @@ class Architecture:
 
     Every model is stored internally as a list of :meth:`layers`, each a 1-D conv
     (an FC layer is a conv of length 1).
+
+    Examples
+    --------
+    >>> a = parse_arch("cnn:2x3/4k2s1/flat")
+    >>> a.input_dim, a.depth, a.last_hidden(), a.readout_fan_in
+    (6, 2, (4, 2), 8)
     """
 
     kind: str
@@ -546,6 +578,12 @@ class NetworkSpec:
     ``scale_q`` is the set the SFC/SCNN scales are drawn from (``None``: the same as ``q``).
     ``zero_label`` decides the label at f(x) = 0: ``"-1"`` (label + iff f > 0),
     ``"+1"`` (+ iff f >= 0) or ``"0"`` (a third value, table character ``0``).
+
+    Examples
+    --------
+    >>> spec = NetworkSpec.parse("sfc:2,3,1", "-1,0,1", "relu", "01", "0", scale_q="0,1")
+    >>> spec.num_params, spec.total == 3**13 * 2**3, len(spec.domain)
+    (16, True, 4)
     """
 
     arch: Architecture

@@ -20,7 +20,15 @@ __all__ = ["Teacher", "make_teacher", "check_fits_student"]
 @dataclass(frozen=True)
 class Teacher:
     """A teacher: its spec (the student's Q, activation, domain, zero-label rule on the
-    teacher's architecture), its parameters (Fractions, canonical order) and its table."""
+    teacher's architecture), its parameters (Fractions, canonical order) and its table.
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec
+    >>> t = make_teacher(NetworkSpec.parse("fc:2,3,1", "-1,0,1"), "fc:2,1,1", [1, 1, -1, 1, 0])
+    >>> str(t.spec.arch), t.table, [str(f) for f in t.outputs]
+    ('fc:2,1,1', '---+', ['-1', '0', '0', '1'])
+    """
 
     spec: NetworkSpec
     params: tuple
@@ -51,7 +59,38 @@ def check_fits_student(teacher_arch, student_arch):
 
 
 def make_teacher(student: NetworkSpec, arch, params) -> Teacher:
-    """Build and evaluate a teacher; ``params`` is a comma string or a sequence of values."""
+    """Build and evaluate a teacher network for the student ``student``.
+
+    Parameters
+    ----------
+    student : NetworkSpec
+        The teacher gets its Q, scale set, activation, domain and zero-label rule.
+    arch : str or Architecture
+        The teacher's architecture: the student's family, depth and input, no wider.
+    params : str or sequence
+        Its parameters in canonical order, each in Q (scales in the scale set): a comma
+        string (``"1,-1,0"``) or a sequence of values.
+
+    Returns
+    -------
+    Teacher
+
+    Raises
+    ------
+    SpecError
+        When the architecture does not fit the student or a parameter is not allowed.
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec
+    >>> student = NetworkSpec.parse("fc:2,3,1", "-1,0,1")
+    >>> make_teacher(student, "fc:2,1,1", "1,1,0,1,0").table
+    '-+++'
+    >>> make_teacher(student, "fc:2,4,1", "1,1,0,1,0")
+    Traceback (most recent call last):
+    ...
+    enumerate.spec.SpecError: --teacher: teacher widths (2, 4, 1) exceed the student's (2, 3, 1)
+    """
     tarch = parse_arch(arch, "--teacher")
     check_fits_student(tarch, student.arch)
     tspec = student.with_arch(tarch)

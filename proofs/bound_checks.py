@@ -66,7 +66,16 @@ def _params(ps):
 
 def check_family(name, statement, pairs, single=default_single, multi=default_multi) -> ClaimResult:
     """Check exact >= multi (irreducible) >= single over ``pairs`` of (student spec,
-    teacher arch string or Architecture); the smallest counterexample is reported."""
+    teacher arch string or Architecture) for every teacher setting, with
+    :func:`proofs.check.bound_report`; the smallest counterexample is reported.
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec
+    >>> r = check_family("demo", "demo", [(NetworkSpec.parse("fc:1,1,1", "-1,0,1"), "fc:1,1,1")])
+    >>> r.passed, r.cases
+    (True, 81)
+    """
     pairs = sorted(pairs, key=lambda p: (p[0].total, str(p[0].arch), str(p[1])))
     cases, fails = 0, []
     tight_single, tight_multi = [], []

@@ -252,7 +252,16 @@ def fc_minus_sfc(L: int):
 class Terms:
     """The bound's ingredients for one (student, teacher architecture) pair, evaluated
     from the sympy formulas: parameter counts, pinned counts (Q-parameters / scales),
-    number of embeddings, |Q| and |Q_s|."""
+    number of embeddings, |Q| and |Q_s|.
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec
+    >>> s = NetworkSpec.parse("fc:1,2,1", "-1,0,1")
+    >>> t = terms(s, s.with_arch("fc:1,1,1").arch)
+    >>> t.k, t.n_emb, t.single_count(), t.multi_rho(1)
+    (5, 2, 9, Fraction(2, 243))
+    """
 
     family: str
     p_weights: int

@@ -170,7 +170,14 @@ def count_embeddings_nx(student_arch, teacher_arch) -> int:
 
 
 def count_embeddings(student_arch, teacher_arch) -> int:
-    """prod over hidden layers of c_l! / (c_l - c*_l)! (direct product, no graphs)."""
+    """prod over hidden layers of c_l! / (c_l - c*_l)! (direct product, no graphs).
+
+    Examples
+    --------
+    >>> from enumerate import parse_arch
+    >>> count_embeddings(parse_arch("fc:2,6,2,1"), parse_arch("fc:2,1,2,1"))
+    12
+    """
     su, tu = units(student_arch), units(teacher_arch)
     return math.prod(math.perm(a, b) for a, b in zip(su[1:-1], tu[1:-1]))
 
@@ -224,7 +231,15 @@ def param_permutation(arch, sigma) -> list[int]:
 
 def count_automorphisms_brute(spec, params) -> int:
     """|Aut(theta*)| by brute force: permutations of the hidden units (per layer) that
-    leave the parameter vector unchanged."""
+    leave the parameter vector unchanged.
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec
+    >>> t = NetworkSpec.parse("fc:1,2,1", "-1,0,1")
+    >>> count_automorphisms_brute(t, [1, 1, 0, 0, 1, 1, 0]), count_automorphisms_brute(t, [1, -1, 0, 0, 1, 1, 0])
+    (2, 1)
+    """
     params = [Fraction(p) for p in params]
     n = 0
     for sigma in unit_permutations(spec.arch):

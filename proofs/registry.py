@@ -37,7 +37,14 @@ CLAIM_MODULES.append("proofs.claim_label_noise")  # label noise: random vs narro
 
 @dataclass
 class ClaimResult:
-    """Outcome of one claim over a sweep of configurations."""
+    """Outcome of one claim over a sweep of configurations.
+
+    Examples
+    --------
+    >>> r = ClaimResult("demo", "1 + 1 = 2", cases=1, passed=True, figures={"time": "0.0s"})
+    >>> r.to_json()["result"], r.counterexample
+    ('PASS', None)
+    """
 
     name: str
     statement: str
@@ -59,6 +66,15 @@ class ClaimResult:
 
 @dataclass(frozen=True)
 class Claim:
+    """A registered claim: its name, statement and ``check(sweep) -> ClaimResult``.
+
+    Examples
+    --------
+    >>> c = all_claims()["fc-embedding"]
+    >>> c.name, c.check("small").passed
+    ('fc-embedding', True)
+    """
+
     name: str
     statement: str
     check: Callable[[str], ClaimResult]
@@ -68,7 +84,17 @@ _REGISTRY: dict[str, Claim] = {}
 
 
 def claim(name: str, statement: str):
-    """Register ``check(sweep) -> ClaimResult`` under ``name``."""
+    """Register ``check(sweep) -> ClaimResult`` under ``name`` (a decorator).
+
+    Examples
+    --------
+    >>> @claim("demo-arithmetic", "2 + 2 = 4")
+    ... def check(sweep):
+    ...     return ClaimResult("demo-arithmetic", "2 + 2 = 4", cases=1, passed=2 + 2 == 4)
+    >>> all_claims()["demo-arithmetic"].check("small").passed
+    True
+    >>> del _REGISTRY["demo-arithmetic"]
+    """
 
     def deco(fn):
         _REGISTRY[name] = Claim(name, statement, fn)
@@ -78,7 +104,13 @@ def claim(name: str, statement: str):
 
 
 def all_claims() -> dict[str, Claim]:
-    """Every registered claim, in registration order."""
+    """Every registered claim, in registration order (importing the claim modules).
+
+    Examples
+    --------
+    >>> "fc-embedding" in all_claims()
+    True
+    """
     for mod in CLAIM_MODULES:
         importlib.import_module(mod)
     return dict(_REGISTRY)

@@ -27,7 +27,15 @@ __all__ = ["TeacherGroup", "teacher_groups", "irreducible_mask", "aut_counts"]
 @dataclass(frozen=True)
 class TeacherGroup:
     """Teacher settings sharing (table, irreducible, |Aut|); ``example`` is the first of
-    them in canonical enumeration order (values, canonical parameter order)."""
+    them in canonical enumeration order (values, canonical parameter order).
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec
+    >>> g = teacher_groups(NetworkSpec.parse("fc:1,1,1", "-1,0,1"))[0]
+    >>> g.table, g.irreducible, g.aut, g.teachers > 0
+    ('++', True, 1, True)
+    """
 
     table: str
     irreducible: bool
@@ -64,7 +72,15 @@ def aut_counts(spec, rows) -> np.ndarray:
 
 @lru_cache(maxsize=64)
 def teacher_groups(spec, batch=1 << 16) -> tuple:
-    """All settings of ``spec`` grouped into :class:`TeacherGroup` (sorted by table)."""
+    """All settings of ``spec`` grouped into :class:`TeacherGroup` (sorted by table).
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec
+    >>> gs = teacher_groups(NetworkSpec.parse("fc:1,2,1", "-1,0,1"))
+    >>> sum(g.teachers for g in gs) == 3**7, max(g.aut for g in gs)
+    (True, 2)
+    """
     from enumerate.forward import all_settings, index_to_params, labels
 
     require_zero(spec)

@@ -26,12 +26,12 @@ ZERO_Q = ("-1,0,1", "-1,-1/2,0,1/2,1", "0,1,2", "-2,0,1/3")
 
 
 @pytest.mark.parametrize("pkg", [enum_pkg, proofs], ids=["enumerate", "proofs"])
-def test_every_public_name_resolves_and_is_documented(pkg):
+def test_every_public_name_resolves_and_has_a_doctest(pkg):
     assert pkg.__all__ and len(set(pkg.__all__)) == len(pkg.__all__)
     for name in pkg.__all__:
         obj = getattr(pkg, name)
         if callable(obj):
-            assert inspect.getdoc(obj), f"{pkg.__name__}.{name} has no docstring"
+            assert ">>>" in (inspect.getdoc(obj) or ""), f"{pkg.__name__}.{name} has no docstring with an example"
     with pytest.raises(AttributeError):
         getattr(pkg, "no_such_name")
 
