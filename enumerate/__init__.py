@@ -11,8 +11,7 @@ numba kernels and posterior code load on first use).
 13
 """
 
-import importlib
-
+from .lazy import lazy_exports
 from .spec import (
     Activation,
     Architecture,
@@ -81,16 +80,7 @@ METHODS = ("auto", "brute", "fast")
 DEFAULT_METHOD = "auto"
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(globals(), __name__, _LAZY)
 
 
 def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_settings=None, checkpoint=None,

@@ -12,7 +12,7 @@ before they are needed).
 (Fraction(316, 19683), Fraction(1, 729), True)
 """
 
-import importlib
+from enumerate.lazy import lazy_exports
 
 #: public name -> module of this package that defines it
 _LAZY = {
@@ -37,13 +37,4 @@ _LAZY = {
 __all__ = sorted(_LAZY)
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(globals(), __name__, _LAZY)
