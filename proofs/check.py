@@ -272,7 +272,8 @@ def bound_report(student, teacher_arch, teacher_params, table, count, irreducibl
                        t.k_weights, t.k_scales, t.n_emb, single(t, aut), multi(t, aut), method)
 
 
-def check_bounds(student, teacher, *, method="auto", progress=False, prior=None) -> BoundReport:
+def check_bounds(student, teacher, *, method="auto", progress=None, force=False, threads=None,
+                 prior=None) -> BoundReport:
     """The exact rho~ of a teacher in a student and the paper's lower bounds on it.
 
     Parameters
@@ -285,7 +286,10 @@ def check_bounds(student, teacher, *, method="auto", progress=False, prior=None)
     method : {"auto", "brute", "fast"}
         How :func:`enumerate.count_prior` counts the student's prior.
     progress : bool or None
-        Progress bar while counting.
+        Progress bar while counting (``None``: only when stderr is a terminal).
+    force, threads
+        Passed to :func:`enumerate.count_prior` (brute force above the budget; worker
+        threads).
     prior : FunctionPrior, optional
         The student's prior, if already counted (reused for many teachers).
 
@@ -327,7 +331,7 @@ def check_bounds(student, teacher, *, method="auto", progress=False, prior=None)
                                      "domain or zero-label rule differ); build it with make_teacher(student, ...)")
     require_zero(student)
     if prior is None:
-        prior = count_prior(student, method, progress=progress)
+        prior = count_prior(student, method, progress=progress, force=force, threads=threads)
     elif prior.spec != student:
         raise SpecError("prior", "the prior is of another spec than the student")
     return bound_report(student, tspec.arch, teacher.params, teacher.table, prior.count(teacher.table),
