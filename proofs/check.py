@@ -195,8 +195,10 @@ class BoundReport:
         }
 
     def __str__(self):
-        s, q = self.student, len(self.student.q)
-        k = f"K = {self.k_weights}" + (f" + {self.k_scales} scales" if self.k_scales else "")
+        s, q, qs = self.student, len(self.student.q), len(self.student.scales)
+        kw, ks = self.k_weights, self.k_scales
+        power = f"{q}^-{kw + ks}" if q == qs or not ks else f"{q}^-{kw} * {qs}^-{ks}"
+        k = f"K = {kw + ks} pinned parameters" + (f" ({kw} from Q, {ks} scales)" if ks else "")
         lines = [
             f"student {s.arch} (Q = {{{s.q.name}}}, {s.act}, domain {s.domain.kind}, zero-label {s.zero_label}): "
             f"|Q|^P = {self.total:,}",
@@ -213,13 +215,11 @@ class BoundReport:
                                        subsequent_indent=" " * 8))
 
         if self.multi is not None:
-            row("multi", self.multi, self.tightness[1], f"{self.n_emb}/{self.aut} * {q}^-{self.k_weights + self.k_scales}",
-                MULTI)
+            row("multi", self.multi, self.tightness[1], f"{self.n_emb}/{self.aut} * {power}", MULTI)
         else:
             lines.append(f"multi   not claimed: the teacher is reducible (n_emb = {self.n_emb})")
-        row("single", self.single, self.tightness[0], f"{q}^-{self.k_weights + self.k_scales}",
-            CONSTRUCTIONS[self.family])
-        lines.append(f"{k} pinned parameters; bounds {'hold' if self.holds else 'FAIL'}")
+        row("single", self.single, self.tightness[0], power, CONSTRUCTIONS[self.family])
+        lines.append(f"{k}; bounds {'hold' if self.holds else 'FAIL'}")
         return "\n".join(lines)
 
 
