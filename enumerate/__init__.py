@@ -3,7 +3,9 @@
 Users write ``from enumerate import NetworkSpec, count_prior`` (never a bare
 ``import enumerate``, which would hide the builtin in their module). Every name in
 ``__all__`` is the public library API; importing the package is cheap (the counters,
-numba kernels and posterior code load on first use).
+numba kernels and posterior code load on first use). The exact posterior of one
+training set is ``PosteriorFamily.of(prior, target).given(S)`` (the function
+``enumerate.posterior.posterior`` is not re-exported: its name is its module's).
 
 >>> from enumerate import NetworkSpec, count_prior
 >>> prior = count_prior(NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01"), progress=False)
@@ -35,7 +37,6 @@ _LAZY = {
     "Posterior": "posterior",
     "CurvePoint": "posterior",
     "Estimate": "posterior",
-    "posterior": "posterior",
     "learning_curve": "posterior",
     "lemma_sample_size": "posterior",
     "guess_and_check": "sampler",
@@ -48,6 +49,7 @@ __all__ = [
     "Architecture",
     "BudgetError",
     "CurvePoint",
+    "DEFAULT_METHOD",
     "Domain",
     "Estimate",
     "FunctionPrior",
@@ -70,7 +72,6 @@ __all__ = [
     "parse_arch",
     "parse_domain",
     "parse_q",
-    "posterior",
 ]
 
 #: the counting methods of :func:`count_prior` (and of ``--method`` on the command line)
