@@ -16,7 +16,7 @@ from enumerate import NetworkSpec, SpecError, count_prior
 from enumerate.brute import count_brute, count_steps, total_steps
 from enumerate.cli import main
 from enumerate.distributed import ShardPlan, count_distributed, merge_counts, shard_plan
-from tests.strategies import small_specs
+from enumerate.testing import specs
 
 distributed = pytest.importorskip("distributed")
 
@@ -51,7 +51,7 @@ def test_shards_partition_the_steps():
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(spec=small_specs(max_total=20_000))
+@given(spec=specs(max_settings=20_000))
 def test_counts_equal_the_in_process_method(client, spec):
     prior = count_prior(spec, "brute", scheduler=client, progress=False, shards=5)
     assert prior.counts == count_brute(spec, progress=False).counts
