@@ -75,7 +75,7 @@ __all__ = [
 ]
 
 #: the counting methods of :func:`count_prior` (and of ``--method`` on the command line)
-METHODS = ("auto", "brute", "fast")
+METHODS = ("auto", "brute", "fast", "classes")
 
 #: the default counting method, shared by :func:`count_prior` and the command line
 DEFAULT_METHOD = "auto"
@@ -92,11 +92,13 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
     ----------
     spec : NetworkSpec
         The network (architecture, Q, activation, domain, zero-label rule).
-    method : {"auto", "brute", "fast"}
+    method : {"auto", "brute", "fast", "classes"}
         ``"brute"`` evaluates every setting (numba kernels), ``"fast"`` runs the
-        structured exact counter, ``"auto"`` (the default, as on the command line) takes
-        the fast counter where it supports the spec and brute force otherwise. Every
-        method gives the same exact counts.
+        structured exact counter, ``"classes"`` the symmetry-reduced perceptron counter
+        (its result is a :class:`~enumerate.classes.ClassPrior` with the same queries).
+        ``"auto"`` (the default, as on the command line) takes the class counter for
+        perceptrons with at least 3 inputs, else the fast counter where it supports the
+        spec, else brute force. Every method gives the same exact counts.
     progress : bool or None
         Progress bar on stderr; ``None``: only when stderr is a terminal.
     force : bool
@@ -115,7 +117,7 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
 
     Returns
     -------
-    FunctionPrior
+    FunctionPrior or ClassPrior
         Exact integer counts per truth table; they sum to ``spec.total`` = |Q|^P.
 
     Raises

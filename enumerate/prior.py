@@ -30,68 +30,6 @@ class PriorQueries:
     :class:`~enumerate.classes.ClassPrior`): subclasses give ``spec``, ``count(table)``,
     ``covered`` and ``count_spectrum()``."""
 
-    >>> fraction_str(Fraction(2, 4)), fraction_str(1)
-    ('1/2', '1/1')
-    """
-    x = Fraction(x)
-    return f"{x.numerator}/{x.denominator}"
-
-
-def versions(extra=()):
-    """Versions of this package and of the libraries a result depends on (plus ``extra``)."""
-    import platform
-
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"python": platform.python_version()}
-    for pkg in ("qnet-priors", "numpy", "numba", *extra):
-        try:
-            out[pkg] = version(pkg)
-        except PackageNotFoundError:
-            out[pkg] = None
-    return out
-
-
-def atomic_write_json(path, data):
-    """Write JSON to ``path`` via a temporary file and a rename: never half-written."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(data, fh, indent=1)
-            fh.write("\n")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-@dataclass
-class FunctionPrior:
-    """Exact counts of parameter settings per truth table.
-
-    ``counts`` maps table strings to exact ints. A complete prior has
-    ``sum(counts.values()) == spec.total``; partial priors (shards) merge by adding.
-
-    Examples
-    --------
-    >>> from enumerate import NetworkSpec, count_prior
-    >>> prior = count_prior(NetworkSpec.parse("fc:1,1", "-1,0,1"), progress=False)
-    >>> prior.total, prior.num_functions, prior.count("--"), prior.rho("+-")
-    (9, 4, 5, Fraction(1, 9))
-    """
-
-    spec: NetworkSpec
-    counts: dict
-    method: str = "brute"
-    meta: dict = field(default_factory=dict)
-
-    # ---- sizes
     @property
     def total(self) -> int:
         """``|Q|^P``, the number of parameter settings of the network."""
@@ -154,6 +92,13 @@ class FunctionPrior(PriorQueries):
 
     ``counts`` maps table strings to exact ints. A complete prior has
     ``sum(counts.values()) == spec.total``; partial priors (shards) merge by adding.
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec, count_prior
+    >>> prior = count_prior(NetworkSpec.parse("fc:1,1", "-1,0,1"), progress=False)
+    >>> prior.total, prior.num_functions, prior.count("--"), prior.rho("+-")
+    (9, 4, 5, Fraction(1, 9))
     """
 
     spec: NetworkSpec
