@@ -156,4 +156,4 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
     if method == "brute" or (method == "auto" and not fast_supported(spec)):
         return count_brute(spec, progress=progress, force=force, max_settings=budget, checkpoint=checkpoint,
                            threads=threads)
-    return count_fast(spec, progress=progress)
+    return count_fast(spec, progress=progress, force=force, checkpoint=checkpoint)

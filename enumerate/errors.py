@@ -12,7 +12,14 @@ __all__ = ["SpecError", "approx"]
 
 
 class SpecError(ValueError):
-    """Invalid user input; ``str(err)`` is one line naming the argument."""
+    """Invalid user input; ``str(err)`` is one line naming the argument.
+
+    Examples
+    --------
+    >>> err = SpecError("--q", "the quantization set is empty")
+    >>> err.argument, str(err)
+    ('--q', '--q: the quantization set is empty')
+    """
 
     def __init__(self, argument, message):
         self.argument = argument

@@ -49,15 +49,8 @@ ZERO_LABELS = ("-1", "+1", "0")
 _ZERO_LABEL_ALIASES = {"-1": "-1", "+1": "+1", "1": "+1", "0": "0"}
 
 
-class SpecError(ValueError):
-    """Invalid user input; ``str(err)`` is one line naming the argument.
-
-    Examples
-    --------
-    >>> err = SpecError("--q", "the quantization set is empty")
-    >>> err.argument, str(err)
-    ('--q', '--q: the quantization set is empty')
-    """
+def parse_zero_label(text, argument="--zero-label") -> str:
+    """The zero-label rule ``"-1"``, ``"+1"`` or ``"0"``; ``1`` is read as ``+1``.
 
     >>> parse_zero_label("1"), parse_zero_label(-1), parse_zero_label("+1")
     ('+1', '-1', '+1')
