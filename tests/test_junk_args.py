@@ -68,6 +68,7 @@ def _values(opt, outdir):
 VALID = {
     "prior": ["--arch", "fc:2,2,1", "--q=-1,0,1"],
     "teacher": ["--arch", "fc:2,2,1", "--q=-1,0,1", "--teacher", "fc:2,1,1", "--teacher-params=1,1,-1,1,0"],
+    "bound": ["--arch", "fc:2,2,1", "--q=-1,0,1", "--teacher", "fc:2,1,1", "--teacher-params=1,1,-1,1,0"],
     "curve": ["--arch", "fc:2,2,1", "--q=-1,0,1", "--teacher-table=---+", "--n-max", "2"],
     "sat-count": ["--arch", "fc:2,1", "--q=-1,0,1", "--teacher-table=---+"],
     "min-teacher": ["--arch", "fc:2,W,1", "--q=-1,0,1", "--table=---+", "--max-width", "1"],
