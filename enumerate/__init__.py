@@ -141,6 +141,9 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
     if scheduler is not None:
         if method in ("fast", "classes"):
             raise SpecError("--dask", f"runs --method brute only; the {method} counter runs in-process (drop --dask)")
+        if threads is not None:
+            raise SpecError("--threads", "sets the in-process brute-force threads; Dask workers run one thread each "
+                            "(choose the workers' threads when starting them, e.g. dask worker --nthreads)")
         from .distributed import count_distributed
 
         return count_distributed(spec, scheduler, progress=progress, force=force, max_settings=budget,

@@ -78,6 +78,8 @@ def _add_prior(p):
 def _cmd_prior(args):
     spec = student_spec(args)
     check_out(args.out)
+    if args.out and not str(args.out).endswith(".npz") and getattr(args, "dask", None) is None:
+        _check_class_json(spec, args.method)
     prior = compute_prior(spec, args)
     if args.out:
         write_output(prior.save, args.out)
@@ -85,6 +87,19 @@ def _cmd_prior(args):
     else:
         print(prior.summary(args.top))
     return 0
+
+
+def _check_class_json(spec, method):
+    """Refuse a JSON ``--out`` before the work when the class counter's result may be too
+    large to expand (a JSON prior lists every table)."""
+    from .classes import MAX_JSON_FUNCTIONS
+    from .perceptron import prefer_classes
+
+    if method == "classes" or (method == "auto" and prefer_classes(spec)):
+        bound = min(spec.total, (3 if spec.zero_label == "0" else 2) ** len(spec.domain))
+        if bound > MAX_JSON_FUNCTIONS:
+            raise SpecError("--out", f"this prior can have up to {bound:,} functions, more than a JSON file lists "
+                                     f"({MAX_JSON_FUNCTIONS:,}); give a .npz file name")
 
 
 # --------------------------------------------------------------------------- teacher

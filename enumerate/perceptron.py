@@ -30,7 +30,9 @@ lattice; counts are int64 (the counter refuses |Q|^P >= 2^63).
 
 from __future__ import annotations
 
+import sys
 import time
+from math import comb
 
 import numpy as np
 
@@ -39,12 +41,21 @@ from .cube import pack_tables, symmetry_group, unpack_tables
 from .lattice import IntegerPlan
 from .spec import SpecError
 
-__all__ = ["count_classes", "classes_supported", "prefer_classes", "MAX_DIM"]
+__all__ = ["count_classes", "classes_supported", "prefer_classes", "estimate_classes", "check_classes_budget",
+           "MAX_DIM"]
 
 #: largest input dimension (2^d points per table)
 MAX_DIM = 12
 #: ``--method auto`` uses the class counter from this many inputs on
 AUTO_MIN_DIM = 3
+#: seconds per (sorted weight vector, bias value) step: the slower of the 7-input
+#: benchmark runs (b = 4: 9e-7 s, b = 5: 3.5e-7 s on one core), rounded up
+SECONDS_PER_STEP = 1e-6
+#: the default time budget (as for the fast counter): above it, ``force=True`` is needed
+DEFAULT_MAX_SECONDS = 3600.0
+#: runs estimated above this many seconds count in a child process, which Ctrl-C ends at once
+#: (a numba kernel cannot see a KeyboardInterrupt until it returns)
+CHILD_SECONDS = 5.0
 
 
 def classes_supported(spec) -> bool:
@@ -71,15 +82,77 @@ def prefer_classes(spec) -> bool:
     return classes_supported(spec) and spec.arch.input_dim >= AUTO_MIN_DIM
 
 
-def count_classes(spec, progress=None):
+def estimate_classes(spec) -> dict:
+    """Cost of :func:`count_classes` stated up front: the sorted weight vectors to visit,
+    the steps (vectors times bias values) and the estimated ``seconds``.
+
+    >>> from enumerate import NetworkSpec
+    >>> est = estimate_classes(NetworkSpec.parse("fc:7,1", "int:1", "sign", "01"))
+    >>> est["sorted_weight_vectors"], est["steps"]
+    (36, 108)
+    """
+    if not classes_supported(spec):
+        raise SpecError("--method", "the class counter handles fc:D,1 on 01 or pm1 with D <= "
+                        f"{MAX_DIM} and |Q|^P < 2^63, not {spec.arch} on {spec.domain.kind}")
+    q = spec.q.values
+    values = sum(1 for v in q if v <= 0) if symmetry_group(spec).flips else len(q)
+    vectors = comb(values + spec.arch.input_dim - 1, spec.arch.input_dim)
+    steps = vectors * len(q)
+    return {"sorted_weight_vectors": vectors, "steps": steps, "seconds": steps * SECONDS_PER_STEP}
+
+
+def check_classes_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS):
+    """Estimate the cost (:func:`estimate_classes`) and raise
+    :class:`~enumerate.brute.BudgetError` above ``max_seconds`` unless ``force``.
+
+    >>> from enumerate import NetworkSpec
+    >>> check_classes_budget(NetworkSpec.parse("fc:7,1", "int:31"))
+    Traceback (most recent call last):
+    ...
+    enumerate.brute.BudgetError: --force: the class counter on fc:7,1 visits 1,078,897,248 sorted weight vectors x 63 biases, estimated at ~18.9 h, above the budget of 60 min; pass --force to run it
+    """
+    from .brute import BudgetError, _fmt_seconds
+
+    est = estimate_classes(spec)
+    if not force and est["seconds"] > max_seconds:
+        raise BudgetError("--force", f"the class counter on {spec.arch} visits {est['sorted_weight_vectors']:,} sorted "
+                          f"weight vectors x {len(spec.q.values)} biases, estimated at "
+                          f"~{_fmt_seconds(est['seconds'])}, above the budget of {_fmt_seconds(max_seconds)}; "
+                          "pass --force to run it")
+    return est
+
+
+def _count_sorted(*args):
+    from .perceptron_kernels import count_sorted
+
+    return count_sorted(*args)
+
+
+def _interruptible(seconds, *args):
+    """:func:`~enumerate.perceptron_kernels.count_sorted` on ``args``; a run estimated
+    above :data:`CHILD_SECONDS` goes to a child process, so that Ctrl-C ends it at once
+    (the pool is terminated when the wait is interrupted)."""
+    if seconds <= CHILD_SECONDS:
+        return _count_sorted(*args)
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:  # leaving the block terminates the child
+        return pool.apply_async(_count_sorted, args).get()
+
+
+def count_classes(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECONDS):
     """The exact prior of a perceptron as a :class:`~enumerate.classes.ClassPrior`.
 
     Parameters
     ----------
     spec : NetworkSpec
         ``fc:d,1`` on the ``01`` or ``pm1`` cube (see :func:`classes_supported`).
-    progress : ignored
-        Accepted for a uniform counter interface.
+    progress : bool or None
+        State the estimated cost on stderr (None: only when stderr is a terminal).
+    force, max_seconds
+        The cost is estimated first (:func:`estimate_classes`); above ``max_seconds`` the
+        run raises :class:`~enumerate.brute.BudgetError` unless ``force``. Long runs count
+        in a child process, so Ctrl-C stops them within a second.
 
     Returns
     -------
@@ -87,13 +160,12 @@ def count_classes(spec, progress=None):
         ``method="classes"``; ``meta`` has the elapsed time and the number of sorted
         weight vectors visited.
     """
-    from math import comb
+    from .perceptron_kernels import orbit_sizes
 
-    from .perceptron_kernels import count_sorted, orbit_sizes
-
-    if not classes_supported(spec):
-        raise SpecError("--method", "the class counter handles fc:D,1 on 01 or pm1 with D <= "
-                        f"{MAX_DIM} and |Q|^P < 2^63, not {spec.arch} on {spec.domain.kind}")
+    est = check_classes_budget(spec, force=force, max_seconds=max_seconds)
+    if progress or (progress is None and sys.stderr.isatty()):
+        print(f"class counter: {est['sorted_weight_vectors']:,} sorted weight vectors x {len(spec.q.values)} biases, "
+              f"estimated ~{est['seconds']:.3g} s", file=sys.stderr)
     t0 = time.perf_counter()
     plan = IntegerPlan.of(spec)
     group = symmetry_group(spec)
@@ -103,7 +175,7 @@ def count_classes(spec, progress=None):
     bias = qi * plan.out_bias_mult
     lo, hi = (0, 1) if spec.domain.kind == "01" else (-1, 1)
     zl = {"-1": 0, "+1": 1, "0": 2}[spec.zero_label]
-    keys, sums = count_sorted(vals, bias, d, lo, hi, zl, group.flips)
+    keys, sums = _interruptible(est["seconds"], vals, bias, d, lo, hi, zl, group.flips)
     P = 2 if zl == 2 else 1
     sizes = orbit_sizes(keys, d, P, group.flips)
     if (sums % sizes).any():  # an internal invariant, never expected to fire
@@ -112,7 +184,7 @@ def count_classes(spec, progress=None):
     if zl == 2:  # the regular representative is not always the smallest string here
         n = len(spec.domain)
         tables = pack_tables([group.canonical(t) for t in unpack_tables(tables, n)], spec.zero_label)
-    meta = {"elapsed_s": time.perf_counter() - t0, "sorted_weight_vectors": comb(len(vals) + d - 1, d)}
+    meta = {"elapsed_s": time.perf_counter() - t0, "sorted_weight_vectors": est["sorted_weight_vectors"]}
     prior = ClassPrior(spec, tables, sizes, sums // sizes, "classes", meta, group)
     if prior.covered != spec.total:  # an internal invariant, never expected to fire
         raise AssertionError(f"class counter covered {prior.covered} of {spec.total} settings")

@@ -200,3 +200,75 @@ def test_auto_picks_the_class_counter_for_perceptrons():
     with pytest.raises(SpecError, match="^--method"):
         count_prior(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), "classes")
     assert Fraction(1, 3**5) <= count_prior(NetworkSpec.parse("fc:4,1", "-1,0,1"), "auto").probability("-" * 16)
+
+
+# --------------------------------------------------------------------------- cost, budget, Ctrl-C
+
+
+def test_class_counter_states_its_cost_and_refuses_beyond_the_budget(tmp_path, capsys):
+    from enumerate.brute import BudgetError
+    from enumerate.perceptron import estimate_classes
+
+    small = NetworkSpec.parse("fc:3,1", "-1,0,1", "sign", "pm1")  # Q = -Q on pm1: multisets of -|w|
+    assert estimate_classes(small) == {"sorted_weight_vectors": 4, "steps": 12, "seconds": 12e-6}
+    huge = NetworkSpec.parse("fc:7,1", "int:31", "sign", "01")
+    with pytest.raises(BudgetError, match="--force"):
+        count_classes(huge)
+    with pytest.raises(BudgetError):
+        count_prior(huge, "auto", progress=False)
+    out = tmp_path / "p.npz"
+    assert main(["prior", "--arch", "fc:7,1", "--q", "int:31", "--quiet", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--force" in err[0] and "sorted weight vectors" in err[0] and not out.exists()
+    # a tight budget refuses even a small spec: the check is real, not a constant
+    with pytest.raises(BudgetError):
+        count_classes(small, max_seconds=1e-6)
+    assert count_classes(small, max_seconds=1e-6, force=True).covered == small.total
+
+
+def test_long_runs_count_in_a_child_process_with_the_same_result(monkeypatch):
+    import enumerate.perceptron as perceptron
+
+    spec = NetworkSpec.parse("fc:4,1", "-1,-1/2,0,1", "sign", "01")
+    inline = count_classes(spec)
+    monkeypatch.setattr(perceptron, "CHILD_SECONDS", -1.0)
+    child = count_classes(spec)
+    assert np.array_equal(child.tables, inline.tables) and np.array_equal(child.counts_by_class, inline.counts_by_class)
+
+
+def test_ctrl_c_ends_a_long_class_count_and_its_child(monkeypatch):
+    import multiprocessing
+    import os
+    import signal
+    import threading
+
+    import enumerate.perceptron as perceptron
+
+    monkeypatch.setattr(perceptron, "CHILD_SECONDS", -1.0)
+    spec = NetworkSpec.parse("fc:7,1", "int:7", "sign", "01")  # seconds of work after the child starts
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            count_classes(spec)
+    finally:
+        timer.cancel()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_json_out_too_large_for_a_class_prior_is_refused_before_the_work(tmp_path, capsys, monkeypatch):
+    import enumerate.perceptron as perceptron
+
+    def never(*args, **kwargs):
+        raise AssertionError("counted before refusing the output")
+
+    monkeypatch.setattr(perceptron, "count_classes", never)
+    out = tmp_path / "p.json"
+    argv = ["prior", "--arch", "fc:7,1", "--q", "-1,-2/3,-1/3,0,1/3,2/3,1,4/3", "--quiet", "--out", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--out" in err and ".npz" in err and "16,777,216" in err and not out.exists()
+    # a small class prior still goes to JSON
+    monkeypatch.undo()
+    assert main(["prior", "--arch", "fc:3,1", "--q", "-1,0,1", "--quiet", "--out", str(out)]) == 0
+    assert FunctionPrior.load(out).total == 81
