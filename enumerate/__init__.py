@@ -155,7 +155,7 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
     from .perceptron import count_classes, prefer_classes
 
     if method == "classes" or (method == "auto" and prefer_classes(spec)):
-        return count_classes(spec)
+        return count_classes(spec, progress=progress, force=force)
     if method == "brute" or (method == "auto" and not fast_supported(spec)):
         return count_brute(spec, progress=progress, force=force, max_settings=budget, checkpoint=checkpoint,
                            threads=threads)

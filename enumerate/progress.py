@@ -40,5 +40,6 @@ def progress_bar(total, desc, enabled=None, unit="it", initial=0):
         return _Silent()
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, dynamic_ncols=True,
-                initial=initial)
+    # scaled units (1.2G) for large totals only: a count of 12 shards reads as 12, not 12.0
+    return tqdm(total=total, desc=desc, unit=unit, unit_scale=total >= 10_000, file=sys.stderr,
+                dynamic_ncols=True, initial=initial)

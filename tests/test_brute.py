@@ -210,3 +210,19 @@ def test_large_domain_uses_hash_counters():
     for table, _ in sample:
         assert len(table) == 128
     assert prior.counts == numpy_histogram(spec)
+
+
+def test_progress_counts_small_totals_as_integers():
+    import io
+
+    from enumerate.progress import progress_bar
+
+    bar = progress_bar(12, "shards", enabled=True, unit="shard")
+    bar.fp = io.StringIO()
+    bar.update(12)
+    assert "12/12" in str(bar) and "12.0" not in str(bar)
+    bar.close()
+    big = progress_bar(10**9, "settings", enabled=True, unit="setting")
+    big.update(10**9)
+    assert "1.00G/1.00G" in str(big)
+    big.close()

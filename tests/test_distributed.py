@@ -149,6 +149,9 @@ def test_cli_errors_are_one_line(capsys):
     assert err.count("\n") == 1 and "--dask: cannot reach a Dask scheduler at tcp://127.0.0.1:" in err
     assert main(["prior", *SMALL, "--method", "brute", "--dask", "somewhere"]) == 2
     assert "--dask: 'somewhere': give a scheduler address" in capsys.readouterr().err
+    assert main(["prior", *SMALL, "--method", "brute", "--threads", "2", "--dask", "tcp://127.0.0.1:1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--threads: sets the in-process brute-force threads" in err
 
 
 def test_dask_without_a_value_starts_a_local_cluster_on_127_0_0_1(capsys, monkeypatch):
