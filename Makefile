@@ -26,9 +26,8 @@ test-all: test  ## an alias of test (there is no slow-test exclusion)
 docs: setup  ## build the HTML docs; the build executes every worked example
 	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
 
-bench: setup  ## benchmarks, results in benchmarks/results/*.json
-	$(BIN)/python benchmarks/brute.py
-	test ! -f benchmarks/fast.py || $(BIN)/python benchmarks/fast.py
+bench: setup  ## every benchmark, results in benchmarks/results/*.json (summarised on the docs' benchmarks page)
+	for b in benchmarks/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 proofs: setup  ## check every claim of the paper against exact counts
 	$(BIN)/python -m proofs
