@@ -45,9 +45,9 @@ def plot_rank(a, ax=None):
     if fit:
         r = np.geomspace(1, rf["num_functions"], 50)
         ax.loglog(r, 10 ** fit["log10_A"] * r ** -fit["alpha"], "--", lw=1,
-                  label=f"fit: P ~ r^-{fit['alpha']:.2f}")
-    ax.set_xlabel("rank of f")
-    ax.set_ylabel("P(f)")
+                  label=rf"fit: $P \propto r^{{-{fit['alpha']:.2f}}}$")
+    ax.set_xlabel(r"rank $r$ of $f$")
+    ax.set_ylabel(r"$P(f)$")
     ax.legend(fontsize=8)
     return ax
 
@@ -63,9 +63,9 @@ def plot_lz(a, ax=None):
     bd = a["lz"]["bound"]
     if bd:
         k = np.linspace(K.min(), K.max(), 20)
-        ax.plot(k, -(bd["a"] * k + bd["b"]), "r--", lw=1, label=f"P <= 2^-({bd['a']:.2f} K + {bd['b']:.2f})")
-    ax.set_xlabel("K_LZ(f)")
-    ax.set_ylabel("log2 P(f)")
+        ax.plot(k, -(bd["a"] * k + bd["b"]), "r--", lw=1, label=rf"$P \leq 2^{{-({bd['a']:.2f} K + {bd['b']:.2f})}}$")
+    ax.set_xlabel(r"$K_{\mathrm{LZ}}(f)$")
+    ax.set_ylabel(r"$\log_2 P(f)$")
     ax.legend(fontsize=8)
     return ax
 
@@ -77,9 +77,9 @@ def plot_ones(a, ax=None):
     p = np.array([n / d for n, d in a["ones"].values()])
     ax.semilogy(t, p, ".", label=_label(a))
     num, den = map(int, a["uniform_ones_law"].split("/"))
-    ax.axhline(num / den, color="gray", ls="--", lw=1, label=f"uniform 2^-{int(math.log2(den))}")
-    ax.set_xlabel("t = number of + points")
-    ax.set_ylabel("P(t)")
+    ax.axhline(num / den, color="gray", ls="--", lw=1, label=rf"uniform $2^{{-{int(math.log2(den))}}}$")
+    ax.set_xlabel(r"$t$ = number of $+$ points")
+    ax.set_ylabel(r"$P(t)$")
     ax.legend(fontsize=8)
     return ax
 
