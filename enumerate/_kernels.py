@@ -6,12 +6,15 @@ setting), then the readout weights one digit each; the readout bias is looped
 innermost. When only readout weights change, the output pre-activation S(x) is
 updated in place; when a hidden unit changes, that unit and everything after it is
 recomputed. Counters are direct-addressed (one int64 per possible table) when the
-table space is at most 2^22, otherwise an open-addressing hash map on bit-packed
-tables (a "+" plane, and a "0" plane under zero-label rule 0).
+table space is at most 2^22, otherwise the open-addressing hash map of
+:mod:`enumerate._hashmap` on bit-packed tables (a "+" plane, and a "0" plane under
+zero-label rule 0).
 """
 
 import numpy as np
 from numba import njit
+
+from ._hashmap import add, grow
 
 ONE = np.uint64(1)
 
@@ -75,49 +78,13 @@ def readout_features(acts, H, chans, length, pool, feats, nX):
 
 
 @njit(cache=True, nogil=True)
-def _hash_slot(hkeys, hused, kbuf, nw):
-    cap = hkeys.shape[0]
-    h = np.uint64(1469598103934665603)
-    for w in range(nw):
-        h = (h ^ kbuf[w]) * np.uint64(1099511628211)
-        h ^= h >> np.uint64(29)
-    i = np.int64(h & np.uint64(cap - 1))
-    while hused[i]:
-        same = True
-        for w in range(nw):
-            if hkeys[i, w] != kbuf[w]:
-                same = False
-                break
-        if same:
-            return i
-        i = (i + 1) & (cap - 1)
-    return i
-
-
-@njit(cache=True, nogil=True)
-def _hash_grow(hkeys, hcounts, hused, nw):
-    cap = hkeys.shape[0] * 2
-    nk = np.zeros((cap, nw), dtype=np.uint64)
-    nc = np.zeros(cap, dtype=np.int64)
-    nu = np.zeros(cap, dtype=np.bool_)
-    for i in range(hkeys.shape[0]):
-        if hused[i]:
-            j = _hash_slot(nk, nu, hkeys[i], nw)
-            nu[j] = True
-            nc[j] = hcounts[i]
-            for w in range(nw):
-                nk[j, w] = hkeys[i, w]
-    return nk, nc, nu
-
-
-@njit(cache=True, nogil=True)
 def run_range(start, stop, radix, unit_layer, unit_chan, qi, gi, scaled, acts, npos, kern, strd, cin,
               bias_mult, clamp, act_code, lpos, lneg, H, last_c, last_n, pool, F, out_bm, zl, nX,
-              direct, hist, hkeys, hcounts, hused, nused):
+              direct, hist, tab, nused):
     """Count the tables of steps [start, stop) (each step = one readout-bias loop).
 
-    Adds into ``hist`` (direct mode) or the hash map; returns the (possibly grown)
-    hash arrays and their fill count.
+    Adds into ``hist`` (direct mode) or the hash map ``tab`` (rows: key words, count);
+    returns the (possibly grown) map and its number of entries.
     """
     ndig = radix.shape[0]
     nunits = unit_layer.shape[0]
@@ -130,7 +97,7 @@ def run_range(start, stop, radix, unit_layer, unit_chan, qi, gi, scaled, acts, n
     wbuf = np.zeros(64 + acts.shape[1] * acts.shape[2], dtype=np.int64)
     feats = np.zeros((F, nX), dtype=np.int64)
     S = np.zeros(nX, dtype=np.int64)
-    nw = hkeys.shape[1]
+    nw = tab.shape[1] - 1
     half = nw // 2 if zl == 2 else nw
     kbuf = np.zeros(nw, dtype=np.uint64)
     k = 0  # first digit that changed: units from k on (or S) must be recomputed
@@ -181,15 +148,9 @@ def run_range(start, stop, radix, unit_layer, unit_chan, qi, gi, scaled, acts, n
                         kbuf[x >> 6] |= ONE << np.uint64(x & 63)
                     elif z == 0 and zl == 2:
                         kbuf[half + (x >> 6)] |= ONE << np.uint64(x & 63)
-                if 2 * (nused + 1) > hkeys.shape[0]:
-                    hkeys, hcounts, hused = _hash_grow(hkeys, hcounts, hused, nw)
-                i = _hash_slot(hkeys, hused, kbuf, nw)
-                if not hused[i]:
-                    hused[i] = True
-                    nused += 1
-                    for w in range(nw):
-                        hkeys[i, w] = kbuf[w]
-                hcounts[i] += 1
+                if 2 * (nused + 1) > tab.shape[0]:
+                    tab = grow(tab, nw)
+                nused += add(tab, kbuf, nw, 1)
         step += 1
         if step >= stop:
             break
@@ -200,4 +161,4 @@ def run_range(start, stop, radix, unit_layer, unit_chan, qi, gi, scaled, acts, n
                 break
             digits[k] = 0
             k -= 1
-    return hkeys, hcounts, hused, nused
+    return tab, nused

@@ -135,18 +135,17 @@ class KernelProblem:
     def new_state(self):
         hist = np.zeros(2**self.table_bits if self.direct else 1, dtype=np.int64)
         cap = 1 if self.direct else 1024
-        return [hist, np.zeros((cap, self.nwords), dtype=np.uint64), np.zeros(cap, dtype=np.int64),
-                np.zeros(cap, dtype=np.bool_), 0, self.acts.copy()]
+        return [hist, np.zeros((cap, self.nwords + 1), dtype=np.uint64), 0, self.acts.copy()]
 
     def run(self, state, start, stop):
         from ._kernels import run_range
 
-        hist, hk, hc, hu, nused, acts = state
-        state[1:5] = run_range(
+        hist, tab, nused, acts = state
+        state[1:3] = run_range(
             start, stop, self.radix, self.unit_layer, self.unit_chan, self.qi, self.gi, self.scaled, acts,
             self.npos, self.kern, self.strd, self.cin, self.bias_mult, self.clamp, self.act_code, self.lpos,
             self.lneg, self.H, self.last_c, self.last_n, self.pool, self.F, self.out_bm, self.zl, self.nX,
-            self.direct, hist, hk, hc, hu, nused)
+            self.direct, hist, tab, nused)
 
     def tables(self, states):
         """Merge thread states into {table: count} (Python ints)."""
@@ -160,11 +159,12 @@ class KernelProblem:
         half = self.nwords // 2 if self.zl == 2 else self.nwords
         shift = (bit & 63).astype(np.uint64)
         out = {}
-        for _h, hk, hc, hu, _n, _a in states:
-            words = hk[hu]
+        for _h, tab, _n, _a in states:
+            used = tab[:, -1] != 0
+            words, counts = tab[used, :-1], tab[used, -1]
             pos = (words[:, bit >> 6] >> shift) & np.uint64(1)
             zero = (words[:, half + (bit >> 6)] >> shift) & np.uint64(1) if self.zl == 2 else np.zeros_like(pos)
-            for t, c in zip(_tables(pos, zero), hc[hu]):
+            for t, c in zip(_tables(pos, zero), counts):
                 out[t] = out.get(t, 0) + int(c)
         return out
 

@@ -15,41 +15,9 @@ representative.
 import numpy as np
 from numba import njit
 
+from ._hashmap import add, counts, grow, keys
+
 __all__ = ["count_sorted", "orbit_sizes", "run_labels", "float_vs_exact"]
-
-
-@njit(cache=True, nogil=True)
-def _slot(tab, key, W):
-    """Slot of ``key`` in the open-addressing table ``tab`` (rows: W key words, count;
-    a row is free while its count is 0). Unlike the brute-force kernels' hash (keys,
-    counts and flags in three arrays) a probe touches one row: hundreds of millions of
-    random inserts into a table of millions of classes are memory-bound."""
-    cap = tab.shape[0]
-    h = np.uint64(1469598103934665603)
-    for w in range(W):
-        h = (h ^ key[w]) * np.uint64(1099511628211)
-        h ^= h >> np.uint64(31)
-    i = np.int64(h & np.uint64(cap - 1))
-    while tab[i, W] != 0:
-        same = True
-        for w in range(W):
-            if tab[i, w] != key[w]:
-                same = False
-                break
-        if same:
-            return i
-        i = (i + 1) & (cap - 1)
-    return i
-
-
-@njit(cache=True, nogil=True)
-def _add(tab, key, W, c):
-    i = _slot(tab, key, W)
-    new = tab[i, W] == 0
-    if new:
-        tab[i, :W] = key
-    tab[i, W] += np.uint64(c)
-    return new
 
 
 @njit(cache=True, nogil=True)
@@ -118,7 +86,7 @@ def count_sorted(vals, bias, d, lo, hi, zl, flips):
         for jj in range(B):
             if s + bias[jj] == 0:
                 zero_at[s + smax] = jj
-    # hash map
+    # hash map (see enumerate._hashmap)
     tab = np.zeros((1 << 16, W + 1), np.uint64)
     size = 0
     # state
@@ -167,18 +135,14 @@ def count_sorted(vals, bias, d, lo, hi, zl, flips):
                         cur[nw + w] = zerob[j, w]
                         changed = True
             if changed and pending > 0:
-                size += _add(tab, prev, W, pending)
+                size += add(tab, prev, W, pending)
                 pending = 0
             if changed or j == 0:
                 prev[:] = cur
             pending += mult
             if 2 * (size + 1) > tab.shape[0]:
-                grown = np.zeros((2 * tab.shape[0], W + 1), np.uint64)
-                for t in range(tab.shape[0]):
-                    if tab[t, W] != 0:
-                        grown[_slot(grown, tab[t], W)] = tab[t]
-                tab = grown
-        size += _add(tab, prev, W, pending)
+                tab = grow(tab, W)
+        size += add(tab, prev, W, pending)
         # next multiset: the rightmost index that can grow
         p = d - 1
         while p >= 0 and idx[p] == K - 1:
@@ -189,13 +153,7 @@ def count_sorted(vals, bias, d, lo, hi, zl, flips):
         for k in range(p + 1, d):
             idx[k] = idx[p]
         rebuild = p
-    out_c = np.empty(size, np.int64)
-    t = 0
-    for i in range(tab.shape[0]):
-        if tab[i, W] != 0:
-            out_c[t] = tab[i, W]
-            t += 1
-    return _keys(tab, W), out_c
+    return keys(tab, W), counts(tab, W)
 
 
 @njit(cache=True, nogil=True)
@@ -266,15 +224,6 @@ def orbit_sizes(keys, d, P, flips):
 
 
 @njit(cache=True, nogil=True)
-def _grow(tab, W):
-    grown = np.zeros((2 * tab.shape[0], W + 1), np.uint64)
-    for t in range(tab.shape[0]):
-        if tab[t, W] != 0:
-            grown[_slot(grown, tab[t], W)] = tab[t]
-    return grown
-
-
-@njit(cache=True, nogil=True)
 def float_vs_exact(num, den, d, bias_first):
     """Every setting of ``fc:d,1`` on {0,1}^d with weights and bias num[k] / den, labelled
     twice: exactly (integer numerators) and as a double-precision enumerator would
@@ -324,12 +273,12 @@ def float_vs_exact(num, den, d, bias_first):
                 if ke[w] != kf[w]:
                     changed += 1
                     break
-            ne += _add(exact, ke, nw, 1)
-            nf += _add(flt, kf, nw, 1)
+            ne += add(exact, ke, nw, 1)
+            nf += add(flt, kf, nw, 1)
             if 2 * (ne + 1) > exact.shape[0]:
-                exact = _grow(exact, nw)
+                exact = grow(exact, nw)
             if 2 * (nf + 1) > flt.shape[0]:
-                flt = _grow(flt, nw)
+                flt = grow(flt, nw)
         p = d - 1
         while p >= 0 and idx[p] == K - 1:
             idx[p] = 0
@@ -338,19 +287,4 @@ def float_vs_exact(num, den, d, bias_first):
             break
         idx[p] += 1
         rebuild = p
-    return changed, _keys(exact, nw), _keys(flt, nw)
-
-
-@njit(cache=True, nogil=True)
-def _keys(tab, W):
-    m = 0
-    for i in range(tab.shape[0]):
-        if tab[i, W] != 0:
-            m += 1
-    out = np.empty((m, W), np.uint64)
-    t = 0
-    for i in range(tab.shape[0]):
-        if tab[i, W] != 0:
-            out[t, :] = tab[i, :W]
-            t += 1
-    return out
+    return changed, keys(exact, nw), keys(flt, nw)
