@@ -25,7 +25,7 @@ Callers keep the number of entries themselves (``add`` tells when a key is new) 
 import numpy as np
 from numba import njit
 
-__all__ = ["slot", "add", "grow", "keys", "counts"]
+__all__ = ["slot", "add", "grow", "size", "keys", "counts"]
 
 
 @njit(cache=True, nogil=True)
@@ -71,13 +71,19 @@ def grow(tab, W):
 
 
 @njit(cache=True, nogil=True)
-def keys(tab, W):
-    """The keys of the entries, uint64 (M, W), in row order."""
+def size(tab, W):
+    """The number of entries."""
     m = 0
     for i in range(tab.shape[0]):
         if tab[i, W] != 0:
             m += 1
-    out = np.empty((m, W), np.uint64)
+    return m
+
+
+@njit(cache=True, nogil=True)
+def keys(tab, W):
+    """The keys of the entries, uint64 (M, W), in row order."""
+    out = np.empty((size(tab, W), W), np.uint64)
     t = 0
     for i in range(tab.shape[0]):
         if tab[i, W] != 0:
@@ -89,11 +95,7 @@ def keys(tab, W):
 @njit(cache=True, nogil=True)
 def counts(tab, W):
     """The counts of the entries, int64 (M,), in the row order of :func:`keys`."""
-    m = 0
-    for i in range(tab.shape[0]):
-        if tab[i, W] != 0:
-            m += 1
-    out = np.empty(m, np.int64)
+    out = np.empty(size(tab, W), np.int64)
     t = 0
     for i in range(tab.shape[0]):
         if tab[i, W] != 0:
