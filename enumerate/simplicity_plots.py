@@ -1,4 +1,4 @@
-"""Figures of the simplicity-bias analyses (matplotlib; data from :func:`enumerate.simplicity.analyze`).
+r"""Figures of the simplicity-bias analyses (matplotlib; data from :func:`enumerate.simplicity.analyze`).
 
 >>> import matplotlib; matplotlib.use("Agg")
 >>> from enumerate import NetworkSpec
@@ -6,7 +6,7 @@
 >>> from enumerate.simplicity import analyze, peer_grid
 >>> a = analyze(count_classes(NetworkSpec.parse("fc:3,1", peer_grid(2))))
 >>> [ax.get_xlabel() for ax in (plot_rank(a), plot_lz(a), plot_ones(a))]
-['rank of f', 'K_LZ(f)', 't = number of + points']
+['rank $r$ of $f$', '$K_{\\mathrm{LZ}}(f)$', '$t$ = number of $+$ points']
 """
 
 from __future__ import annotations
