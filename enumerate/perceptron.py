@@ -136,7 +136,9 @@ def _interruptible(seconds, *args):
         return _count_sorted(*args)
     import multiprocessing
 
-    with multiprocessing.get_context("spawn").Pool(1) as pool:  # leaving the block terminates the child
+    # fork, not spawn: a spawned child re-imports the caller's main module, which re-runs a user's
+    # unguarded script (or fails for stdin); the child only runs one nogil numba kernel
+    with multiprocessing.get_context("fork").Pool(1) as pool:  # leaving the block terminates the child
         return pool.apply_async(_count_sorted, args).get()
 
 

@@ -272,3 +272,18 @@ def test_a_json_out_too_large_for_a_class_prior_is_refused_before_the_work(tmp_p
     monkeypatch.undo()
     assert main(["prior", "--arch", "fc:3,1", "--q", "-1,0,1", "--quiet", "--out", str(out)]) == 0
     assert FunctionPrior.load(out).total == 81
+
+
+def test_the_child_process_never_reruns_the_callers_script():
+    # a user's script run from stdin (or without a __main__ guard): a spawned child would try
+    # to re-import it (and fail, or run it again); the forked child only runs the kernel
+    import subprocess
+    import sys
+
+    script = ("import enumerate.perceptron as p\n"
+              "from enumerate import NetworkSpec\n"
+              "p.CHILD_SECONDS = -1.0\n"
+              "print('ran', p.count_classes(NetworkSpec.parse('fc:3,1', '-1,0,1')).num_functions)\n")
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["ran", str(count_classes(NetworkSpec.parse("fc:3,1", "-1,0,1")).num_functions)]
