@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from benchmarks._common import write_results  # noqa: E402
 from enumerate import NetworkSpec  # noqa: E402
-from enumerate.brute import KernelProblem, count_brute  # noqa: E402
+from enumerate.counting.brute import KernelProblem, count_brute  # noqa: E402
 
 
 def measure(arch, max_settings=None, threads=None):

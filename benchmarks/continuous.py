@@ -2,7 +2,7 @@
 
     python benchmarks/continuous.py [--quick]
 
-Draws per second of :func:`enumerate.continuous.equivalence_probability` (numba kernel,
+Draws per second of :func:`enumerate.analysis.continuous.equivalence_probability` (numba kernel,
 one thread) for two-layer students on 16 Gaussian points in d = 3, against the same
 computation in plain numpy: a Python loop over draws (one numpy forward pass each), and a
 batched numpy version (a block of draws at once). All three count the same event; the
@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from benchmarks._common import write_results  # noqa: E402
-from enumerate.continuous import equivalence_probability, gaussian_data, teacher_labels  # noqa: E402
+from enumerate.analysis.continuous import equivalence_probability, gaussian_data, teacher_labels  # noqa: E402
 
 TEACHER = [0.9, -0.4, 0.3, -0.2, 0.8, 0.5, 0.1, -0.3, 0.7, -0.6, 0.1]  # width 2, d = 3
 

@@ -19,8 +19,8 @@ sys.path[0] = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 from benchmarks._common import write_results  # noqa: E402
 from enumerate import NetworkSpec  # noqa: E402
-from enumerate.brute import count_brute  # noqa: E402
-from enumerate.distributed import count_distributed, shard_plan  # noqa: E402
+from enumerate.counting.brute import count_brute  # noqa: E402
+from enumerate.counting.distributed import count_distributed, shard_plan  # noqa: E402
 
 
 def timed(fn):
@@ -76,7 +76,7 @@ def main():
             scan, per_task = task_cost(client, "fc:2,3,1", [64, 1024], args.repeat)
             costs.append({"workers": workers, "runs": scan, "seconds_per_task": per_task})
             print(f"per-task cost with {workers} worker(s): {1e3 * per_task:.2f} ms", flush=True)
-    from enumerate.prior import versions
+    from enumerate.results.prior import versions
 
     write_results("dask", {
         "note": "shared machine (2 cores, other jobs running: see load_average): best of --repeat runs; "

@@ -29,8 +29,8 @@ RESULTS = os.path.join(HERE, "results", "fast.json")
 CHILD = r"""
 import json, resource, sys, time
 from enumerate import NetworkSpec
-from enumerate.fast import count_fast
-from enumerate.brute import count_brute
+from enumerate.counting.fast import count_fast
+from enumerate.counting.brute import count_brute
 arch, q, act, mode, arg = sys.argv[1:6]
 count_fast(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), progress=False)          # compile kernels
 count_brute(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), progress=False)
@@ -108,7 +108,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     sys.path.insert(0, os.path.dirname(HERE))
     from benchmarks._common import machine
-    from enumerate.prior import atomic_write_json
+    from enumerate.results.prior import atomic_write_json
 
     out = {"schema": "benchmarks.fast/1", "machine": machine(), "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
 

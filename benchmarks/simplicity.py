@@ -30,9 +30,9 @@ def row(bits, lz_bits):
     import numpy as np
 
     from enumerate import NetworkSpec
-    from enumerate.perceptron import count_classes
-    from enumerate.prior import FunctionPrior
-    from enumerate.simplicity import lz_profile, ones_distribution, peer_grid, rank_frequency
+    from enumerate.counting.perceptron import count_classes
+    from enumerate.results.prior import FunctionPrior
+    from enumerate.analysis.simplicity import lz_profile, ones_distribution, peer_grid, rank_frequency
 
     spec = NetworkSpec.parse("fc:7,1", peer_grid(bits), "sign", "01")
     t0 = time.perf_counter()
@@ -85,8 +85,8 @@ def main(argv=None):
     p.add_argument("--no-float", action="store_true")
     args = p.parse_args(argv)
     from enumerate import NetworkSpec
-    from enumerate.perceptron import count_classes
-    from enumerate.simplicity import float_vs_exact, peer_grid
+    from enumerate.counting.perceptron import count_classes
+    from enumerate.analysis.simplicity import float_vs_exact, peer_grid
 
     count_classes(NetworkSpec.parse("fc:3,1", peer_grid(2)))  # compile the kernels
     float_vs_exact(2, dim=2)

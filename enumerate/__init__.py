@@ -5,7 +5,7 @@ Users write ``from enumerate import NetworkSpec, count_prior`` (never a bare
 ``__all__`` is the public library API; importing the package is cheap (the counters,
 numba kernels and posterior code load on first use). The exact posterior of one
 training set is ``PosteriorFamily.of(prior, target).given(S)`` (the function
-``enumerate.posterior.posterior`` is not re-exported: its name is its module's).
+``enumerate.analysis.posterior.posterior`` is not re-exported: its name is its module's).
 
 >>> from enumerate import NetworkSpec, count_prior
 >>> prior = count_prior(NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01"), progress=False)
@@ -13,8 +13,8 @@ training set is ``PosteriorFamily.of(prior, target).given(S)`` (the function
 13
 """
 
-from .lazy import lazy_exports
-from .spec import (
+from ._support.lazy import lazy_exports
+from .core.spec import (
     Activation,
     Architecture,
     Domain,
@@ -26,8 +26,8 @@ from .spec import (
     parse_domain,
     parse_q,
 )
-from .prior import FunctionPrior
-from .teacher import Teacher, make_teacher
+from .results.prior import FunctionPrior
+from .core.teacher import Teacher, make_teacher
 
 #: public names loaded on first use: name -> module (keeps ``from enumerate import ...`` cheap)
 _LAZY = {
@@ -95,7 +95,7 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
     method : {"auto", "brute", "fast", "classes"}
         ``"brute"`` evaluates every setting (numba kernels), ``"fast"`` runs the
         structured exact counter, ``"classes"`` the symmetry-reduced perceptron counter
-        (its result is a :class:`~enumerate.classes.ClassPrior` with the same queries).
+        (its result is a :class:`~enumerate.results.classes.ClassPrior` with the same queries).
         ``"auto"`` (the default, as on the command line) takes the class counter for
         perceptrons with at least 3 inputs, else the fast counter where it supports the
         spec, else brute force. Every method gives the same exact counts.
@@ -112,7 +112,7 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
     scheduler : distributed.Client, str or None
         Run brute force on Dask: a ``Client``, a scheduler address or ``"local"``
         (``"auto"`` then means brute force); see
-        :func:`enumerate.distributed.count_distributed`, which takes ``cluster_options``
+        :func:`enumerate.counting.distributed.count_distributed`, which takes ``cluster_options``
         (``shards``, ``retries``, ``workers`` ...).
 
     Returns
@@ -135,7 +135,7 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
     """
     if method not in METHODS:
         raise SpecError("--method", f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
-    from .brute import DEFAULT_MAX_SETTINGS
+    from .counting.brute import DEFAULT_MAX_SETTINGS
 
     budget = DEFAULT_MAX_SETTINGS if max_settings is None else max_settings
     if scheduler is not None:
@@ -144,15 +144,15 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
         if threads is not None:
             raise SpecError("--threads", "sets the in-process brute-force threads; Dask workers run one thread each "
                             "(choose the workers' threads when starting them, e.g. dask worker --nthreads)")
-        from .distributed import count_distributed
+        from .counting.distributed import count_distributed
 
         return count_distributed(spec, scheduler, progress=progress, force=force, max_settings=budget,
                                  checkpoint=checkpoint, **cluster_options)
     if cluster_options:
         raise TypeError(f"count_prior() got unexpected keyword arguments {sorted(cluster_options)} (without scheduler)")
-    from .brute import count_brute
-    from .fast import count_fast, fast_supported
-    from .perceptron import count_classes, prefer_classes
+    from .counting.brute import count_brute
+    from .counting.fast import count_fast, fast_supported
+    from .counting.perceptron import count_classes, prefer_classes
 
     if method == "classes" or (method == "auto" and prefer_classes(spec)):
         return count_classes(spec, progress=progress, force=force)

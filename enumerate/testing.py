@@ -28,10 +28,10 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
-from .prior import FunctionPrior
-from .reference import truth_table
-from .spec import NetworkSpec, SpecError
-from .teacher import make_teacher
+from .results.prior import FunctionPrior
+from .core.reference import truth_table
+from .core.spec import NetworkSpec, SpecError
+from .core.teacher import make_teacher
 
 __all__ = [
     "FAMILIES",
@@ -254,7 +254,7 @@ def reference_prior(spec, max_settings=REFERENCE_MAX_SETTINGS) -> FunctionPrior:
 
     Every parameter setting (``itertools.product`` over Q, and the scale set for scales)
     is run through the reference forward pass in exact ``Fraction`` arithmetic with plain
-    Python loops (:func:`enumerate.reference.truth_table`), sharing no code with the
+    Python loops (:func:`enumerate.core.reference.truth_table`), sharing no code with the
     numba kernels or the fast counter. Slow by design: for small specs only.
 
     Parameters
@@ -281,7 +281,7 @@ def reference_prior(spec, max_settings=REFERENCE_MAX_SETTINGS) -> FunctionPrior:
     >>> reference_prior(NetworkSpec.parse("fc:3,2,1", "-1,0,1"))
     Traceback (most recent call last):
     ...
-    enumerate.spec.SpecError: spec: fc:3,2,1 has 177,147 parameter settings; reference_prior evaluates at most 10,000 (use count_prior)
+    enumerate.core.spec.SpecError: spec: fc:3,2,1 has 177,147 parameter settings; reference_prior evaluates at most 10,000 (use count_prior)
     """
     if spec.total > max_settings:
         raise SpecError("spec", f"{spec.arch} has {spec.total:,} parameter settings; reference_prior evaluates at most "

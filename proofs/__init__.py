@@ -12,7 +12,7 @@ before they are needed).
 (Fraction(316, 19683), Fraction(1, 729), True)
 """
 
-from enumerate.lazy import lazy_exports
+from enumerate._support.lazy import lazy_exports
 
 #: public name -> module of this package that defines it
 _LAZY = {

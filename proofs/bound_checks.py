@@ -28,7 +28,7 @@ import statistics
 from fractions import Fraction
 
 from .check import bound_report, default_multi, default_single
-from .registry import ClaimResult
+from .claims.registry import ClaimResult
 from .teachers import teacher_groups
 
 __all__ = ["prior_of", "check_family", "default_single", "default_multi", "ratio_figures"]

@@ -5,7 +5,7 @@ inputs, or c_0 input channels), layers 1..L-1 are the hidden neurons (FC/SFC) or
 channels (CNN/SCNN), layer L is the single output. Layer l's weights are indexed
 ``W_l[i, j, t]``: unit i of layer l, unit j of layer l-1, tap t (FC: one tap; conv:
 kernel taps; flat CNN readout: one "tap" per position of the last feature map).
-This matches the canonical parameter order of :mod:`enumerate.layout`.
+This matches the canonical parameter order of :mod:`enumerate.core.layout`.
 
 Two independent views of the same combinatorics:
 
@@ -40,7 +40,7 @@ from fractions import Fraction
 import networkx as nx
 from networkx.algorithms.isomorphism import DiGraphMatcher
 
-from enumerate.spec import SpecError
+from enumerate.core.spec import SpecError
 
 __all__ = [
     "UnitLayer",
@@ -80,11 +80,11 @@ class UnitLayer:
 def unit_layers(arch) -> list[UnitLayer]:
     """The unit layers 1..L of an architecture (index 0 of the list is layer 1).
 
-    >>> from enumerate.spec import parse_arch
+    >>> from enumerate.core.spec import parse_arch
     >>> [(u.units, u.in_units, u.taps) for u in unit_layers(parse_arch("cnn:1x4/2k2s1/flat"))]
     [(2, 1, 2), (1, 2, 3)]
     """
-    from enumerate.layout import ParamLayout
+    from enumerate.core.layout import ParamLayout
 
     lay = ParamLayout.of(arch)
     out = []
@@ -102,7 +102,7 @@ def unit_layers(arch) -> list[UnitLayer]:
 def units(arch) -> tuple:
     """Units per layer (c_0, c_1, ..., c_{L-1}, 1): widths for FC, channels for CNN.
 
-    >>> from enumerate.spec import parse_arch
+    >>> from enumerate.core.spec import parse_arch
     >>> units(parse_arch("sfc:2,6,2,1")), units(parse_arch("scnn:2x3/3k2s1/sum"))
     ((2, 6, 2, 1), (2, 3, 1))
     """

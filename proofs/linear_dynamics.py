@@ -28,7 +28,7 @@ max(0, 1 - alpha) at zero; averaging (1) over it gives the typical-dataset curve
 
 This module holds the formulas (numpy, vectorised), the Marchenko-Pastur law, the
 closed forms at t -> inf, the best early-stopping time, a plain numpy gradient-descent
-simulation and the sympy derivation; :mod:`proofs.claim_linear_dynamics` checks them.
+simulation and the sympy derivation; :mod:`proofs.claims.linear_dynamics` checks them.
 
 >>> import numpy as np
 >>> generalization_error([0.0, np.inf], [0.0, 1.0], sigma_w2=1.0, sigma_eps2=0.25).round(4).tolist()

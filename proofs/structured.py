@@ -122,7 +122,7 @@ def union_count_brute(student, events, batch=1 << 18) -> int:
     >>> union_count_brute(NetworkSpec.parse("fc:1,1,1", "-1,0,1"), [{0: 0}, {1: 0}])
     45
     """
-    from enumerate.forward import all_settings
+    from enumerate.core.forward import all_settings
 
     evs = [tuple(e.items()) if isinstance(e, dict) else tuple(e) for e in events]
     n = 0
@@ -135,7 +135,7 @@ def union_count_brute(student, events, batch=1 << 18) -> int:
 def union_tables(student, events, batch=1 << 18) -> dict:
     """{truth table: settings} over the settings in the union (tiny students only):
     the construction is correct when the teacher's table is the only key."""
-    from enumerate.forward import all_settings, labels, tables
+    from enumerate.core.forward import all_settings, labels, tables
 
     evs = [tuple(e.items()) if isinstance(e, dict) else tuple(e) for e in events]
     out = {}

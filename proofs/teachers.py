@@ -81,7 +81,7 @@ def teacher_groups(spec, batch=1 << 16) -> tuple:
     >>> sum(g.teachers for g in gs) == 3**7, max(g.aut for g in gs)
     (True, 2)
     """
-    from enumerate.forward import all_settings, index_to_params, labels
+    from enumerate.core.forward import all_settings, index_to_params, labels
 
     require_zero(spec)
     acc = {}

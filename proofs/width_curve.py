@@ -3,7 +3,7 @@
 A *random interpolator* is what guess and check returns: parameters drawn uniformly from
 Q^P, kept when the network fits the training set S (N i.i.d. uniform points labelled by
 a fixed target). Its expected test error E_S E_(h~P_S) L_D(h) is an exact fraction
-(:meth:`enumerate.posterior.PosteriorFamily.expected_error`). :func:`width_curve`
+(:meth:`enumerate.analysis.posterior.PosteriorFamily.expected_error`). :func:`width_curve`
 computes it for students ``fc:d,w,1`` of growing width w learning one fixed narrow
 teacher, the quantized counterpart of a double-descent curve at fixed N.
 
@@ -77,8 +77,8 @@ def width_curve(widths, sizes, *, arch="fc:3,{},1", teacher=("fc:3,1,1", "1,1,1,
     list of WidthPoint
     """
     from enumerate import NetworkSpec, count_prior
-    from enumerate.posterior import PosteriorFamily
-    from enumerate.teacher import make_teacher
+    from enumerate.analysis.posterior import PosteriorFamily
+    from enumerate.core.teacher import make_teacher
 
     out = []
     for w in widths:

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from enumerate import NetworkSpec, SpecError
-from enumerate.forward import all_settings, index_to_params
-from enumerate.reference import forward, truth_table
+from enumerate.core.forward import all_settings, index_to_params
+from enumerate.core.reference import forward, truth_table
 from proofs import bounds
 from proofs.embedding import (
     count_automorphisms_brute,

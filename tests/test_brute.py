@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import enumerate.brute as brute
+import enumerate.counting.brute as brute
 from enumerate import NetworkSpec, count_prior
-from enumerate.brute import BudgetError, count_brute
-from enumerate.forward import all_settings, index_to_params, labels, tables
-from enumerate.reference import truth_table
+from enumerate.counting.brute import BudgetError, count_brute
+from enumerate.core.forward import all_settings, index_to_params, labels, tables
+from enumerate.core.reference import truth_table
 
 from enumerate.testing import specs
 
@@ -215,7 +215,7 @@ def test_large_domain_uses_hash_counters():
 def test_progress_counts_small_totals_as_integers():
     import io
 
-    from enumerate.progress import progress_bar
+    from enumerate._support.progress import progress_bar
 
     bar = progress_bar(12, "shards", enabled=True, unit="shard")
     bar.fp = io.StringIO()

@@ -1,4 +1,4 @@
-"""Label-noise claims (proofs.claim_label_noise): they pass, they can fail, and the
+"""Label-noise claims (proofs.claims.label_noise): they pass, they can fail, and the
 narrowest interpolator agrees with an enumeration over every draw sequence."""
 
 import itertools
@@ -8,7 +8,7 @@ from fractions import Fraction as F
 import pytest
 
 from proofs import claim_label_noise as ln
-from proofs.registry import all_claims
+from proofs.claims.registry import all_claims
 
 
 @pytest.mark.parametrize("name", ["label-noise-zero", "label-noise-narrowest"])

@@ -1,4 +1,4 @@
-"""The posterior-sampling claims (proofs.claim_posterior): they pass, and they can fail."""
+"""The posterior-sampling claims (proofs.claims.posterior): they pass, and they can fail."""
 
 import math
 from fractions import Fraction as F
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from proofs import claim_posterior as cp
-from proofs.registry import all_claims
+from proofs.claims.registry import all_claims
 
 NAMES = ["posterior-tail", "posterior-expected-error", "posterior-kl", "posterior-lemma"]
 

@@ -10,7 +10,7 @@ from proofs import bounds, claim_cnn_embedding, claim_embedding_count, claim_emb
 from proofs import claim_fc_embedding, claim_headline_forms, claim_sfc_embedding, claim_sfc_vs_fc
 from proofs.bound_checks import check_family
 from proofs.cli import main
-from proofs.registry import Claim, _REGISTRY, all_claims
+from proofs.claims.registry import Claim, _REGISTRY, all_claims
 
 FAMILY = [claim_fc_embedding, claim_sfc_embedding, claim_cnn_embedding]
 MINE = ["headline-forms", "sfc-vs-fc", "embedding-count", "embedding-union", "fc-embedding", "sfc-embedding", "cnn-embedding"]
@@ -103,7 +103,7 @@ def test_cli_table_json_and_exit_codes(tmp_path, capsys, monkeypatch):
                 lambda sweep: claim_fc_embedding.check(sweep, multi=lambda t, aut: t.multi_count(aut) * 27))
     all_claims()
     monkeypatch.setitem(_REGISTRY, "fc-embedding", bad)
-    monkeypatch.setattr("proofs.registry.CLAIM_MODULES", [])
+    monkeypatch.setattr("proofs.claims.registry.CLAIM_MODULES", [])
     assert main(["fc-embedding", "--sweep", "small"]) == 1
     text = capsys.readouterr().out
     assert "FAIL" in text and "counterexample for fc-embedding: student fc:1,1,1" in text

@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from enumerate import NetworkSpec, SpecError, count_prior
-from enumerate.brute import count_brute
-from enumerate.classes import ClassPrior
+from enumerate.counting.brute import count_brute
+from enumerate.results.classes import ClassPrior
 from enumerate.cli import main
-from enumerate.cube import CubeGroup, order_columns, pack_tables, unpack_tables
-from enumerate.perceptron import count_classes
-from enumerate.prior import FunctionPrior
+from enumerate.core.cube import CubeGroup, order_columns, pack_tables, unpack_tables
+from enumerate.counting.perceptron import count_classes
+from enumerate.results.prior import FunctionPrior
 
 QS = ["-1,0,1", "-1,1", "0,1,2", "-2,-1,0,1/2,1", "-1,-1/3,1/3,1", "-1,-2/3,-1/3,0,1/3,2/3,1,4/3", "-1/2,0,1/2,3/2"]
 
@@ -206,8 +206,8 @@ def test_auto_picks_the_class_counter_for_perceptrons():
 
 
 def test_class_counter_states_its_cost_and_refuses_beyond_the_budget(tmp_path, capsys):
-    from enumerate.brute import BudgetError
-    from enumerate.perceptron import estimate_classes
+    from enumerate.counting.brute import BudgetError
+    from enumerate.counting.perceptron import estimate_classes
 
     small = NetworkSpec.parse("fc:3,1", "-1,0,1", "sign", "pm1")  # Q = -Q on pm1: multisets of -|w|
     assert estimate_classes(small) == {"sorted_weight_vectors": 4, "steps": 12, "seconds": 12e-6}
@@ -227,7 +227,7 @@ def test_class_counter_states_its_cost_and_refuses_beyond_the_budget(tmp_path, c
 
 
 def test_long_runs_count_in_a_child_process_with_the_same_result(monkeypatch):
-    import enumerate.perceptron as perceptron
+    import enumerate.counting.perceptron as perceptron
 
     spec = NetworkSpec.parse("fc:4,1", "-1,-1/2,0,1", "sign", "01")
     inline = count_classes(spec)
@@ -242,7 +242,7 @@ def test_ctrl_c_ends_a_long_class_count_and_its_child(monkeypatch):
     import signal
     import threading
 
-    import enumerate.perceptron as perceptron
+    import enumerate.counting.perceptron as perceptron
 
     monkeypatch.setattr(perceptron, "CHILD_SECONDS", -1.0)
     spec = NetworkSpec.parse("fc:7,1", "int:7", "sign", "01")  # seconds of work after the child starts
@@ -257,7 +257,7 @@ def test_ctrl_c_ends_a_long_class_count_and_its_child(monkeypatch):
 
 
 def test_a_json_out_too_large_for_a_class_prior_is_refused_before_the_work(tmp_path, capsys, monkeypatch):
-    import enumerate.perceptron as perceptron
+    import enumerate.counting.perceptron as perceptron
 
     def never(*args, **kwargs):
         raise AssertionError("counted before refusing the output")
@@ -280,7 +280,7 @@ def test_the_child_process_never_reruns_the_callers_script():
     import subprocess
     import sys
 
-    script = ("import enumerate.perceptron as p\n"
+    script = ("import enumerate.counting.perceptron as p\n"
               "from enumerate import NetworkSpec\n"
               "p.CHILD_SECONDS = -1.0\n"
               "print('ran', p.count_classes(NetworkSpec.parse('fc:3,1', '-1,0,1')).num_functions)\n")

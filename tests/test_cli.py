@@ -8,7 +8,7 @@ import pytest
 
 from enumerate import NetworkSpec, count_prior
 from enumerate.cli import main
-from enumerate.prior import FunctionPrior
+from enumerate.results.prior import FunctionPrior
 
 STUDENT = ["--arch", "fc:2,2,1", "--q=-1,0,1", "--act", "sign", "--domain", "01"]
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from enumerate.complexity import average_sensitivity, lz_complexities, lz_complexity, lz_phrases, ones
-from enumerate.cube import CubeGroup
+from enumerate.analysis.complexity import average_sensitivity, lz_complexities, lz_complexity, lz_phrases, ones
+from enumerate.core.cube import CubeGroup
 
 
 @pytest.mark.parametrize("s,c", [

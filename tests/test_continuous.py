@@ -1,4 +1,4 @@
-"""Continuous-weight Monte Carlo (enumerate.continuous): on QUANTIZED priors the same
+"""Continuous-weight Monte Carlo (enumerate.analysis.continuous): on QUANTIZED priors the same
 sampler must agree with the exact rho~ of the enumerator, within its intervals."""
 
 import math
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from enumerate import NetworkSpec, SpecError, count_prior
-from enumerate.continuous import (
+from enumerate.analysis.continuous import (
     WeightPrior,
     angular_margin,
     clopper_pearson,
@@ -18,7 +18,7 @@ from enumerate.continuous import (
     importance_equivalence,
     teacher_labels,
 )
-from enumerate.reference import truth_table
+from enumerate.core.reference import truth_table
 
 TEACHER = [1, 1, -1, 1, 1]  # sign(x1 + x2 - 1) + 1 on pm1: AND; every parameter is +-1 (in every grid)
 CASES = [("sign", "-1,0,1", 2), ("leaky:1/2", "-1,0,1", 2), ("sign", "grid:2", 2), ("leaky:1/2", "grid:2", 1),

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from enumerate import NetworkSpec, SpecError, count_prior
-from enumerate.brute import count_brute, count_steps, total_steps
+from enumerate.counting.brute import count_brute, count_steps, total_steps
 from enumerate.cli import main
-from enumerate.distributed import ShardPlan, count_distributed, merge_counts, shard_plan
+from enumerate.counting.distributed import ShardPlan, count_distributed, merge_counts, shard_plan
 from enumerate.testing import specs
 
 distributed = pytest.importorskip("distributed")

@@ -14,14 +14,14 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-import enumerate.fast_kernels as fk
+import enumerate.counting.kernels.fast as fk
 from enumerate import Architecture, Domain, NetworkSpec, QSet, SpecError, count_prior
-from enumerate.brute import BudgetError, _cuts, count_brute
+from enumerate.counting.brute import BudgetError, _cuts, count_brute
 from enumerate.cli import main
-from enumerate.errors import approx
-from enumerate.fast import count_fast, estimate_fast
-from enumerate.spec import ConvLayer
-from enumerate.validate import check_indices, check_table, check_weights
+from enumerate._support.errors import approx
+from enumerate.counting.fast import count_fast, estimate_fast
+from enumerate.core.spec import ConvLayer
+from enumerate.core.validate import check_indices, check_table, check_weights
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SMALL = ["--arch", "fc:2,2,1", "--q=-1,0,1"]
@@ -273,7 +273,7 @@ def test_unwritable_paths_are_refused_before_the_work(flag, path, capsys, monkey
 
 
 def test_late_write_failure_is_one_line(tmp_path, capsys, monkeypatch):
-    import enumerate.cliutil as cu
+    import enumerate.cli.parser as cu
 
     def broken(path, suffix, write):
         raise OSError(28, "No space left on device")
@@ -302,14 +302,14 @@ def test_argument_errors_name_the_argument(argv, argument, capsys, tmp_path, mon
 
 
 def test_progress_units_are_words_and_resume_counts_from_initial(monkeypatch):
-    import enumerate.brute as brute
-    import enumerate.fast as fast
+    import enumerate.counting.brute as brute
+    import enumerate.counting.fast as fast
 
     seen = []
 
     def spy(total, desc, enabled=None, unit="it", initial=0):
         seen.append((unit, initial))
-        from enumerate.progress import _Silent
+        from enumerate._support.progress import _Silent
 
         return _Silent()
 
@@ -351,8 +351,8 @@ def test_one_validation_for_tables_weights_and_training_sets():
 
 def test_every_table_check_goes_through_check_table():
     """The posterior, the sampler and the SAT encoder all reject a bad table the same way."""
-    from enumerate.posterior import PosteriorFamily
-    from enumerate.sampler import guess_and_check
+    from enumerate.analysis.posterior import PosteriorFamily
+    from enumerate.analysis.sampler import guess_and_check
     from proofs.sat.encode import encode
 
     spec = NetworkSpec.parse("fc:2,1", "-1,0,1")
@@ -391,7 +391,7 @@ INJECTED = {
 
 
 def test_every_claim_has_a_test_that_sees_it_fail():
-    from proofs.registry import all_claims
+    from proofs.claims.registry import all_claims
 
     missing = sorted(set(all_claims()) - set(INJECTED))
     assert missing == [], f"claims without a wrong-bound test: {missing}"
@@ -401,7 +401,7 @@ def test_every_claim_has_a_test_that_sees_it_fail():
 
 
 def test_sat_claims_fail_when_fed_wrong_inputs(monkeypatch):
-    import proofs.sat.claims as sc
+    import proofs.claims.sat as sc
     from proofs.sat.count import sat_count
 
     monkeypatch.setitem(sc.COUNT_CASES, "small", sc.COUNT_CASES["small"][:1])

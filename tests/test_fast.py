@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import enumerate.fast as fast
+import enumerate.counting.fast as fast
 from enumerate import NetworkSpec, count_prior
-from enumerate.brute import count_brute
+from enumerate.counting.brute import count_brute
 from enumerate.cli import main
-from enumerate.fast import count_fast, fast_supported
+from enumerate.counting.fast import count_fast, fast_supported
 
 from enumerate.testing import specs
 

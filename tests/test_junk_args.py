@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import enumerate.cli as ecli
 import proofs.cli as pcli
-from proofs.registry import Claim, ClaimResult
+from proofs.claims.registry import Claim, ClaimResult
 
 ARCHS = ["fc:2,1", "fc:1,1,1", "fc:2,2,1", "sfc:1,1,1", "cnn:1x2/1k2s1/flat", "fc:2,W,1", "fc:1,W,1",
          "fc:2,2", "fc:0,1", "fc:2,,1", "cnn:1x4/2k2s0/flat", "cnn:1x2/1k3s1/sum", "scnn:1x2/1k1s1/sum",
@@ -123,7 +123,7 @@ def _check(run, argv, outdir, capsys, results=(0,), seen=None):
 def cheap(monkeypatch):
     """The demo and the claim runner replaced by instant stand-ins (their arguments are
     what is tested here; their results are tested elsewhere)."""
-    import enumerate.demo as demo
+    import enumerate.cli.demo as demo
 
     monkeypatch.setattr(demo, "run_demo", lambda progress=None: "demo")
     fake = Claim("fake", "a claim that holds", lambda sweep: ClaimResult("fake", "a claim that holds", 1, True))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from proofs import claim_linear_dynamics as cld
 from proofs import linear_dynamics as ld
-from proofs.registry import all_claims
+from proofs.claims.registry import all_claims
 from proofs.width_curve import brute_expected_error, shatter_number, width_curve
 
 KW = dict(sigma_w2=1.3, sigma_w0_2=0.4, sigma_eps2=0.2, tau=0.7)
@@ -144,7 +144,7 @@ def test_width_curve_against_brute_force_over_training_sequences(N):
     pts = width_curve([1, 2], [N], method="brute")
     for p in pts:
         from enumerate import NetworkSpec, count_prior
-        from enumerate.teacher import make_teacher
+        from enumerate.core.teacher import make_teacher
 
         spec = NetworkSpec.parse(p.arch, "-1,0,1", "sign", "01")
         prior = count_prior(spec, "fast", progress=False)  # a second counter for the brute-force side

@@ -1,4 +1,4 @@
-"""Exact noisy learning curves (enumerate.noisy) and ``curve --label-noise``.
+"""Exact noisy learning curves (enumerate.analysis.noisy) and ``curve --label-noise``.
 
 Second method: enumerate every sequence of N (point, clean-or-flipped) draws, with the
 posterior computed straight from the prior's table counts.
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from enumerate import NetworkSpec, SpecError, count_prior
 from enumerate.cli import main
-from enumerate.noisy import NoisyFamily, noisy_curve, parse_noise
-from enumerate.posterior import PosteriorFamily
+from enumerate.analysis.noisy import NoisyFamily, noisy_curve, parse_noise
+from enumerate.analysis.posterior import PosteriorFamily
 
 W4 = (F(1, 2), F(1, 4), F(1, 8), F(1, 8))
 FLIP = {"+": "-", "-": "+"}

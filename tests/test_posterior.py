@@ -1,4 +1,4 @@
-"""Exact posteriors and learning curves (enumerate.posterior) and the ``curve`` command.
+"""Exact posteriors and learning curves (enumerate.analysis.posterior) and the ``curve`` command.
 
 Second methods: brute-force enumeration of every N-tuple of training points (with the
 posterior computed straight from the prior's table counts), sympy's Stirling numbers,
@@ -16,14 +16,14 @@ from hypothesis import strategies as st
 
 from enumerate import NetworkSpec, SpecError, count_prior
 from enumerate.cli import main
-from enumerate.posterior import (
+from enumerate.analysis.posterior import (
     PosteriorFamily,
     distinct_set_probability,
     lemma_sample_size,
     posterior,
     surjections,
 )
-from enumerate.teacher import make_teacher
+from enumerate.core.teacher import make_teacher
 
 W4 = (F(1, 2), F(1, 4), F(1, 8), F(1, 8))
 

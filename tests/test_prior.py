@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 
 from enumerate import NetworkSpec, SpecError, count_prior
-from enumerate.brute import count_brute
-from enumerate.prior import FunctionPrior
-from enumerate.teacher import make_teacher
+from enumerate.counting.brute import count_brute
+from enumerate.results.prior import FunctionPrior
+from enumerate.core.teacher import make_teacher
 
 from enumerate.testing import specs
 

@@ -1,4 +1,4 @@
-"""The guess-and-check sampler (enumerate.sampler) against the exact posteriors.
+"""The guess-and-check sampler (enumerate.analysis.sampler) against the exact posteriors.
 
 Fixed seeds, and 5-sigma Wilson intervals, so the checks are not flaky: a correct
 sampler fails them with probability below about 1e-6 per interval.
@@ -11,9 +11,9 @@ from fractions import Fraction as F
 import pytest
 
 from enumerate import NetworkSpec, SpecError, count_prior
-from enumerate.posterior import PosteriorFamily
-from enumerate.sampler import guess_and_check, guess_and_check_curve, sample_tables
-from enumerate.teacher import make_teacher
+from enumerate.analysis.posterior import PosteriorFamily
+from enumerate.analysis.sampler import guess_and_check, guess_and_check_curve, sample_tables
+from enumerate.core.teacher import make_teacher
 
 Z = 5.0
 

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from pysat.solvers import Solver
 
 from enumerate import NetworkSpec, SpecError, count_prior
-from enumerate.forward import all_settings, labels, tables
-from enumerate.reference import forward, truth_table
+from enumerate.core.forward import all_settings, labels, tables
+from enumerate.core.reference import forward, truth_table
 from proofs.sat.circuit import BitVec, Circuit
 from proofs.sat.count import enumerate_settings
 from proofs.sat.encode import encode

@@ -3,7 +3,7 @@
 import pytest
 
 from enumerate import NetworkSpec, SpecError, count_prior
-from enumerate.reference import truth_table
+from enumerate.core.reference import truth_table
 from proofs.sat.minteacher import all_tables, min_width, min_width_all, simplicity_table
 
 

@@ -3,8 +3,8 @@
 import pytest
 
 from enumerate import NetworkSpec, SpecError
-from enumerate.reference import forward, truth_table
-from enumerate.spec import parse_arch
+from enumerate.core.reference import forward, truth_table
+from enumerate.core.spec import parse_arch
 from proofs.sat.sound import BROKEN, SOUND_CASES, check_construction, roles, sound_cases
 
 

@@ -4,7 +4,7 @@ The fast counter's priors of specs brute force cannot enumerate here (up to 1e20
 settings) are checked two independent ways:
 
 * **statistics**: a million uniform parameter settings through the vectorized numpy
-  forward pass (:func:`enumerate.forward.labels`, no code shared with the fast counter);
+  forward pass (:func:`enumerate.core.forward.labels`, no code shared with the fast counter);
   every table's frequency must lie within a Bernstein bound of its exact probability,
   chosen so that a correct prior fails with probability below 1e-9 (union bound over the
   tables), and no sampled table may lie outside the exact support;
@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 from enumerate import NetworkSpec, count_prior
-from enumerate.forward import labels, tables
-from enumerate.lattice import IntegerPlan
+from enumerate.core.forward import labels, tables
+from enumerate.core.lattice import IntegerPlan
 
 #: specs beyond brute force here (the brute-force budget is 1e11 settings)
 BEYOND = [

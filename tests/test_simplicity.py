@@ -8,10 +8,10 @@ from fractions import Fraction
 import pytest
 
 from enumerate import NetworkSpec
-from enumerate.brute import count_brute
+from enumerate.counting.brute import count_brute
 from enumerate.cli import main
-from enumerate.perceptron import count_classes
-from enumerate.simplicity import float_vs_exact, lz_profile, ones_distribution, peer_grid, rank_frequency
+from enumerate.counting.perceptron import count_classes
+from enumerate.analysis.simplicity import float_vs_exact, lz_profile, ones_distribution, peer_grid, rank_frequency
 
 
 @pytest.mark.parametrize("arch,q,domain", [("fc:4,1", "peer:3", "01"), ("fc:5,1", "-1,0,1,2", "01"),

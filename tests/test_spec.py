@@ -5,8 +5,8 @@ from fractions import Fraction
 import pytest
 
 from enumerate import NetworkSpec, SpecError, parse_arch, parse_q
-from enumerate.lattice import IntegerPlan
-from enumerate.spec import Domain, parse_domain
+from enumerate.core.lattice import IntegerPlan
+from enumerate.core.spec import Domain, parse_domain
 
 
 def test_int_family_and_explicit_list_agree():

@@ -5,7 +5,7 @@ row records that, and the fast exact counter is the second method wherever it ap
 
 ``python -m proofs.sat.beyond --out benchmarks/results/sat_beyond.json`` measures every case of
 :data:`BEYOND_CASES` (count, rho~, CNF size, seconds) and, where the structured exact
-counter of :mod:`enumerate.fast` supports the spec, compares with its count (the second
+counter of :mod:`enumerate.counting.fast` supports the spec, compares with its count (the second
 method). Brute force would need |Q|^P / 1e8 seconds at least (centuries for 1e20).
 """
 
@@ -16,7 +16,7 @@ import sys
 import time
 
 from enumerate import NetworkSpec
-from enumerate.prior import fraction_str
+from enumerate.results.prior import fraction_str
 
 from .count import PROBABILISTIC, sat_count
 
@@ -44,7 +44,7 @@ def run_case(arch, q, act, domain, table, fast=True) -> dict:
            "fast_count": None, "fast_seconds": None}
     if fast:
         try:
-            from enumerate.fast import count_fast, fast_supported
+            from enumerate.counting.fast import count_fast, fast_supported
         except ModuleNotFoundError:  # pragma: no cover - optional engine part
             return row
         if fast_supported(spec):
@@ -55,11 +55,11 @@ def run_case(arch, q, act, domain, table, fast=True) -> dict:
 
 
 def main(argv=None) -> int:
-    from enumerate.prior import atomic_write_json
+    from enumerate.results.prior import atomic_write_json
 
     p = argparse.ArgumentParser(prog="python -m proofs.sat.beyond", description=__doc__.splitlines()[0])
     p.add_argument("--out", default=None, help="write the rows as JSON")
-    p.add_argument("--no-fast", action="store_true", help="skip the comparison with enumerate.fast")
+    p.add_argument("--no-fast", action="store_true", help="skip the comparison with enumerate.counting.fast")
     args = p.parse_args(argv)
     rows = []
     for case in BEYOND_CASES:

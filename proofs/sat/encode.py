@@ -8,12 +8,12 @@ Encoding choices (documented in ``docs/sat.md``):
   among constants, and a parameter assignment corresponds to exactly one setting, so the
   number of models projected on these variables is the number of settings.
 * **Arithmetic: integer-exact.** Values are scaled to integers with
-  :class:`enumerate.lattice.IntegerPlan` (the same lattice as the numpy forward pass).
+  :class:`enumerate.core.lattice.IntegerPlan` (the same lattice as the numpy forward pass).
   Products are :class:`~proofs.sat.circuit.Choice` selections, sums are ripple-carry adder
   trees on exactly as many bits as their bounds need (no overflow is possible).
 * **Activations:** ``sign`` and ``step`` become one or two literals (z > 0, z < 0),
   ``relu`` masks the bit-vector with "not negative", ``identity`` passes it on. Other
-  activations are refused with a :class:`~enumerate.spec.SpecError`.
+  activations are refused with a :class:`~enumerate.core.spec.SpecError`.
 * **Label** at each point under the zero-label rule: literals for f > 0, f < 0, f = 0.
 
 Every auxiliary variable is a Tseitin function of the parameters.
@@ -27,7 +27,7 @@ Every auxiliary variable is a Tseitin function of the parameters.
 ...     s.solve()
 ...     params = enc.decode(s.get_model())
 True
->>> from enumerate.reference import truth_table
+>>> from enumerate.core.reference import truth_table
 >>> truth_table(spec, params)
 '---+'
 """
@@ -38,10 +38,10 @@ from fractions import Fraction
 
 from pysat.card import CardEnc, EncType
 
-from enumerate.lattice import IntegerPlan
-from enumerate.spec import SpecError
-from enumerate.validate import check_table
-from enumerate.validate import table_chars as _table_chars
+from enumerate.core.lattice import IntegerPlan
+from enumerate.core.spec import SpecError
+from enumerate.core.validate import check_table
+from enumerate.core.validate import table_chars as _table_chars
 
 from .circuit import FALSE, TRUE, Circuit, Choice
 

@@ -19,9 +19,9 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
-from enumerate.reference import truth_table
-from enumerate.spec import NetworkSpec, SpecError
-from enumerate.validate import check_table
+from enumerate.core.reference import truth_table
+from enumerate.core.spec import NetworkSpec, SpecError
+from enumerate.core.validate import check_table
 
 from .count import SOLVER
 from .encode import encode

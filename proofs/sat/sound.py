@@ -15,7 +15,7 @@ is UNSAT iff the construction is sound for every teacher of that architecture ov
   neurons, bias, scale); set the scale of every non-embedded neuron to 0.
 
 Deliberately broken variants (``broken=``) must come out SAT, with a counterexample that
-:func:`enumerate.reference.truth_table` confirms: ``keep-outgoing`` leaves one zeroed
+:func:`enumerate.core.reference.truth_table` confirms: ``keep-outgoing`` leaves one zeroed
 weight free, ``keep-scale`` leaves one zero scale free, ``free-bias`` leaves one copied
 bias free.
 
@@ -33,10 +33,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from enumerate.layout import ParamLayout
-from enumerate.reference import forward, truth_table
-from enumerate.spec import SpecError, parse_arch
-from enumerate.teacher import check_fits_student
+from enumerate.core.layout import ParamLayout
+from enumerate.core.reference import forward, truth_table
+from enumerate.core.spec import SpecError, parse_arch
+from enumerate.core.teacher import check_fits_student
 
 from .circuit import Circuit
 from .count import SOLVER

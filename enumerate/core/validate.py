@@ -1,0 +1,83 @@
+"""The one validation of each kind of user-given object: truth tables, data weights and
+training sets. Every module that accepts one of these calls the function here, so the
+rule and the error message are the same everywhere.
+
+>>> check_table("+-", 2, "-1")
+'+-'
+>>> check_table("+0", 2, "-1")
+Traceback (most recent call last):
+...
+enumerate.core.spec.SpecError: table: '+0': need 2 characters from + - (domain order)
+>>> check_weights(["1/2", "1/4", "1/4"], 3)
+(Fraction(1, 2), Fraction(1, 4), Fraction(1, 4))
+>>> check_indices([2, 0, 2], 3)
+[0, 2]
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .._support.errors import SpecError
+
+__all__ = ["table_chars", "check_table", "check_weights", "check_indices"]
+
+
+def table_chars(zero_label) -> str:
+    """The characters a truth table may use under a zero-label rule (``"-1"``, ``"+1"``, ``"0"``).
+
+    >>> table_chars("0"), table_chars("+1")
+    ('+-0', '+-')
+    """
+    return "+-0" if zero_label == "0" else "+-"
+
+
+def check_table(table, n, zero_label, argument="table") -> str:
+    """``table`` if it is a string of ``n`` characters from :func:`table_chars`, else
+    :class:`SpecError` naming ``argument``."""
+    chars = table_chars(zero_label)
+    if not isinstance(table, str) or len(table) != n or not set(table) <= set(chars):
+        raise SpecError(argument, f"{table!r}: need {n} characters from {' '.join(chars)} (domain order)")
+    return table
+
+
+def check_weights(weights, n, argument="--weights") -> tuple:
+    """A data distribution on ``n`` points: exact nonnegative rationals summing to 1.
+
+    Floats are refused (0.1 is not 1/10); strings like ``"1/3"`` or ``"0.25"`` are exact.
+    """
+    from .spec import parse_rational
+
+    if isinstance(weights, (str, bytes)) or not hasattr(weights, "__iter__"):
+        raise SpecError(argument, f"need a list of {n} nonnegative weights summing to 1")
+    w = tuple(parse_rational(x, argument) for x in weights)
+    if len(w) != n or any(x < 0 for x in w) or sum(w) != 1:
+        raise SpecError(argument, f"need {n} nonnegative weights (one per point) summing to 1, got {len(w)}"
+                        f" summing to {sum(w)}")
+    return w
+
+
+def check_indices(training, n, points=None, argument="training") -> list:
+    """Sorted distinct point indices of a training set given as indices in ``0..n-1`` or,
+    when ``points`` (the domain's points) is given, as points of the domain."""
+    if isinstance(training, (str, bytes)) or not hasattr(training, "__iter__"):
+        raise SpecError(argument, "give the training set as a list of point indices")
+    out = set()
+    for s in training:
+        if hasattr(s, "__index__") and not isinstance(s, bool):
+            i = int(s.__index__())
+        elif points is not None and isinstance(s, (tuple, list)):
+            try:
+                key = tuple(Fraction(c) for c in s)
+            except (TypeError, ValueError):
+                key = None
+            if key not in points:
+                raise SpecError(argument, f"point {s!r} is not in the domain")
+            i = points.index(key)
+        else:
+            raise SpecError(argument, f"{s!r}: give training points as indices 0..{n - 1}"
+                            + (" or as points of the domain" if points is not None else ""))
+        if not 0 <= i < n:
+            raise SpecError(argument, f"index {i} outside the domain 0..{n - 1}")
+        out.add(i)
+    return sorted(out)

@@ -1,0 +1,330 @@
+"""Brute-force enumeration of every parameter setting, in numba, on every core.
+
+The work is a range of *steps* (one step = one setting of everything but the readout
+bias, whose |Q| values are looped innermost). A shard is a contiguous step range; each
+shard is cut into one piece per thread; thread-local counters merge by adding. After
+whole shards a checkpoint (``next_step`` + counts so far) can be written atomically;
+a resumed run starts at ``next_step``, so no shard is lost or counted twice.
+
+>>> from enumerate import NetworkSpec
+>>> prior = count_brute(NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01"), progress=False)
+>>> prior.num_functions, prior.total   # 13 of the 14 threshold functions need only weights in {-1,0,1}
+(13, 27)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ..core.forward import tables
+from ..core.lattice import IntegerPlan
+from ..cli.parser import write_json
+from ..results.prior import FunctionPrior
+from .._support.progress import progress_bar
+from .._support.errors import SpecError, approx
+
+__all__ = ["count_brute", "count_steps", "total_steps", "KernelProblem", "BudgetError", "estimate_seconds",
+           "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE"]
+
+#: settings per second assumed for time estimates (measured: see benchmarks/brute.py)
+NOMINAL_RATE = 1.0e8
+#: runs above this many settings need ``force=True``
+DEFAULT_MAX_SETTINGS = 10**11
+DIRECT_BITS = 22
+CHECKPOINT_SCHEMA = "enumerate.checkpoint/2"  # /2: the step range and elapsed time are recorded
+
+
+class BudgetError(SpecError):
+    """A run larger than the size budget was asked for without ``force``.
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec, count_prior
+    >>> try:
+    ...     count_prior(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), "brute", max_settings=1000)
+    ... except BudgetError as err:
+    ...     print(type(err).__name__, isinstance(err, SpecError), "19,683" in str(err))
+    BudgetError True True
+    """
+
+
+def estimate_seconds(settings: int) -> float:
+    return settings / NOMINAL_RATE
+
+
+def _fmt_seconds(s: float) -> str:
+    if s < 120:
+        return f"{s:.0f} s"
+    if s < 7200:
+        return f"{s / 60:.0f} min"
+    if s < 2 * 86400:
+        return f"{s / 3600:.1f} h"
+    return f"{s / 86400 / 365.25:.3g} years" if s > 365 * 86400 else f"{s / 86400:.1f} days"
+
+
+def check_budget(spec, max_settings=DEFAULT_MAX_SETTINGS, force=False):
+    """Raise :class:`BudgetError` (naming size and time) if the run is too big."""
+    total = spec.total
+    if total >= 2**62:
+        raise BudgetError("--method", f"brute force over {approx(total)} settings is out of reach; use --method fast")
+    if total > max_settings and not force:
+        raise BudgetError(
+            "--force",
+            f"{spec.arch} has {total:,} parameter settings (~{_fmt_seconds(estimate_seconds(total))} "
+            f"at {NOMINAL_RATE:.0e}/s), above the budget of {max_settings:,}; pass --force to run it",
+        )
+
+
+class KernelProblem:
+    """The numeric arrays the numba kernels need, built once from a spec (shared with the sampler)."""
+
+    def __init__(self, spec):
+        plan = IntegerPlan.of(spec)
+        arch = spec.arch
+        shapes = arch.hidden_shapes()
+        nq, ng = len(spec.q), len(spec.scales)
+        self.nX = len(spec.domain)
+        self.qi = np.array(plan.qi, dtype=np.int64)
+        self.gi = np.array(plan.gi or (1,), dtype=np.int64)
+        self.scaled = arch.scaled
+        radix, ulayer, uchan = [], [], []
+        for l, (c, m, k, s, cin, _nin) in enumerate(shapes):
+            r = nq ** (cin * k + 1) * (ng if arch.scaled else 1)
+            for j in range(c):
+                radix.append(r)
+                ulayer.append(l)
+                uchan.append(j)
+        self.F = arch.readout_fan_in
+        radix += [nq] * self.F
+        self.radix = np.array(radix, dtype=np.int64)
+        self.total_steps = math.prod(radix)
+        self.unit_layer = np.array(ulayer, dtype=np.int64)
+        self.unit_chan = np.array(uchan, dtype=np.int64)
+
+        def arr(i):
+            return np.array([sh[i] for sh in shapes] or [0], dtype=np.int64)
+
+        self.npos, self.kern, self.strd, self.cin = arr(1), arr(2), arr(3), arr(4)
+        self.bias_mult = np.array(plan.bias_mult or (0,), dtype=np.int64)
+        self.clamp = np.array(plan.clamp or (0,), dtype=np.int64)
+        self.act_code, self.lpos, self.lneg = plan.act_code, plan.leaky_pos, plan.leaky_neg
+        self.H = len(shapes)
+        self.last_c, self.last_n = arch.last_hidden()
+        self.pool = arch.is_conv and arch.readout == "sum"
+        self.out_bm = plan.out_bias_mult
+        self.zl = {"-1": 0, "+1": 1, "0": 2}[spec.zero_label]
+        maxc = max([arch.input_dim if not arch.is_conv else arch.in_channels] + [sh[0] for sh in shapes])
+        maxn = max([1 if not arch.is_conv else arch.in_length] + [sh[1] for sh in shapes])
+        acts = np.zeros((self.H + 1, maxc, maxn, self.nX), dtype=np.int64)
+        X = np.array(plan.xi, dtype=np.int64)
+        n0 = arch.in_length if arch.is_conv else 1
+        c0 = arch.in_channels if arch.is_conv else arch.input_dim
+        acts[0, :c0, :n0, :] = X.T.reshape(c0, n0, self.nX)
+        self.acts = acts
+        self.table_bits = self.nX * (2 if self.zl == 2 else 1)
+        self.direct = self.table_bits <= DIRECT_BITS
+        self.nwords = (1 if self.direct else -(-self.nX // 64) * (2 if self.zl == 2 else 1))
+
+    def new_state(self):
+        hist = np.zeros(2**self.table_bits if self.direct else 1, dtype=np.int64)
+        cap = 1 if self.direct else 1024
+        return [hist, np.zeros((cap, self.nwords + 1), dtype=np.uint64), 0, self.acts.copy()]
+
+    def run(self, state, start, stop):
+        from .kernels.brute import run_range
+
+        hist, tab, nused, acts = state
+        state[1:3] = run_range(
+            start, stop, self.radix, self.unit_layer, self.unit_chan, self.qi, self.gi, self.scaled, acts,
+            self.npos, self.kern, self.strd, self.cin, self.bias_mult, self.clamp, self.act_code, self.lpos,
+            self.lneg, self.H, self.last_c, self.last_n, self.pool, self.F, self.out_bm, self.zl, self.nX,
+            self.direct, hist, tab, nused)
+
+    def tables(self, states):
+        """Merge thread states into {table: count} (Python ints)."""
+        bit = np.arange(self.nX)
+        if self.direct:
+            hist = sum(s[0] for s in states)
+            keys = np.nonzero(hist)[0]
+            pos = (keys[:, None] >> bit) & 1
+            zero = (keys[:, None] >> (self.nX + bit)) & 1
+            return dict(zip(_tables(pos, zero), (int(c) for c in hist[keys])))
+        half = self.nwords // 2 if self.zl == 2 else self.nwords
+        shift = (bit & 63).astype(np.uint64)
+        out = {}
+        for _h, tab, _n, _a in states:
+            used = tab[:, -1] != 0
+            words, counts = tab[used, :-1], tab[used, -1]
+            pos = (words[:, bit >> 6] >> shift) & np.uint64(1)
+            zero = (words[:, half + (bit >> 6)] >> shift) & np.uint64(1) if self.zl == 2 else np.zeros_like(pos)
+            for t, c in zip(_tables(pos, zero), counts):
+                out[t] = out.get(t, 0) + int(c)
+        return out
+
+
+@functools.lru_cache(maxsize=8)
+def _problem(spec):
+    return KernelProblem(spec)
+
+
+def total_steps(spec) -> int:
+    """Number of enumeration steps of ``spec``; one step covers ``len(spec.q)`` settings.
+
+    >>> from enumerate import NetworkSpec
+    >>> total_steps(NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01"))   # 3 readout weights x 3 of the 2 others
+    9
+    """
+    return _problem(spec).total_steps
+
+
+def count_steps(spec, start, stop) -> dict:
+    """The partial histogram ``{table: settings}`` of steps ``[start, stop)``, on one thread.
+
+    A pure function of its arguments (a shard of a distributed run); shards merge by adding.
+
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01")
+    >>> a, b = count_steps(spec, 0, 4), count_steps(spec, 4, 9)
+    >>> sum(a.values()) + sum(b.values()) == spec.total
+    True
+    """
+    prob = _problem(spec)
+    if not 0 <= start <= stop <= prob.total_steps:
+        raise ValueError(f"steps [{start}, {stop}) outside [0, {prob.total_steps})")
+    state = prob.new_state()
+    prob.run(state, start, stop)
+    return prob.tables([state])
+
+
+def _tables(pos_bits, zero_bits):
+    """Table strings of bit-plane rows: label +1 where pos, 0 where zero, -1 otherwise."""
+    return tables(2 * pos_bits.astype(np.int8) + zero_bits.astype(np.int8) - 1)
+
+
+def _cuts(lo, hi, parts):
+    """``parts + 1`` integer cut points from ``lo`` to ``hi``, as even as possible (exact for
+    any size; float ``linspace`` cuts shift above 2^53).
+
+    >>> _cuts(0, 10, 3)
+    [0, 3, 6, 10]
+    """
+    return [lo + (hi - lo) * i // parts for i in range(parts + 1)]
+
+
+def _load_checkpoint(path, spec, steps):
+    """(next_step, counts, elapsed_s) from a checkpoint written for ``spec`` and the step
+    range ``steps``; anything else is refused with one line."""
+    how = f"delete {path} to start over"
+    try:
+        with open(path) as fh:
+            data = json.load(fh)
+        if not isinstance(data, dict) or data.get("schema") != CHECKPOINT_SCHEMA:
+            raise ValueError("not a checkpoint file")
+        nxt, counts = int(data["next_step"]), {str(t): int(c) for t, c in data["counts"].items()}
+        ckpt_steps = [int(x) for x in data["steps"]]
+        elapsed = float(data.get("elapsed_s", 0.0))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise SpecError("--checkpoint", f"{path} is truncated or not a checkpoint ({exc}); {how}") from None
+    if data.get("spec") != json.loads(json.dumps(spec.to_json())):
+        raise SpecError("--checkpoint", f"{path} was written for another network specification; {how}")
+    if ckpt_steps != list(steps):
+        raise SpecError("--checkpoint", f"{path} was written for steps {ckpt_steps[0]}..{ckpt_steps[1]}, not "
+                        f"{steps[0]}..{steps[1]}; {how}")
+    if not steps[0] <= nxt <= steps[1] or any(c < 0 for c in counts.values()):
+        raise SpecError("--checkpoint", f"{path} is inconsistent (next step {nxt}); {how}")
+    return nxt, counts, elapsed
+
+
+def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_settings=DEFAULT_MAX_SETTINGS,
+                force=False, checkpoint_every=30.0, steps=None):
+    """Count every parameter setting of ``spec`` by brute force.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+    progress : bool or None
+        Progress bar on stderr (None: only when stderr is a terminal).
+    checkpoint : path or None
+        Resume from this file if it exists; write it every ``checkpoint_every`` seconds
+        and on Ctrl-C; removed when the run completes.
+    threads : int or None
+        Worker threads (default: all cores).
+    max_settings, force
+        Runs above ``max_settings`` settings raise :class:`BudgetError` unless ``force``.
+    steps : (int, int) or None
+        Count only this step range (a shard); the result is a partial prior.
+
+    Returns
+    -------
+    FunctionPrior
+    """
+    check_budget(spec, max_settings, force)
+    prob = KernelProblem(spec)
+    nq = len(spec.q)
+    lo, hi = steps if steps is not None else (0, prob.total_steps)
+    if not 0 <= lo <= hi <= prob.total_steps:
+        raise SpecError("steps", f"need 0 <= start <= stop <= {prob.total_steps}, got {lo}..{hi}")
+    done, resumed, before = lo, {}, 0.0
+    if checkpoint and os.path.exists(checkpoint):
+        done, resumed, before = _load_checkpoint(checkpoint, spec, (lo, hi))
+    threads = threads or os.cpu_count() or 1
+    states = [prob.new_state() for _ in range(threads)]
+    t0 = time.perf_counter()
+    last_save = t0
+    shard = threads * 256
+
+    def save():
+        counts = prob.tables(states)
+        for t, c in resumed.items():
+            counts[t] = counts.get(t, 0) + c
+        write_json(checkpoint, {"schema": CHECKPOINT_SCHEMA, "spec": spec.to_json(), "steps": [lo, hi],
+                                "next_step": done, "elapsed_s": before + time.perf_counter() - t0,
+                                "counts": counts}, "--checkpoint")
+
+    bar = progress_bar(total=(hi - lo) * nq, desc=f"brute {spec.arch}", enabled=progress, unit="setting",
+                       initial=(done - lo) * nq)
+    with ThreadPoolExecutor(threads) as pool:
+        while done < hi:
+            stop = min(hi, done + shard)
+            cuts = _cuts(done, stop, threads)
+            ts = time.perf_counter()
+            futures = [pool.submit(prob.run, st, int(a), int(b)) for st, a, b in zip(states, cuts[:-1], cuts[1:]) if b > a]
+            interrupted = False
+            for f in futures:
+                # Ctrl-C reaches this (main) thread; the workers finish their pieces regardless,
+                # so the shard in flight is complete when we stop and is counted exactly once
+                while True:
+                    try:
+                        f.result()
+                        break
+                    except KeyboardInterrupt:
+                        interrupted = True
+                        if f.done():
+                            break
+            bar.update((stop - done) * nq)
+            done = stop
+            if interrupted:
+                if checkpoint:
+                    save()
+                bar.close()
+                raise KeyboardInterrupt
+            if time.perf_counter() - ts < 0.5:
+                shard *= 2
+            if checkpoint and time.perf_counter() - last_save > checkpoint_every and done < hi:
+                save()
+                last_save = time.perf_counter()
+    bar.close()
+    counts = prob.tables(states)
+    for t, c in resumed.items():
+        counts[t] = counts.get(t, 0) + c
+    if checkpoint and os.path.exists(checkpoint):
+        os.unlink(checkpoint)
+    elapsed = before + time.perf_counter() - t0  # a resumed run counts the time before the interruption too
+    return FunctionPrior(spec, counts, "brute", {"elapsed_s": elapsed, "steps": [lo, hi]})

@@ -1,0 +1,296 @@
+"""Brute force on a Dask cluster: the same exact counts, surviving worker loss.
+
+The enumeration steps of :mod:`enumerate.counting.brute` are cut by a fixed :class:`ShardPlan` into
+contiguous ranges. Each shard is one pure task, keyed by the spec, the plan and the shard id,
+that carries only the spec (as JSON data) and two integers, and returns a partial histogram
+``{table: count}``. Finished shards are merged on the cluster by a tree reduction; merging is
+addition of Python ints, so retries and any merge order give the same integers. A checkpoint
+(atomic JSON) holds the finished shard ids and their merged counts, so a killed client resumes
+with nothing lost or counted twice. Dask is imported only here, only when asked for.
+
+>>> plan = ShardPlan(total_steps=10, shards=4)
+>>> [plan.bounds(i) for i in range(plan.shards)]
+[(0, 2), (2, 5), (5, 7), (7, 10)]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import math
+import os
+import time
+from dataclasses import asdict, dataclass
+
+from .brute import DEFAULT_MAX_SETTINGS, CHECKPOINT_SCHEMA as INPROCESS_SCHEMA, check_budget, count_steps, total_steps
+from ..results.prior import FunctionPrior, atomic_write_json
+from .._support.progress import progress_bar
+from ..core.spec import NetworkSpec, SpecError
+
+__all__ = ["ShardPlan", "shard_plan", "count_distributed", "connect", "merge_counts", "SHARD_SETTINGS",
+           "CHECKPOINT_SCHEMA"]
+
+CHECKPOINT_SCHEMA = "enumerate.dask-checkpoint/1"
+#: target settings per shard: about a second of one core (benchmarks/dask.py measures the per-task cost)
+SHARD_SETTINGS = 2**26
+#: fewest / most shards of a default plan (load balance on small runs / scheduler load on huge ones)
+MIN_SHARDS, MAX_SHARDS = 64, 100_000
+#: partial histograms per merge task of the tree reduction
+FAN_IN = 8
+
+
+@dataclass(frozen=True)
+class ShardPlan:
+    """``shards`` contiguous step ranges covering ``[0, total_steps)``; shard ``i`` is ``bounds(i)``."""
+
+    total_steps: int
+    shards: int
+
+    def bounds(self, i):
+        """The step range ``(start, stop)`` of shard ``i``."""
+        return i * self.total_steps // self.shards, (i + 1) * self.total_steps // self.shards
+
+
+def shard_plan(spec, shards=None) -> ShardPlan:
+    """The shard plan of ``spec``: ``shards`` shards, or about :data:`SHARD_SETTINGS` settings each.
+
+    The default depends on the spec only (not on the cluster), so a checkpoint stays valid
+    when the cluster grows or shrinks between runs.
+
+    >>> from enumerate import NetworkSpec
+    >>> shard_plan(NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01"))   # fewer steps than MIN_SHARDS
+    ShardPlan(total_steps=9, shards=9)
+    """
+    steps = total_steps(spec)
+    if shards is None:
+        shards = min(max(math.ceil(spec.total / SHARD_SETTINGS), MIN_SHARDS), MAX_SHARDS)
+    elif not isinstance(shards, int) or shards < 1:
+        raise SpecError("shards", f"{shards!r}: need a positive integer")
+    return ShardPlan(steps, min(shards, steps))
+
+
+def merge_counts(*parts) -> dict:
+    """The sum of partial histograms (exact Python ints).
+
+    >>> merge_counts({"+-": 2, "--": 1}, {"--": 3})
+    {'+-': 2, '--': 4}
+    """
+    out = {}
+    for part in parts:
+        for t, c in part.items():
+            out[t] = out.get(t, 0) + int(c)
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _spec_of(spec_text):
+    return NetworkSpec.from_json(json.loads(spec_text))
+
+
+def _shard_task(spec_text, start, stop):
+    """One shard on a worker: plain data in (the spec as JSON text and a step range), counts out."""
+    return count_steps(_spec_of(spec_text), start, stop)
+
+
+def _warm_up():
+    """Load (or compile) the numba kernels in a worker once, before the first shard."""
+    count_steps(NetworkSpec.parse("fc:1,1", "-1,1"), 0, 1)
+    return os.getpid()
+
+
+def _import_distributed():
+    try:
+        import distributed
+    except ImportError:
+        raise SpecError("--dask", "needs Dask distributed: pip install 'qnet-priors[dask]'") from None
+    return distributed
+
+
+@contextlib.contextmanager
+def connect(scheduler="local", workers=None):
+    """A ``distributed.Client`` for ``scheduler``, closed on exit unless it was given.
+
+    ``scheduler`` is a ``Client`` (used as is), an address like ``"tcp://host:8786"`` or
+    ``"host:8786"``, or ``"local"``: a LocalCluster listening on 127.0.0.1 only, with
+    ``workers`` worker processes (default: one per core) of one thread each. An unreachable
+    scheduler raises :class:`SpecError` naming ``--dask``.
+
+    >>> with connect("nowhere") as client:
+    ...     pass
+    Traceback (most recent call last):
+    enumerate.core.spec.SpecError: --dask: 'nowhere': give a scheduler address like tcp://HOST:8786, or no value for a local cluster
+    """
+    distributed = _import_distributed()
+    if isinstance(scheduler, distributed.Client):
+        yield scheduler
+        return
+    if not isinstance(scheduler, str):
+        scheduler = getattr(scheduler, "scheduler_address", scheduler)  # a LocalCluster or similar
+    with contextlib.ExitStack() as stack:
+        if scheduler == "local":
+            cluster = stack.enter_context(distributed.LocalCluster(
+                host="127.0.0.1", n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                processes=True, dashboard_address="127.0.0.1:0"))
+            address = cluster.scheduler_address
+        elif isinstance(scheduler, str) and ("://" in scheduler or scheduler.rpartition(":")[2].isdigit()):
+            address = scheduler
+        else:
+            raise SpecError("--dask", f"{scheduler!r}: give a scheduler address like tcp://HOST:8786, or no value "
+                                      "for a local cluster")
+        try:
+            client = stack.enter_context(distributed.Client(address))
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SpecError("--dask", f"cannot reach a Dask scheduler at {address}: "
+                                      f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+        yield client
+
+
+def _plan_json(spec, plan):
+    return {"spec": json.loads(json.dumps(spec.to_json())), "plan": asdict(plan)}
+
+
+def _load_checkpoint(path, spec, plan):
+    with open(path) as fh:
+        data = json.load(fh)
+    if data.get("schema") == INPROCESS_SCHEMA:
+        raise SpecError("--checkpoint", f"{path} was written by an in-process run: resume it without --dask")
+    if data.get("schema") != CHECKPOINT_SCHEMA or data.get("spec") != _plan_json(spec, plan)["spec"]:
+        raise SpecError("--checkpoint", f"{path} was written for another network specification")
+    if data.get("plan") != asdict(plan):
+        raise SpecError("--checkpoint", f"{path} was written for a plan of {data.get('plan', {}).get('shards')} "
+                                        f"shards, not {plan.shards}: pass the same shards")
+    done = set(map(int, data["done"]))
+    counts = {t: int(c) for t, c in data["counts"].items()}
+    covered = sum((plan.bounds(i)[1] - plan.bounds(i)[0]) for i in done) * len(spec.q)
+    if sum(counts.values()) != covered or not done <= set(range(plan.shards)):
+        raise SpecError("--checkpoint", f"{path} is inconsistent: its counts do not cover its finished shards")
+    return done, counts
+
+
+class _Tree:
+    """A streaming tree reduction on the cluster: every FAN_IN partials at a level become one merge task."""
+
+    def __init__(self, client, retries):
+        self.client, self.retries, self.levels = client, retries, []
+
+    def add(self, future, level=0):
+        if level == len(self.levels):
+            self.levels.append([])
+        parts = self.levels[level]
+        parts.append(future)
+        if len(parts) == FAN_IN:
+            self.levels[level] = []
+            self.add(self.client.submit(merge_counts, *parts, retries=self.retries), level + 1)
+
+    def collect(self) -> dict:
+        """Merge everything added so far, bring it to the client, and start a new tree."""
+        parts = [f for level in self.levels for f in level]
+        self.levels = []
+        if not parts:
+            return {}
+        return (self.client.submit(merge_counts, *parts, retries=self.retries) if len(parts) > 1 else parts[0]).result()
+
+
+def count_distributed(spec, scheduler="local", *, shards=None, checkpoint=None, checkpoint_every=30.0, retries=3,
+                      progress=None, max_settings=DEFAULT_MAX_SETTINGS, force=False, workers=None, on_shard=None):
+    """Count every parameter setting of ``spec`` by brute force on a Dask cluster.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+    scheduler : distributed.Client, str or LocalCluster
+        ``"local"``: a LocalCluster on 127.0.0.1 (``workers`` processes, default one per core);
+        an address ``"tcp://host:8786"``; or a ``Client`` the caller owns.
+    shards : int or None
+        Number of shards (default: :func:`shard_plan`). A resumed run needs the same plan.
+    checkpoint : path or None
+        Resume from this file if it exists; write it every ``checkpoint_every`` seconds and on
+        Ctrl-C; removed when the run completes.
+    retries : int
+        Task retries after an error (a lost worker's tasks are rescheduled by Dask anyway).
+    progress : bool or None
+        Progress bar over finished shards on stderr (None: only on a terminal).
+    max_settings, force
+        Size budget, as in :func:`enumerate.counting.brute.count_brute`.
+    on_shard : callable or None
+        Called in the client as ``on_shard(shard_id, finished, shards)`` after each shard.
+
+    Returns
+    -------
+    FunctionPrior
+        Identical counts to the in-process brute force.
+
+    Examples
+    --------
+    >>> from distributed import Client, LocalCluster
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01")
+    >>> with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+    ...     prior = count_distributed(spec, client, progress=False)
+    >>> prior.num_functions, prior.total, prior.meta["shards"]
+    (13, 27, 9)
+    """
+    check_budget(spec, max_settings, force)
+    spec_text = json.dumps(spec.to_json(), sort_keys=True)  # a spec is plain data: it round-trips through JSON
+    plan = shard_plan(spec, shards)
+    done, base = set(), {}
+    if checkpoint and os.path.exists(checkpoint):
+        done, base = _load_checkpoint(checkpoint, spec, plan)
+    t0 = time.perf_counter()
+    with connect(scheduler, workers) as client:
+        from distributed import as_completed
+        from dask.base import tokenize
+
+        try:
+            client.run(_warm_up)
+        except ImportError as exc:
+            raise SpecError("--dask", f"a Dask worker cannot import this package ({exc}): install qnet-priors "
+                                      "on every worker") from None
+        token = tokenize(spec_text, asdict(plan))
+        ids = {f"enumerate-shard-{token}-{i}": i for i in sorted(set(range(plan.shards)) - done)}
+        # only as_completed and then the merge tree hold the futures: a merged shard's result is released
+        pending = as_completed([client.submit(_shard_task, spec_text, *plan.bounds(i), key=k, retries=retries)
+                                for k, i in ids.items()])
+        tree, fresh = _Tree(client, retries), set()
+        last_save = time.perf_counter()
+
+        def save():
+            nonlocal base, fresh, last_save
+            base = merge_counts(base, tree.collect())
+            done.update(fresh)
+            fresh = set()
+            atomic_write_json(checkpoint, {"schema": CHECKPOINT_SCHEMA, **_plan_json(spec, plan),
+                                           "done": sorted(done), "counts": base})
+            last_save = time.perf_counter()
+
+        bar = progress_bar(total=plan.shards, desc=f"dask {spec.arch}", enabled=progress, unit="shard")
+        bar.update(len(done))
+        try:
+            for future in pending:
+                if future.status == "error":
+                    future.result()  # raises the task's error
+                i = ids[future.key]
+                tree.add(future)
+                fresh.add(i)
+                del future
+                bar.update(1)
+                if on_shard is not None:
+                    on_shard(i, len(done) + len(fresh), plan.shards)
+                if checkpoint and time.perf_counter() - last_save >= checkpoint_every:
+                    save()
+        except KeyboardInterrupt:
+            if checkpoint:
+                save()
+            raise
+        finally:
+            bar.close()
+            pending.clear()
+        counts = merge_counts(base, tree.collect())
+        nworkers = len(client.scheduler_info().get("workers", {}))
+    if sum(counts.values()) != spec.total:  # every shard exactly once: a cheap exactness invariant
+        raise RuntimeError(f"distributed run covered {sum(counts.values())} of {spec.total} settings")
+    if checkpoint and os.path.exists(checkpoint):
+        os.unlink(checkpoint)
+    meta = {"elapsed_s": time.perf_counter() - t0, "shards": plan.shards, "workers": nworkers}
+    return FunctionPrior(spec, counts, "brute", meta)
