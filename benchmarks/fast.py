@@ -108,7 +108,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     sys.path.insert(0, os.path.dirname(HERE))
     from benchmarks._common import machine
-    from enumerate.results.prior import atomic_write_json
+    from enumerate._support.files import atomic_write_json
 
     out = {"schema": "benchmarks.fast/1", "machine": machine(), "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
 

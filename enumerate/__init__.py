@@ -31,17 +31,20 @@ from .core.teacher import Teacher, make_teacher
 
 #: public names loaded on first use: name -> module (keeps ``from enumerate import ...`` cheap)
 _LAZY = {
-    "BudgetError": "brute",
-    "fast_supported": "fast",
-    "PosteriorFamily": "posterior",
-    "Posterior": "posterior",
-    "CurvePoint": "posterior",
-    "Estimate": "posterior",
-    "learning_curve": "posterior",
-    "lemma_sample_size": "posterior",
-    "guess_and_check": "sampler",
-    "guess_and_check_curve": "sampler",
-    "SamplerResult": "sampler",
+    "count_prior": "counting.dispatch",
+    "METHODS": "counting.dispatch",
+    "DEFAULT_METHOD": "counting.dispatch",
+    "BudgetError": "counting.budget",
+    "fast_supported": "counting.fast",
+    "PosteriorFamily": "analysis.posterior",
+    "Posterior": "analysis.posterior",
+    "CurvePoint": "analysis.posterior",
+    "Estimate": "analysis.posterior",
+    "learning_curve": "analysis.posterior",
+    "lemma_sample_size": "analysis.posterior",
+    "guess_and_check": "analysis.sampler",
+    "guess_and_check_curve": "analysis.sampler",
+    "SamplerResult": "analysis.sampler",
 }
 
 __all__ = [
@@ -74,89 +77,4 @@ __all__ = [
     "parse_q",
 ]
 
-#: the counting methods of :func:`count_prior` (and of ``--method`` on the command line)
-METHODS = ("auto", "brute", "fast", "classes")
-
-#: the default counting method, shared by :func:`count_prior` and the command line
-DEFAULT_METHOD = "auto"
-
-
 __getattr__, __dir__ = lazy_exports(globals(), __name__, _LAZY)
-
-
-def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_settings=None, checkpoint=None,
-                threads=None, scheduler=None, **cluster_options):
-    """The exact prior over functions of ``spec``: every parameter setting, counted.
-
-    Parameters
-    ----------
-    spec : NetworkSpec
-        The network (architecture, Q, activation, domain, zero-label rule).
-    method : {"auto", "brute", "fast", "classes"}
-        ``"brute"`` evaluates every setting (numba kernels), ``"fast"`` runs the
-        structured exact counter, ``"classes"`` the symmetry-reduced perceptron counter
-        (its result is a :class:`~enumerate.results.classes.ClassPrior` with the same queries).
-        ``"auto"`` (the default, as on the command line) takes the class counter for
-        perceptrons with at least 3 inputs, else the fast counter where it supports the
-        spec, else brute force. Every method gives the same exact counts.
-    progress : bool or None
-        Progress bar on stderr; ``None``: only when stderr is a terminal.
-    force : bool
-        Brute force: run even above the ``max_settings`` budget.
-    max_settings : int or None
-        Brute force: the size budget (``None``: the default budget).
-    checkpoint : str or None
-        Brute force: save progress to / resume from this file.
-    threads : int or None
-        Brute force: worker threads (``None``: every core).
-    scheduler : distributed.Client, str or None
-        Run brute force on Dask: a ``Client``, a scheduler address or ``"local"``
-        (``"auto"`` then means brute force); see
-        :func:`enumerate.counting.distributed.count_distributed`, which takes ``cluster_options``
-        (``shards``, ``retries``, ``workers`` ...).
-
-    Returns
-    -------
-    FunctionPrior or ClassPrior
-        Exact integer counts per truth table; they sum to ``spec.total`` = |Q|^P.
-
-    Raises
-    ------
-    SpecError
-        An unknown ``method``, or (``BudgetError``) a brute-force run above the budget.
-
-    Examples
-    --------
-    >>> from enumerate import NetworkSpec, count_prior
-    >>> spec = NetworkSpec.parse("fc:1,1", "-1,0,1")
-    >>> prior = count_prior(spec, progress=False)
-    >>> prior.counts == count_prior(spec, "brute", progress=False).counts, prior.total
-    (True, 9)
-    """
-    if method not in METHODS:
-        raise SpecError("--method", f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
-    from .counting.brute import DEFAULT_MAX_SETTINGS
-
-    budget = DEFAULT_MAX_SETTINGS if max_settings is None else max_settings
-    if scheduler is not None:
-        if method in ("fast", "classes"):
-            raise SpecError("--dask", f"runs --method brute only; the {method} counter runs in-process (drop --dask)")
-        if threads is not None:
-            raise SpecError("--threads", "sets the in-process brute-force threads; Dask workers run one thread each "
-                            "(choose the workers' threads when starting them, e.g. dask worker --nthreads)")
-        from .counting.distributed import count_distributed
-
-        return count_distributed(spec, scheduler, progress=progress, force=force, max_settings=budget,
-                                 checkpoint=checkpoint, **cluster_options)
-    if cluster_options:
-        raise TypeError(f"count_prior() got unexpected keyword arguments {sorted(cluster_options)} (without scheduler)")
-    from .counting.brute import count_brute
-    from .counting.fast import count_fast, fast_supported
-    from .counting.perceptron import count_classes, prefer_classes
-
-    if method == "classes" or (method == "auto" and prefer_classes(spec)):
-        return count_classes(spec, progress=progress, force=force)
-    if method == "brute" or (method == "auto" and not fast_supported(spec)):
-        return count_brute(spec, progress=progress, force=force, max_settings=budget, checkpoint=checkpoint,
-                           threads=threads)
-    return count_fast(spec, progress=progress, force=force, checkpoint=checkpoint)

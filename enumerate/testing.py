@@ -281,7 +281,7 @@ def reference_prior(spec, max_settings=REFERENCE_MAX_SETTINGS) -> FunctionPrior:
     >>> reference_prior(NetworkSpec.parse("fc:3,2,1", "-1,0,1"))
     Traceback (most recent call last):
     ...
-    enumerate.core.spec.SpecError: spec: fc:3,2,1 has 177,147 parameter settings; reference_prior evaluates at most 10,000 (use count_prior)
+    enumerate.SpecError: spec: fc:3,2,1 has 177,147 parameter settings; reference_prior evaluates at most 10,000 (use count_prior)
     """
     if spec.total > max_settings:
         raise SpecError("spec", f"{spec.arch} has {spec.total:,} parameter settings; reference_prior evaluates at most "

@@ -31,7 +31,8 @@ from .check import bound_report, default_multi, default_single
 from .claims.registry import ClaimResult
 from .teachers import teacher_groups
 
-__all__ = ["prior_of", "check_family", "default_single", "default_multi", "ratio_figures"]
+__all__ = ["prior_of", "check_family", "default_single", "default_multi", "ratio_figures", "fc_pairs", "conv_pairs",
+           "SWEEP_Q"]
 
 _PRIORS: dict = {}
 

@@ -177,7 +177,7 @@ class BoundReport:
 
     def to_json(self) -> dict:
         """The JSON of ``python -m proofs bound --out`` (schema ``proofs.bound/1``)."""
-        from enumerate.results.prior import fraction_str, versions
+        from enumerate.results.io import fraction_str, versions
 
         frac = lambda x: None if x is None else fraction_str(x)  # noqa: E731
         return {
@@ -317,7 +317,7 @@ def check_bounds(student, teacher, *, method="auto", progress=None, force=False,
     >>> check_bounds(student, make_teacher(NetworkSpec.parse("fc:1,2,1", "-1,0,1"), "fc:1,1,1", "1,0,1,0"))
     Traceback (most recent call last):
     ...
-    enumerate.core.spec.SpecError: --teacher: teacher family fc differs from the student's sfc
+    enumerate.SpecError: --teacher: teacher family fc differs from the student's sfc
     """
     from enumerate import count_prior
     from enumerate.core.teacher import check_fits_student

@@ -47,8 +47,8 @@ from functools import cached_property
 
 import numpy as np
 
-from .posterior import _check_n
-from ..results.prior import fraction_str
+from ..results.io import fraction_str
+from ..core.validate import check_sample_size
 from ..core.spec import SpecError
 
 __all__ = ["MAX_NOISY_POINTS", "NoisyFamily", "NoisyCurvePoint", "noisy_curve", "parse_noise"]
@@ -127,7 +127,7 @@ class NoisyFamily:
         >>> NoisyFamily.check_target("+-0")
         Traceback (most recent call last):
         ...
-        enumerate.core.spec.SpecError: target: '+-0': label noise flips + and -; the target may not contain 0
+        enumerate.SpecError: target: '+-0': label noise flips + and -; the target may not contain 0
         """
         if set(table) - set("+-"):
             raise SpecError("target", f"{table!r}: label noise flips + and -; the target may not contain 0")
@@ -205,7 +205,7 @@ class NoisyFamily:
         >>> [f"{x}/{den}" for x in num]       # clean only, flipped only, never drawn
         ['9/16', '1/16', '0/16']
         """
-        return _moebius3(self._arrays["q"] ** _check_n(N), self.n), (self.W * self.E) ** N
+        return _moebius3(self._arrays["q"] ** check_sample_size(N), self.n), (self.W * self.E) ** N
 
     def code_arrays(self):
         """Per ternary code c of a training set: (fit count, fit-weighted clean-loss numerators
@@ -215,7 +215,7 @@ class NoisyFamily:
 
     def point(self, N) -> NoisyCurvePoint:
         """The exact :class:`NoisyCurvePoint` at N draws."""
-        N = _check_n(N)
+        N = check_sample_size(N)
         d = self._arrays
         WE = self.W * self.E
         fitp = Fraction(int(sum(d["H"].astype(object) * d["q"] ** N)), self.total * WE**N)
@@ -243,7 +243,7 @@ class NoisyFamily:
 
     def curve(self, n_max):
         """:class:`NoisyCurvePoint` for every N in 0..n_max."""
-        return [self.point(N) for N in range(_check_n(n_max, "--n-max") + 1)]
+        return [self.point(N) for N in range(check_sample_size(n_max, "--n-max") + 1)]
 
 
 def noisy_curve(prior, target, eps, n_max, weights=None):

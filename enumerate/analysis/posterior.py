@@ -45,9 +45,9 @@ from functools import cached_property
 
 import numpy as np
 
-from ..results.prior import fraction_str
+from ..results.io import fraction_str
 from ..core.spec import SpecError
-from ..core.validate import check_indices, check_table, check_weights
+from ..core.validate import check_indices, check_sample_size, check_table, check_weights
 
 __all__ = [
     "MAX_EXACT_POINTS",
@@ -446,17 +446,17 @@ class PosteriorFamily:
     # ---- averages over S ~ D^N (exact)
     def fit_probability(self, N) -> Fraction:
         """E_S[P_theta(h_theta fits S)]: the expected optimal-set volume, exact."""
-        return self._expect(_check_n(N), self._per_set("fit"), per_set_den=False)
+        return self._expect(check_sample_size(N), self._per_set("fit"), per_set_den=False)
 
     def expected_error(self, N) -> Fraction:
         """E_S E_(h~P_S) L_D(h), exact."""
         self._need_realizable()
-        return self._expect(_check_n(N), self._per_set("err"), per_set_den=True) / self.W
+        return self._expect(check_sample_size(N), self._per_set("err"), per_set_den=True) / self.W
 
     def tail_probability(self, N, eps, strict=False) -> Fraction:
         """P_(S, h~P_S)(L_D(h) >= eps) (``> eps`` with ``strict``), exact."""
         self._need_realizable()
-        return self._expect(_check_n(N), self._per_set("tail", eps, strict), per_set_den=True)
+        return self._expect(check_sample_size(N), self._per_set("tail", eps, strict), per_set_den=True)
 
     def set_distribution(self, N):
         """{|U|: P(|distinct set| = |U|)}, and per set U the exact P(distinct set = U)
@@ -466,7 +466,7 @@ class PosteriorFamily:
         if self.uniform:
             per = [Fraction(surjections(N, bin(U).count("1")), n**N) for U in range(1 << n)]
         else:
-            M = _mobius(_zeta(_singletons(self.a, n), n).astype(object) ** _check_n(N), n)
+            M = _mobius(_zeta(_singletons(self.a, n), n).astype(object) ** check_sample_size(N), n)
             per = [Fraction(int(x), self.W**N) for x in M.tolist()]
         return per
 
@@ -483,7 +483,7 @@ class PosteriorFamily:
 
     def curve(self, n_max, eps=(), strict=False, kl=False):
         """Exact :class:`CurvePoint` for every N in 0..n_max."""
-        n_max = _check_n(n_max, "--n-max")
+        n_max = check_sample_size(n_max, "--n-max")
         self._need_realizable()
         fitn, errn = self._per_set("fit"), self._per_set("err")
         tails = {Fraction(e): self._per_set("tail", e, strict) for e in eps}
@@ -506,7 +506,7 @@ class PosteriorFamily:
         estimated. Returns ``{"expected_error": Estimate, "fit_probability": Estimate,
         "tail": {eps: Estimate}}``.
         """
-        N = _check_n(N)
+        N = check_sample_size(N)
         self._need_realizable()
         rng = np.random.default_rng(seed)
         masks = list(self.mask_counts)
@@ -535,12 +535,6 @@ class PosteriorFamily:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _check_n(N, argument="N"):
-    if isinstance(N, bool) or not isinstance(N, (int, np.integer)) or N < 0:
-        raise SpecError(argument, f"training-set size must be an integer >= 0, got {N!r}")
-    return int(N)
 
 
 def _mask(table, target) -> int:

@@ -73,7 +73,7 @@ def rank_frequency(prior, points=200):
 
 def _lz_pairs(prior):
     """{(s, count): number of functions} with s = c(x) + c(reversed x) (K = log2(n) s / 2)."""
-    from ..results.classes import ClassPrior
+    from ..results.prior import ClassPrior
     from .complexity import orbit_lz_histogram
 
     pairs = {}
@@ -149,7 +149,7 @@ def lz_profile(prior):
 
 def ones_distribution(prior) -> dict:
     """{t: P(t)}: the exact probability that a random setting computes a table with t ``+`` points."""
-    from ..results.classes import ClassPrior
+    from ..results.prior import ClassPrior
 
     mass = {}
     if isinstance(prior, ClassPrior):
@@ -187,7 +187,7 @@ def float_vs_exact(bits, dim=7, bias_first=False):
 
 def analyze(prior, lz=True):
     """Every analysis of ``prior`` as one JSON-ready dict (``lz=False`` skips K_LZ)."""
-    from ..results.classes import ClassPrior
+    from ..results.prior import ClassPrior
 
     out = {
         "spec": prior.spec.to_json(),

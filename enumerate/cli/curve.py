@@ -45,21 +45,24 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from . import COMMANDS, add_count_args, add_student_args, add_teacher_args, compute_prior, student_spec
-from .parser import check_out, int_at_least, write_json
+from .args import add_count_args, add_student_args, add_teacher_args, compute_prior, student_spec
+from .._support.files import write_json
+from .parser import check_out, int_at_least
 from ..analysis.noisy import NoisyFamily, parse_noise
 from ..analysis.posterior import MAX_EXACT_POINTS, PosteriorFamily, lemma_sample_size
-from ..results.prior import fraction_str, versions
+from ..results.io import fraction_str, versions
 from ..core.spec import SpecError, parse_rational
 from ..core.validate import check_table
 
-__all__ = ["curve_report", "SCHEMA"]
+__all__ = ["curve_report", "SCHEMA", "HELP", "add_arguments", "run"]
+
+HELP = "exact learning curve of guess-and-check posteriors (expected test error, optimal-set volume)"
 
 SCHEMA = "enumerate.curve/1"
 DEFAULT_LEMMA = "1/4:1/10"
 
 
-def _add_curve(p):
+def add_arguments(p):
     add_student_args(p)
     add_teacher_args(p, required=False)
     p.add_argument("--teacher-table", dest="teacher_table", default=None,
@@ -178,7 +181,7 @@ def _lemma(fam, lemma, n_max):
     return lem
 
 
-def _cmd_curve(args):
+def run(args):
     spec = student_spec(args)
     table, teacher = _target(spec, args)
     lemma = _parse_lemma(args.lemma)
@@ -204,10 +207,3 @@ def _cmd_curve(args):
         tail = f", P(L_D >= eps) = {float(Fraction(e['tail_at_N0'])):.4g} at N0" if "tail_at_N0" in e else ""
         print(f"lemma eps={e['eps']} delta={e['delta']}: N0 = {e['N0']}{tail}")
     return 0
-
-
-COMMANDS["curve"] = (
-    "exact learning curve of guess-and-check posteriors (expected test error, optimal-set volume)",
-    _add_curve,
-    _cmd_curve,
-)

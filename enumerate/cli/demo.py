@@ -9,7 +9,9 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-__all__ = ["run_demo", "DEMO"]
+__all__ = ["run_demo", "DEMO", "HELP", "add_arguments", "run"]
+
+HELP = "a worked example in a few seconds"
 
 DEMO = dict(arch="fc:3,3,1", q="-1,0,1", act="sign", domain="01", zero_label="-1",
             teacher="fc:3,1,1", teacher_params="1,-1,0,0,1,0")
@@ -29,7 +31,8 @@ def mass_quantiles(prior, levels=(0.5, 0.9, 0.99)):
 
 
 def run_demo(progress=None) -> str:
-    from .. import NetworkSpec, count_prior
+    from ..core.spec import NetworkSpec
+    from ..counting.dispatch import count_prior
     from ..core.teacher import make_teacher
 
     spec = NetworkSpec.parse(DEMO["arch"], DEMO["q"], DEMO["act"], DEMO["domain"], DEMO["zero_label"])
@@ -56,3 +59,12 @@ def run_demo(progress=None) -> str:
         f"  the network prior makes this teacher {float(rho * n_all):.1f}x more likely than uniform",
     ]
     return "\n".join(lines)
+
+
+def add_arguments(p):
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run(args):
+    print(run_demo(progress=False if args.quiet else None))
+    return 0

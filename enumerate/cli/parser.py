@@ -7,9 +7,8 @@ Every command is a function ``main(argv) -> exit code`` built from these pieces:
 * :func:`run_command` parses, runs the handler and turns bad input into ONE line
   ``PROG: error: ARGUMENT: what is allowed`` on stderr with exit code 2, and Ctrl-C into
   one line with exit code 130;
-* :func:`check_out` / :func:`check_writable` refuse an output path before any work,
-  :func:`write_json` writes atomically (never a partial file) and reports a late failure
-  as one line, too.
+* :func:`check_out` refuses an output path before any work (files are written by
+  :mod:`enumerate._support.files`: atomically, a late failure reported as one line).
 
 >>> p = ArgParser(prog="demo")
 >>> _ = p.add_argument("--top", type=int_at_least(0), default=3)
@@ -26,17 +25,17 @@ Every command is a function ``main(argv) -> exit code`` built from these pieces:
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import os
 import re
 import sys
-import tempfile
 import time
 
 from .._support.errors import SpecError
+from .._support.files import check_writable
 
 __all__ = ["UsageError", "ArgParser", "glue_dash_values", "run_command", "int_at_least", "check_out",
-           "check_writable", "atomic_write", "atomic_write_json", "write_json", "write_output", "DASH_VALUE_OPTIONS"]
+           "command_module", "add_commands", "DASH_VALUE_OPTIONS"]
 
 
 class UsageError(SpecError):
@@ -147,73 +146,24 @@ def run_command(prog, parser, handler, argv):
         return 130
 
 
-def check_writable(path, argument):
-    """Refuse, before any work, a file path that cannot be written: its folder must exist
-    and accept a new file (tested by creating and removing one), and the path must not
-    be a directory or a special file.
-
-    >>> check_writable("/nonexistent-folder/x.json", "--out")
-    Traceback (most recent call last):
-    ...
-    enumerate.core.spec.SpecError: --out: directory '/nonexistent-folder' does not exist
-    """
-    if path is None:
-        return
-    path = os.fspath(path)
-    if not path.strip():
-        raise SpecError(argument, "empty file name")
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise SpecError(argument, f"directory {folder!r} does not exist")
-    if os.path.isdir(path):
-        raise SpecError(argument, f"{path!r} is a directory; give a file name")
-    if os.path.exists(path) and not os.path.isfile(path):
-        raise SpecError(argument, f"{path!r} is not a regular file")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    except OSError as exc:
-        raise SpecError(argument, f"cannot write in {folder!r} ({exc.strerror or exc})") from None
-    os.close(fd)
-    os.unlink(tmp)
-
-
 def check_out(path):
     """:func:`check_writable` for ``--out``."""
     check_writable(path, "--out")
 
 
-def atomic_write(path, suffix, write):
-    """Call ``write(fh)`` on a temporary binary file next to ``path``, then rename it to
-    ``path``: the file is never half-written."""
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def command_module(package, table, name):
+    """The module of command ``name`` in a command table (``{name: module of package}``);
+    it defines ``HELP``, ``add_arguments(parser)`` and ``run(args) -> exit code``."""
+    return importlib.import_module(f"{package}.{table[name]}")
 
 
-def atomic_write_json(path, data):
-    """Write JSON to ``path`` via a temporary file and a rename: never half-written."""
-    atomic_write(path, ".json", lambda fh: fh.write((json.dumps(data, indent=1) + "\n").encode()))
-
-
-def write_output(save, path, argument="--out"):
-    """``save(path)``, with a failure to write reported as one line naming ``argument``."""
-    try:
-        save(path)
-    except OSError as exc:
-        raise SpecError(argument, f"cannot write {os.fspath(path)!r} ({exc.strerror or exc})") from None
-
-
-def write_json(path, data, argument="--out"):
-    """:func:`atomic_write_json` through :func:`write_output`."""
-    write_output(lambda p: atomic_write_json(p, data), path, argument)
+def add_commands(parser, package, table):
+    """One subparser per command of ``table`` (``args.run`` is the command's ``run``;
+    ``args.command`` its name, ``None`` when none was given)."""
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgParser)
+    for name in table:
+        mod = command_module(package, table, name)
+        cmd = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
+        mod.add_arguments(cmd)
+        cmd.set_defaults(run=mod.run)
+    return sub

@@ -9,13 +9,15 @@ from __future__ import annotations
 import os
 import time
 
-from . import COMMANDS, add_student_args
+from .args import add_student_args
 from ..core.spec import NetworkSpec, SpecError
 
-__all__ = []
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "simplicity-bias figures: rank-frequency, P(f) vs K_LZ, P(t)"
 
 
-def _add(p):
+def add_arguments(p):
     add_student_args(p)
     p.add_argument("--out-dir", required=True, dest="out_dir", help="folder for summary.json and the figures")
     p.add_argument("--no-lz", action="store_true", dest="no_lz", help="skip P(f) against K_LZ (it expands every class)")
@@ -37,12 +39,13 @@ def _q(text):
     return text
 
 
-def _run(args):
+def run(args):
     import matplotlib
 
     matplotlib.use("Agg")
-    from .. import count_prior
-    from ..results.io import atomic_write_json, versions
+    from ..counting.dispatch import count_prior
+    from .._support.files import atomic_write_json
+    from ..results.io import versions
     from ..analysis.simplicity import analyze, float_vs_exact
     from ..analysis.plots import write_figures
 
@@ -68,6 +71,3 @@ def _run(args):
     print(f"{spec.arch} on {spec.domain.kind}: {prior.num_functions:,} functions of {prior.total:,} settings; "
           f"wrote summary.json and {', '.join(os.path.basename(p) for p in paths)} in {args.out_dir}")
     return 0
-
-
-COMMANDS["simplicity"] = ("simplicity-bias figures: rank-frequency, P(f) vs K_LZ, P(t)", _add, _run)

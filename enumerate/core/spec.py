@@ -20,12 +20,11 @@ import itertools
 import json
 import math
 import os
-import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .._support.errors import SpecError
-from .validate import check_weights
+from .validate import check_weights, parse_rational
 
 __all__ = [
     "SpecError",
@@ -61,36 +60,6 @@ def parse_zero_label(text, argument="--zero-label") -> str:
     return _ZERO_LABEL_ALIASES[key]
 
 
-#: decimal exponents beyond this are refused (``1e999999999`` would take hours to expand)
-MAX_EXPONENT = 10_000
-_EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
-
-
-def parse_rational(text, argument="value"):
-    """Parse ``"3"``, ``"-1/2"``, ``"0.25"`` (or an int/Fraction) into an exact Fraction.
-
-    The one rule for numbers everywhere (Q, scale sets, domain points, weights, slopes):
-    Python floats are refused, since ``Fraction(0.1)`` is not 1/10.
-
-    >>> parse_rational("0.25"), parse_rational("-3/6")
-    (Fraction(1, 4), Fraction(-1, 2))
-    >>> parse_rational(0.1, "--q")
-    Traceback (most recent call last):
-    ...
-    enumerate.core.spec.SpecError: --q: float 0.1 is not exact; give it as a string like '1/10' or '0.1'
-    """
-    if isinstance(text, (int, Fraction)) and not isinstance(text, bool):
-        return Fraction(text)
-    if isinstance(text, float):
-        raise SpecError(argument, f"float {text!r} is not exact; give it as a string like '1/10' or '0.1'")
-    s = str(text).strip()
-    m = _EXPONENT.search(s)
-    if m and abs(int(m.group(1))) > MAX_EXPONENT:
-        raise SpecError(argument, f"{s[:40]!r}: decimal exponents must be within +-{MAX_EXPONENT}")
-    try:
-        return Fraction(s)
-    except (ValueError, ZeroDivisionError):
-        raise SpecError(argument, f"{s[:40]!r} is not a rational number (examples: 2, -1/2, 0.25)") from None
 
 
 def _fmt(v: Fraction) -> str:

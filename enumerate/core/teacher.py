@@ -89,7 +89,7 @@ def make_teacher(student: NetworkSpec, arch, params) -> Teacher:
     >>> make_teacher(student, "fc:2,4,1", "1,1,0,1,0")
     Traceback (most recent call last):
     ...
-    enumerate.core.spec.SpecError: --teacher: teacher widths (2, 4, 1) exceed the student's (2, 3, 1)
+    enumerate.SpecError: --teacher: teacher widths (2, 4, 1) exceed the student's (2, 3, 1)
     """
     tarch = parse_arch(arch, "--teacher")
     check_fits_student(tarch, student.arch)

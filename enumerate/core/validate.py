@@ -1,5 +1,5 @@
-"""The one validation of each kind of user-given object: truth tables, data weights and
-training sets. Every module that accepts one of these calls the function here, so the
+"""The one validation of each kind of user-given value: numbers (:func:`parse_rational`),
+truth tables, data weights and training sets. Every module that accepts one of these calls the function here, so the
 rule and the error message are the same everywhere.
 
 >>> check_table("+-", 2, "-1")
@@ -7,7 +7,7 @@ rule and the error message are the same everywhere.
 >>> check_table("+0", 2, "-1")
 Traceback (most recent call last):
 ...
-enumerate.core.spec.SpecError: table: '+0': need 2 characters from + - (domain order)
+enumerate.SpecError: table: '+0': need 2 characters from + - (domain order)
 >>> check_weights(["1/2", "1/4", "1/4"], 3)
 (Fraction(1, 2), Fraction(1, 4), Fraction(1, 4))
 >>> check_indices([2, 0, 2], 3)
@@ -16,11 +16,44 @@ enumerate.core.spec.SpecError: table: '+0': need 2 characters from + - (domain o
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from .._support.errors import SpecError
 
-__all__ = ["table_chars", "check_table", "check_weights", "check_indices"]
+__all__ = ["parse_rational", "table_chars", "check_table", "check_weights", "check_indices", "check_sample_size",
+           "MAX_EXPONENT"]
+
+#: decimal exponents beyond this are refused (``1e999999999`` would take hours to expand)
+MAX_EXPONENT = 10_000
+_EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
+
+
+def parse_rational(text, argument="value"):
+    """Parse ``"3"``, ``"-1/2"``, ``"0.25"`` (or an int/Fraction) into an exact Fraction.
+
+    The one rule for numbers everywhere (Q, scale sets, domain points, weights, slopes):
+    Python floats are refused, since ``Fraction(0.1)`` is not 1/10.
+
+    >>> parse_rational("0.25"), parse_rational("-3/6")
+    (Fraction(1, 4), Fraction(-1, 2))
+    >>> parse_rational(0.1, "--q")
+    Traceback (most recent call last):
+    ...
+    enumerate.SpecError: --q: float 0.1 is not exact; give it as a string like '1/10' or '0.1'
+    """
+    if isinstance(text, (int, Fraction)) and not isinstance(text, bool):
+        return Fraction(text)
+    if isinstance(text, float):
+        raise SpecError(argument, f"float {text!r} is not exact; give it as a string like '1/10' or '0.1'")
+    s = str(text).strip()
+    m = _EXPONENT.search(s)
+    if m and abs(int(m.group(1))) > MAX_EXPONENT:
+        raise SpecError(argument, f"{s[:40]!r}: decimal exponents must be within +-{MAX_EXPONENT}")
+    try:
+        return Fraction(s)
+    except (ValueError, ZeroDivisionError):
+        raise SpecError(argument, f"{s[:40]!r} is not a rational number (examples: 2, -1/2, 0.25)") from None
 
 
 def table_chars(zero_label) -> str:
@@ -46,8 +79,6 @@ def check_weights(weights, n, argument="--weights") -> tuple:
 
     Floats are refused (0.1 is not 1/10); strings like ``"1/3"`` or ``"0.25"`` are exact.
     """
-    from .spec import parse_rational
-
     if isinstance(weights, (str, bytes)) or not hasattr(weights, "__iter__"):
         raise SpecError(argument, f"need a list of {n} nonnegative weights summing to 1")
     w = tuple(parse_rational(x, argument) for x in weights)
@@ -81,3 +112,18 @@ def check_indices(training, n, points=None, argument="training") -> list:
             raise SpecError(argument, f"index {i} outside the domain 0..{n - 1}")
         out.add(i)
     return sorted(out)
+
+
+def check_sample_size(N, argument="N") -> int:
+    """A training-set size: an integer >= 0 (numpy integers too), else :class:`SpecError`.
+
+    >>> check_sample_size(3)
+    3
+    >>> check_sample_size(2.0)
+    Traceback (most recent call last):
+    ...
+    enumerate.SpecError: N: training-set size must be an integer >= 0, got 2.0
+    """
+    if isinstance(N, bool) or not hasattr(N, "__index__") or N < 0:
+        raise SpecError(argument, f"training-set size must be an integer >= 0, got {N!r}")
+    return int(N)

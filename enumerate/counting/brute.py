@@ -23,15 +23,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from .._support.errors import SpecError, approx
+from .._support.files import write_json
+from .._support.progress import progress_bar
 from ..core.forward import tables
 from ..core.lattice import IntegerPlan
-from ..cli.parser import write_json
 from ..results.prior import FunctionPrior
-from .._support.progress import progress_bar
-from .._support.errors import SpecError, approx
+from .budget import BudgetError, Cost, check_cost
 
-__all__ = ["count_brute", "count_steps", "total_steps", "KernelProblem", "BudgetError", "estimate_seconds",
-           "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE"]
+__all__ = ["count_brute", "count_steps", "total_steps", "KernelProblem", "estimate_brute", "check_budget",
+           "estimate_seconds", "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE", "CHECKPOINT_SCHEMA"]
 
 #: settings per second assumed for time estimates (measured: see benchmarks/brute.py)
 NOMINAL_RATE = 1.0e8
@@ -41,45 +42,41 @@ DIRECT_BITS = 22
 CHECKPOINT_SCHEMA = "enumerate.checkpoint/2"  # /2: the step range and elapsed time are recorded
 
 
-class BudgetError(SpecError):
-    """A run larger than the size budget was asked for without ``force``.
-
-    Examples
-    --------
-    >>> from enumerate import NetworkSpec, count_prior
-    >>> try:
-    ...     count_prior(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), "brute", max_settings=1000)
-    ... except BudgetError as err:
-    ...     print(type(err).__name__, isinstance(err, SpecError), "19,683" in str(err))
-    BudgetError True True
-    """
-
-
 def estimate_seconds(settings: int) -> float:
     return settings / NOMINAL_RATE
 
 
-def _fmt_seconds(s: float) -> str:
-    if s < 120:
-        return f"{s:.0f} s"
-    if s < 7200:
-        return f"{s / 60:.0f} min"
-    if s < 2 * 86400:
-        return f"{s / 3600:.1f} h"
-    return f"{s / 86400 / 365.25:.3g} years" if s > 365 * 86400 else f"{s / 86400:.1f} days"
+def estimate_brute(spec, threads=None) -> Cost:
+    """The cost of :func:`count_brute` stated up front: settings, time at
+    :data:`NOMINAL_RATE`, and peak memory bounded from above (each thread's counter holds
+    at most min(settings, tables) rows).
+
+    >>> from enumerate import NetworkSpec
+    >>> cost = estimate_brute(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), threads=2)
+    >>> cost.work, cost.bytes
+    ('visits 19,683 settings', 268435456)
+    """
+    threads = threads or os.cpu_count() or 1
+    n = len(spec.domain)
+    table_bits = n * (2 if spec.zero_label == "0" else 1)
+    if table_bits <= DIRECT_BITS:
+        per_thread = 8 * 2**table_bits
+    else:
+        words = -(-n // 64) * (2 if spec.zero_label == "0" else 1)
+        rows = min(spec.total, (3 if spec.zero_label == "0" else 2) ** n)
+        per_thread = 2 * 8 * (words + 1) * rows  # the hash map doubles when it grows
+    return Cost("brute", f"visits {spec.total:,} settings", estimate_seconds(spec.total), threads * per_thread)
 
 
-def check_budget(spec, max_settings=DEFAULT_MAX_SETTINGS, force=False):
-    """Raise :class:`BudgetError` (naming size and time) if the run is too big."""
+def check_budget(spec, max_settings=DEFAULT_MAX_SETTINGS, force=False, threads=None) -> Cost:
+    """The brute-force cost (:func:`estimate_brute`), refused by
+    :func:`~enumerate.counting.budget.check_cost` above the budget or above
+    ``max_settings`` settings, unless ``force``."""
     total = spec.total
     if total >= 2**62:
         raise BudgetError("--method", f"brute force over {approx(total)} settings is out of reach; use --method fast")
-    if total > max_settings and not force:
-        raise BudgetError(
-            "--force",
-            f"{spec.arch} has {total:,} parameter settings (~{_fmt_seconds(estimate_seconds(total))} "
-            f"at {NOMINAL_RATE:.0e}/s), above the budget of {max_settings:,}; pass --force to run it",
-        )
+    over = f"the size budget of {max_settings:,} settings" if total > max_settings else None
+    return check_cost(spec, estimate_brute(spec, threads), force=force, over=over)
 
 
 class KernelProblem:
@@ -265,7 +262,7 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
     -------
     FunctionPrior
     """
-    check_budget(spec, max_settings, force)
+    check_budget(spec, max_settings, force, threads)
     prob = KernelProblem(spec)
     nq = len(spec.q)
     lo, hi = steps if steps is not None else (0, prob.total_steps)

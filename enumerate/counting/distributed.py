@@ -24,7 +24,8 @@ import time
 from dataclasses import asdict, dataclass
 
 from .brute import DEFAULT_MAX_SETTINGS, CHECKPOINT_SCHEMA as INPROCESS_SCHEMA, check_budget, count_steps, total_steps
-from ..results.prior import FunctionPrior, atomic_write_json
+from .._support.files import atomic_write_json
+from ..results.prior import FunctionPrior
 from .._support.progress import progress_bar
 from ..core.spec import NetworkSpec, SpecError
 
@@ -119,7 +120,7 @@ def connect(scheduler="local", workers=None):
     >>> with connect("nowhere") as client:
     ...     pass
     Traceback (most recent call last):
-    enumerate.core.spec.SpecError: --dask: 'nowhere': give a scheduler address like tcp://HOST:8786, or no value for a local cluster
+    enumerate.SpecError: --dask: 'nowhere': give a scheduler address like tcp://HOST:8786, or no value for a local cluster
     """
     distributed = _import_distributed()
     if isinstance(scheduler, distributed.Client):

@@ -48,6 +48,7 @@ from .kernels.fast import collapse, conv, conv_sorted, table_keys_to_strings
 from ..core.lattice import IntegerPlan
 from ..results.prior import FunctionPrior
 from .._support.progress import progress_bar
+from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost
 from ..core.spec import SpecError
 
 __all__ = ["count_fast", "fast_supported", "estimate_fast", "check_fast_budget"]
@@ -513,9 +514,6 @@ def fast_supported(spec) -> bool:
 #: (convolution steps and collapse pairs) per second, from benchmarks/fast.py on a laptop core
 SECONDS_PER_READOUT = 0.006
 WORK_PER_SECOND = 1.0e7
-#: runs estimated above this many seconds or bytes need ``force=True``
-DEFAULT_MAX_SECONDS = 3600.0
-DEFAULT_MAX_BYTES = 4 * 2**30
 
 
 def _readout_work(C, nB, c):
@@ -593,15 +591,11 @@ def _as_last(model, D):
 
 
 def check_fast_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES):
-    """Estimate the cost and raise :class:`~enumerate.counting.brute.BudgetError` above the budget
-    (unless ``force``); returns the estimate."""
-    from .brute import BudgetError, _fmt_seconds
-
+    """Estimate the cost (:func:`estimate_fast`) and refuse it above the budget
+    (:func:`~enumerate.counting.budget.check_cost`) unless ``force``; returns the estimate."""
     est = estimate_fast(spec)
-    if not force and (est["seconds"] > max_seconds or est["bytes"] > max_bytes):
-        raise BudgetError("--force", f"the fast counter on {spec.arch} is estimated at ~{_fmt_seconds(est['seconds'])} "
-                          f"and ~{est['bytes'] / 2**30:.3g} GiB ({est['readouts']:,} readouts), above the budget of "
-                          f"{_fmt_seconds(max_seconds)} and {max_bytes / 2**30:.3g} GiB; pass --force to run it")
+    check_cost(spec, Cost("fast", f"visits {est['readouts']:,} readouts", est["seconds"], est["bytes"]),
+               force=force, max_seconds=max_seconds, max_bytes=max_bytes)
     return est
 
 
@@ -617,7 +611,7 @@ def count_fast(spec, progress=None, *, force=False, checkpoint=None, max_seconds
     force, max_seconds, max_bytes
         The cost is estimated first (:func:`estimate_fast`, stated on stderr with the
         progress); above ``max_seconds`` or ``max_bytes`` the run raises
-        :class:`~enumerate.counting.brute.BudgetError` unless ``force``.
+        :class:`~enumerate.BudgetError` unless ``force``.
     checkpoint
         Refused: the fast counter is not resumable (use brute force for checkpoints).
 
@@ -650,9 +644,7 @@ def count_fast(spec, progress=None, *, force=False, checkpoint=None, max_seconds
             print(msg, file=sys.stderr)
 
     if est["seconds"] > 10:
-        from .brute import _fmt_seconds
-
-        note(f"fast: {spec.arch}: estimated ~{_fmt_seconds(est['seconds'])}, ~{est['bytes'] / 2**20:.0f} MiB")
+        note(f"fast: {spec.arch}: estimated {Cost('fast', '', est['seconds'], est['bytes']).describe()}")
     hist = {}
     M0 = model.inputs()
     if not model.shapes:

@@ -36,10 +36,11 @@ from math import comb
 
 import numpy as np
 
-from ..results.classes import ClassPrior
+from .._support.errors import SpecError
 from ..core.cube import pack_tables, symmetry_group, unpack_tables
 from ..core.lattice import IntegerPlan
-from ..core.spec import SpecError
+from ..results.prior import ClassPrior
+from .budget import DEFAULT_MAX_SECONDS, Cost, check_cost
 
 __all__ = ["count_classes", "classes_supported", "prefer_classes", "estimate_classes", "check_classes_budget",
            "MAX_DIM"]
@@ -51,8 +52,6 @@ AUTO_MIN_DIM = 3
 #: seconds per (sorted weight vector, bias value) step: the slower of the 7-input
 #: benchmark runs (b = 4: 9e-7 s, b = 5: 3.5e-7 s on one core), rounded up
 SECONDS_PER_STEP = 1e-6
-#: the default time budget (as for the fast counter): above it, ``force=True`` is needed
-DEFAULT_MAX_SECONDS = 3600.0
 #: runs estimated above this many seconds count in a child process, which Ctrl-C ends at once
 #: (a numba kernel cannot see a KeyboardInterrupt until it returns)
 CHILD_SECONDS = 5.0
@@ -103,22 +102,17 @@ def estimate_classes(spec) -> dict:
 
 def check_classes_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS):
     """Estimate the cost (:func:`estimate_classes`) and raise
-    :class:`~enumerate.counting.brute.BudgetError` above ``max_seconds`` unless ``force``.
+    :class:`~enumerate.BudgetError` above ``max_seconds`` unless ``force``.
 
     >>> from enumerate import NetworkSpec
     >>> check_classes_budget(NetworkSpec.parse("fc:7,1", "int:31"))
     Traceback (most recent call last):
     ...
-    enumerate.counting.brute.BudgetError: --force: the class counter on fc:7,1 visits 1,078,897,248 sorted weight vectors x 63 biases, estimated at ~18.9 h, above the budget of 60 min; pass --force to run it
+    enumerate.BudgetError: --force: the class counter on fc:7,1 visits 1,078,897,248 sorted weight vectors x 63 biases, estimated at ~18.9 h, above the budget of 60 min; pass --force to run it
     """
-    from .brute import BudgetError, _fmt_seconds
-
     est = estimate_classes(spec)
-    if not force and est["seconds"] > max_seconds:
-        raise BudgetError("--force", f"the class counter on {spec.arch} visits {est['sorted_weight_vectors']:,} sorted "
-                          f"weight vectors x {len(spec.q.values)} biases, estimated at "
-                          f"~{_fmt_seconds(est['seconds'])}, above the budget of {_fmt_seconds(max_seconds)}; "
-                          "pass --force to run it")
+    work = f"visits {est['sorted_weight_vectors']:,} sorted weight vectors x {len(spec.q.values)} biases"
+    check_cost(spec, Cost("class", work, est["seconds"], None), force=force, max_seconds=max_seconds)
     return est
 
 
@@ -153,7 +147,7 @@ def count_classes(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_S
         State the estimated cost on stderr (None: only when stderr is a terminal).
     force, max_seconds
         The cost is estimated first (:func:`estimate_classes`); above ``max_seconds`` the
-        run raises :class:`~enumerate.counting.brute.BudgetError` unless ``force``. Long runs count
+        run raises :class:`~enumerate.BudgetError` unless ``force``. Long runs count
         in a child process, so Ctrl-C stops them within a second.
 
     Returns

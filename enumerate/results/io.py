@@ -13,8 +13,9 @@ else is data, never code. A malformed file raises a one-line :class:`SpecError`.
 >>> prior = count_prior(NetworkSpec.parse("fc:1,1", "-1,0,1"), progress=False)
 >>> path = os.path.join(tempfile.mkdtemp(), "p.npz")
 >>> prior.save(path)
->>> load_prior(path).counts == prior.counts
-True
+>>> header, spec, tables, counts, sizes = read_npz(path)
+>>> header["form"], list(counts) == [c for _, c in prior.ranked()]
+('tables', True)
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..cli.parser import atomic_write, atomic_write_json
+from .._support.files import atomic_write
 from ..core.spec import NetworkSpec, SpecError
 
-__all__ = ["SCHEMA", "NPZ_SCHEMA", "fraction_str", "versions", "atomic_write_json", "atomic_write_npz",
-           "count_words", "words_count", "spectrum_json", "write_npz", "load_prior"]
+__all__ = ["SCHEMA", "NPZ_SCHEMA", "fraction_str", "versions", "atomic_write_npz",
+           "count_words", "words_count", "spectrum_json", "write_npz", "read_npz", "bad_file"]
 
 SCHEMA = "enumerate.prior/1"
 NPZ_SCHEMA = "enumerate.prior-npz/1"
@@ -106,81 +107,37 @@ def write_npz(path, header, tables, counts, sizes=None):
     atomic_write_npz(path, arrays)
 
 
-def _bad(path, why):
+def bad_file(path, why):
     return SpecError("prior", f"{os.fspath(path)!r} is not a valid prior file ({why})")
 
 
-def _read_npz(path):
+def read_npz(path):
     try:
         with np.load(path, allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise _bad(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        raise bad_file(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     try:
         header = json.loads(str(arrays["header"]))
         tables, counts = arrays["tables"], arrays["counts"]
     except (KeyError, ValueError) as exc:
-        raise _bad(path, f"missing or unreadable part {exc}") from None
+        raise bad_file(path, f"missing or unreadable part {exc}") from None
     if not isinstance(header, dict) or header.get("schema") != NPZ_SCHEMA:
-        raise _bad(path, f"schema is not {NPZ_SCHEMA}")
+        raise bad_file(path, f"schema is not {NPZ_SCHEMA}")
     if tables.dtype != np.uint64 or tables.ndim != 3 or counts.dtype != np.uint64 or counts.ndim != 2 \
             or len(counts) != len(tables):
-        raise _bad(path, "tables/counts have the wrong type or shape")
+        raise bad_file(path, "tables/counts have the wrong type or shape")
     try:
         spec = NetworkSpec.from_json(header["spec"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise _bad(path, f"bad spec: {exc}") from None
+        raise bad_file(path, f"bad spec: {exc}") from None
     n = len(spec.domain)
     if tables.shape[1:] != (2 if spec.zero_label == "0" else 1, (n + 63) // 64):
-        raise _bad(path, "table planes do not match the spec")
+        raise bad_file(path, "table planes do not match the spec")
     sizes = arrays.get("sizes")
     if header.get("form") == "classes":
         if sizes is None or sizes.dtype != np.int64 or sizes.shape != (len(tables),) or (sizes < 1).any():
-            raise _bad(path, "class sizes missing or malformed")
+            raise bad_file(path, "class sizes missing or malformed")
     elif header.get("form") != "tables":
-        raise _bad(path, "form must be tables or classes")
+        raise bad_file(path, "form must be tables or classes")
     return header, spec, tables, words_count(counts), sizes
-
-
-def load_prior(path):
-    """Load a prior saved as JSON or ``.npz``: a FunctionPrior, or a ClassPrior for a class file.
-
-    The totals in the header are re-checked against the data.
-    """
-    from .classes import ClassPrior
-    from .prior import FunctionPrior
-
-    path = os.fspath(path)
-    try:
-        with open(path, "rb") as fh:
-            magic = fh.read(2)
-    except OSError as exc:
-        raise SpecError("prior", f"cannot read {path!r} ({exc.strerror})") from None
-    if magic != b"PK":
-        try:
-            with open(path) as fh:
-                data = json.load(fh)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise _bad(path, f"neither JSON nor npz: {exc}") from None
-        if not isinstance(data, dict):
-            raise _bad(path, "JSON is not an object")
-        try:
-            return FunctionPrior.from_json(data)
-        except SpecError:
-            raise
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise _bad(path, f"missing or malformed field {exc}") from None
-    header, spec, tables, counts, sizes = _read_npz(path)
-    meta = {k: header[k] for k in ("elapsed_s",) if k in header}
-    if header["form"] == "classes":
-        prior = ClassPrior(spec, tables, sizes, counts, header.get("method", "classes"), meta)
-        covered = prior.covered
-    else:
-        from ..core.cube import unpack_tables
-
-        prior = FunctionPrior(spec, dict(zip(unpack_tables(tables, len(spec.domain)), (int(c) for c in counts))),
-                              header.get("method", "brute"), meta)
-        covered = prior.covered
-    if covered != header.get("covered") or prior.num_functions != header.get("num_functions"):
-        raise _bad(path, "counts do not add up to the header's covered/num_functions")
-    return prior

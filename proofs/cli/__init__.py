@@ -14,7 +14,8 @@ import importlib
 import sys
 import time
 
-from enumerate.cli.parser import ArgParser, check_writable, run_command, write_json
+from enumerate._support.files import check_writable, write_json
+from enumerate.cli.parser import ArgParser, run_command
 from enumerate.core.spec import SpecError
 
 from ..claims.registry import SWEEPS, all_claims

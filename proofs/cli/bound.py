@@ -17,8 +17,8 @@ K = 5 pinned parameters; bounds hold
 
 from __future__ import annotations
 
-from enumerate.cli import (ArgParser, add_count_args, add_student_args, add_teacher_args, check_out, run_command,
-                           student_spec)
+from enumerate.cli.args import add_count_args, add_student_args, add_teacher_args, student_spec
+from enumerate.cli.parser import ArgParser, check_out, run_command
 
 __all__ = ["bound_main", "PROG"]
 
@@ -36,8 +36,8 @@ def _parser():
 
 def _run(args) -> int:
     from enumerate import make_teacher
-    from enumerate.cli import compute_prior
-    from enumerate.results.prior import atomic_write_json
+    from enumerate.cli.args import compute_prior
+    from enumerate._support.files import atomic_write_json
 
     from ..check import check_bounds
     from ..embedding import require_zero

@@ -11,9 +11,10 @@ import math
 import time
 from fractions import Fraction
 
-from enumerate.cli import add_student_args, add_teacher_args, student_spec
-from enumerate.cli.parser import ArgParser, check_out, int_at_least, run_command, write_json
-from enumerate.results.prior import fraction_str, versions
+from enumerate.cli.args import add_student_args, add_teacher_args, student_spec
+from enumerate._support.files import write_json
+from enumerate.cli.parser import ArgParser, check_out, int_at_least, run_command
+from enumerate.results.io import fraction_str, versions
 from enumerate.core.validate import check_table
 from enumerate.core.spec import SpecError
 

@@ -16,7 +16,7 @@ import sys
 import time
 
 from enumerate import NetworkSpec
-from enumerate.results.prior import fraction_str
+from enumerate.results.io import fraction_str
 
 from .count import PROBABILISTIC, sat_count
 
@@ -55,7 +55,7 @@ def run_case(arch, q, act, domain, table, fast=True) -> dict:
 
 
 def main(argv=None) -> int:
-    from enumerate.results.prior import atomic_write_json
+    from enumerate._support.files import atomic_write_json
 
     p = argparse.ArgumentParser(prog="python -m proofs.sat.beyond", description=__doc__.splitlines()[0])
     p.add_argument("--out", default=None, help="write the rows as JSON")

@@ -13,7 +13,7 @@ Encoding choices (documented in ``docs/sat.md``):
   trees on exactly as many bits as their bounds need (no overflow is possible).
 * **Activations:** ``sign`` and ``step`` become one or two literals (z > 0, z < 0),
   ``relu`` masks the bit-vector with "not negative", ``identity`` passes it on. Other
-  activations are refused with a :class:`~enumerate.core.spec.SpecError`.
+  activations are refused with a :class:`~enumerate.SpecError`.
 * **Label** at each point under the zero-label rule: literals for f > 0, f < 0, f = 0.
 
 Every auxiliary variable is a Tseitin function of the parameters.

@@ -16,6 +16,8 @@ from numba import njit
 
 from .hashmap import add, grow
 
+__all__ = ["unit_activations", "readout_features", "run_range"]
+
 ONE = np.uint64(1)
 
 

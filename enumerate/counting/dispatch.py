@@ -1,0 +1,96 @@
+"""Which counter runs: :func:`count_prior` and the methods it chooses among.
+
+>>> from enumerate import NetworkSpec
+>>> METHODS, DEFAULT_METHOD
+(('auto', 'brute', 'fast', 'classes'), 'auto')
+>>> count_prior(NetworkSpec.parse("fc:2,1", "-1,0,1"), progress=False).num_functions
+13
+"""
+
+from __future__ import annotations
+
+from .._support.errors import SpecError
+from .brute import DEFAULT_MAX_SETTINGS, count_brute
+from .fast import count_fast, fast_supported
+from .perceptron import count_classes, prefer_classes
+
+__all__ = ["count_prior", "METHODS", "DEFAULT_METHOD"]
+
+#: the counting methods of :func:`count_prior` (and of ``--method`` on the command line)
+METHODS = ("auto", "brute", "fast", "classes")
+
+#: the default counting method, shared by :func:`count_prior` and the command line
+DEFAULT_METHOD = "auto"
+
+
+def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_settings=None, checkpoint=None,
+                threads=None, scheduler=None, **cluster_options):
+    """The exact prior over functions of ``spec``: every parameter setting, counted.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        The network (architecture, Q, activation, domain, zero-label rule).
+    method : {"auto", "brute", "fast", "classes"}
+        ``"brute"`` evaluates every setting (numba kernels), ``"fast"`` runs the
+        structured exact counter, ``"classes"`` the symmetry-reduced perceptron counter
+        (its result is a :class:`~enumerate.results.classes.ClassPrior` with the same queries).
+        ``"auto"`` (the default, as on the command line) takes the class counter for
+        perceptrons with at least 3 inputs, else the fast counter where it supports the
+        spec, else brute force. Every method gives the same exact counts.
+    progress : bool or None
+        Progress bar on stderr; ``None``: only when stderr is a terminal.
+    force : bool
+        Brute force: run even above the ``max_settings`` budget.
+    max_settings : int or None
+        Brute force: the size budget (``None``: the default budget).
+    checkpoint : str or None
+        Brute force: save progress to / resume from this file.
+    threads : int or None
+        Brute force: worker threads (``None``: every core).
+    scheduler : distributed.Client, str or None
+        Run brute force on Dask: a ``Client``, a scheduler address or ``"local"``
+        (``"auto"`` then means brute force); see
+        :func:`enumerate.counting.distributed.count_distributed`, which takes ``cluster_options``
+        (``shards``, ``retries``, ``workers`` ...).
+
+    Returns
+    -------
+    FunctionPrior or ClassPrior
+        Exact integer counts per truth table; they sum to ``spec.total`` = |Q|^P.
+
+    Raises
+    ------
+    SpecError
+        An unknown ``method``, or (``BudgetError``) a brute-force run above the budget.
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec, count_prior
+    >>> spec = NetworkSpec.parse("fc:1,1", "-1,0,1")
+    >>> prior = count_prior(spec, progress=False)
+    >>> prior.counts == count_prior(spec, "brute", progress=False).counts, prior.total
+    (True, 9)
+    """
+    if method not in METHODS:
+        raise SpecError("--method", f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
+    budget = DEFAULT_MAX_SETTINGS if max_settings is None else max_settings
+    if scheduler is not None:
+        if method in ("fast", "classes"):
+            raise SpecError("--dask", f"runs --method brute only; the {method} counter runs in-process (drop --dask)")
+        if threads is not None:
+            raise SpecError("--threads", "sets the in-process brute-force threads; Dask workers run one thread each "
+                            "(choose the workers' threads when starting them, e.g. dask worker --nthreads)")
+        from .distributed import count_distributed
+
+        return count_distributed(spec, scheduler, progress=progress, force=force, max_settings=budget,
+                                 checkpoint=checkpoint, **cluster_options)
+    if cluster_options:
+        raise TypeError(f"count_prior() got unexpected keyword arguments {sorted(cluster_options)} (without scheduler)")
+
+    if method == "classes" or (method == "auto" and prefer_classes(spec)):
+        return count_classes(spec, progress=progress, force=force)
+    if method == "brute" or (method == "auto" and not fast_supported(spec)):
+        return count_brute(spec, progress=progress, force=force, max_settings=budget, checkpoint=checkpoint,
+                           threads=threads)
+    return count_fast(spec, progress=progress, force=force, checkpoint=checkpoint)
