@@ -10,7 +10,7 @@ RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
 
 def machine():
-    from enumerate.results.prior import versions
+    from enumerate.results.io import versions
 
     return {"cores": os.cpu_count(), "platform": platform.platform(), "processor": platform.processor(),
             "date": time.strftime("%Y-%m-%d"), "versions": versions()}

@@ -76,7 +76,7 @@ def main():
             scan, per_task = task_cost(client, "fc:2,3,1", [64, 1024], args.repeat)
             costs.append({"workers": workers, "runs": scan, "seconds_per_task": per_task})
             print(f"per-task cost with {workers} worker(s): {1e3 * per_task:.2f} ms", flush=True)
-    from enumerate.results.prior import versions
+    from enumerate.results.io import versions
 
     write_results("dask", {
         "note": "shared machine (2 cores, other jobs running: see load_average): best of --repeat runs; "

@@ -13,6 +13,7 @@ training set is ``PosteriorFamily.of(prior, target).given(S)`` (the function
 13
 """
 
+from ._support.aliases import install as _install_aliases
 from ._support.lazy import lazy_exports
 from .core.spec import (
     Activation,
@@ -78,3 +79,24 @@ __all__ = [
 ]
 
 __getattr__, __dir__ = lazy_exports(globals(), __name__, _LAZY)
+
+#: module paths of earlier releases (shown in their docs) -> where the module lives now
+MOVED = {
+    "spec": "core.spec",
+    "reference": "core.reference",
+    "teacher": "core.teacher",
+    "prior": "results.prior",
+    "classes": "results.prior",
+    "brute": "counting.brute",
+    "fast": "counting.fast",
+    "perceptron": "counting.perceptron",
+    "distributed": "counting.distributed",
+    "posterior": "analysis.posterior",
+    "noisy": "analysis.noisy",
+    "sampler": "analysis.sampler",
+    "simplicity": "analysis.simplicity",
+    "simplicity_plots": "analysis.plots",
+    "complexity": "analysis.complexity",
+    "continuous": "analysis.continuous",
+}
+_install_aliases(__name__, MOVED)

@@ -12,6 +12,7 @@ before they are needed).
 (Fraction(316, 19683), Fraction(1, 729), True)
 """
 
+from enumerate._support.aliases import install as _install_aliases
 from enumerate._support.lazy import lazy_exports
 
 #: public name -> module of this package that defines it
@@ -19,10 +20,10 @@ _LAZY = {
     "BoundReport": "check",
     "check_bounds": "check",
     "bound_report": "check",
-    "Claim": "registry",
-    "ClaimResult": "registry",
-    "all_claims": "registry",
-    "claim": "registry",
+    "Claim": "claims.registry",
+    "ClaimResult": "claims.registry",
+    "all_claims": "claims.registry",
+    "claim": "claims.registry",
     "check_family": "bound_checks",
     "Terms": "bounds",
     "terms": "bounds",
@@ -38,3 +39,12 @@ __all__ = sorted(_LAZY)
 
 
 __getattr__, __dir__ = lazy_exports(globals(), __name__, _LAZY)
+
+#: module paths of earlier releases (shown in their docs) -> where the module lives now
+MOVED = {
+    "registry": "claims.registry",
+    "claim_embedding_union": "claims.embedding_union",
+    "claim_label_noise": "claims.label_noise",
+    "claim_linear_dynamics": "claims.linear_dynamics",
+}
+_install_aliases(__name__, MOVED)

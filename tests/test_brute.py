@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import enumerate.counting.brute as brute
 from enumerate import NetworkSpec, count_prior
-from enumerate.counting.brute import BudgetError, count_brute
+from enumerate.counting.brute import count_brute
+from enumerate.counting.budget import BudgetError
 from enumerate.core.forward import all_settings, index_to_params, labels, tables
 from enumerate.core.reference import truth_table
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from enumerate import NetworkSpec, SpecError, count_prior
 from enumerate.counting.brute import count_brute
-from enumerate.results.classes import ClassPrior
+from enumerate.results.prior import ClassPrior
 from enumerate.cli import main
 from enumerate.core.cube import CubeGroup, order_columns, pack_tables, unpack_tables
 from enumerate.counting.perceptron import count_classes
@@ -206,7 +206,7 @@ def test_auto_picks_the_class_counter_for_perceptrons():
 
 
 def test_class_counter_states_its_cost_and_refuses_beyond_the_budget(tmp_path, capsys):
-    from enumerate.counting.brute import BudgetError
+    from enumerate.counting.budget import BudgetError
     from enumerate.counting.perceptron import estimate_classes
 
     small = NetworkSpec.parse("fc:3,1", "-1,0,1", "sign", "pm1")  # Q = -Q on pm1: multisets of -|w|
@@ -257,12 +257,12 @@ def test_ctrl_c_ends_a_long_class_count_and_its_child(monkeypatch):
 
 
 def test_a_json_out_too_large_for_a_class_prior_is_refused_before_the_work(tmp_path, capsys, monkeypatch):
-    import enumerate.counting.perceptron as perceptron
+    import enumerate.counting.dispatch as dispatch
 
     def never(*args, **kwargs):
         raise AssertionError("counted before refusing the output")
 
-    monkeypatch.setattr(perceptron, "count_classes", never)
+    monkeypatch.setattr(dispatch, "count_classes", never)
     out = tmp_path / "p.json"
     argv = ["prior", "--arch", "fc:7,1", "--q", "-1,-2/3,-1/3,0,1/3,2/3,1,4/3", "--quiet", "--out", str(out)]
     assert main(argv) == 2

@@ -16,7 +16,8 @@ import pytest
 
 import enumerate.counting.kernels.fast as fk
 from enumerate import Architecture, Domain, NetworkSpec, QSet, SpecError, count_prior
-from enumerate.counting.brute import BudgetError, _cuts, count_brute
+from enumerate.counting.brute import _cuts, count_brute
+from enumerate.counting.budget import BudgetError
 from enumerate.cli import main
 from enumerate._support.errors import approx
 from enumerate.counting.fast import count_fast, estimate_fast
@@ -265,20 +266,20 @@ def test_fast_method_estimates_and_refuses_beyond_its_budget(capsys):
 @pytest.mark.parametrize("flag,path", [("--checkpoint", "/nonexistent-dir/ck.json"), ("--out", "/proc/version"),
                                        ("--out", "/nonexistent-dir/p.json"), ("--out", "/")])
 def test_unwritable_paths_are_refused_before_the_work(flag, path, capsys, monkeypatch):
-    import enumerate as pkg
+    import enumerate.counting.dispatch as dispatch
 
-    monkeypatch.setattr(pkg, "count_prior", lambda *a, **k: pytest.fail("counted before checking the path"))
+    monkeypatch.setattr(dispatch, "count_prior", lambda *a, **k: pytest.fail("counted before checking the path"))
     assert main(["prior", *SMALL, "--method", "brute", flag, path]) == 2
     one_line_error(capsys, flag)
 
 
 def test_late_write_failure_is_one_line(tmp_path, capsys, monkeypatch):
-    import enumerate.cli.parser as cu
+    import enumerate._support.files as files
 
     def broken(path, suffix, write):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cu, "atomic_write", broken)  # under every JSON and npz writer
+    monkeypatch.setattr(files, "atomic_write", broken)  # under every JSON and npz writer
     assert main(["prior", *SMALL, "--quiet", "--out", str(tmp_path / "p.json")]) == 2
     assert "No space left" in one_line_error(capsys, "--out")
 

@@ -165,7 +165,7 @@ def _subcommand_options(name, capsys):
     return {f: bool(v) for f, v in flags if f != "--help" and f not in NOT_JUNKED}
 
 
-@pytest.mark.parametrize("command", sorted(pcli.SUBCOMMANDS) + [""])
+@pytest.mark.parametrize("command", sorted(pcli.COMMANDS) + [""])
 def test_proofs_commands_survive_junk(command, cheap, capsys):
     if command:
         options = _subcommand_options(command, capsys)

@@ -21,7 +21,7 @@ import tempfile
 
 from .errors import SpecError
 
-__all__ = ["check_writable", "atomic_write", "atomic_write_json", "write_output", "write_json"]
+__all__ = ["check_writable", "atomic_write", "atomic_write_json", "atomic_write_npz", "write_output", "write_json"]
 
 
 def check_writable(path, argument):
@@ -76,6 +76,13 @@ def atomic_write(path, suffix, write):
 def atomic_write_json(path, data):
     """Write JSON to ``path`` via a temporary file and a rename: never half-written."""
     atomic_write(path, ".json", lambda fh: fh.write((json.dumps(data, indent=1) + "\n").encode()))
+
+
+def atomic_write_npz(path, arrays):
+    """Write a compressed ``.npz`` of ``arrays`` via a temporary file and a rename."""
+    import numpy as np
+
+    atomic_write(path, ".npz", lambda fh: np.savez_compressed(fh, **arrays))
 
 
 def write_output(save, path, argument="--out"):

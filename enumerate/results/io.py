@@ -27,10 +27,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from .._support.files import atomic_write
+from .._support.files import atomic_write_npz
 from ..core.spec import NetworkSpec, SpecError
 
-__all__ = ["SCHEMA", "NPZ_SCHEMA", "fraction_str", "versions", "atomic_write_npz",
+__all__ = ["SCHEMA", "NPZ_SCHEMA", "fraction_str", "versions",
            "count_words", "words_count", "spectrum_json", "write_npz", "read_npz", "bad_file"]
 
 SCHEMA = "enumerate.prior/1"
@@ -60,11 +60,6 @@ def versions(extra=()):
         except PackageNotFoundError:
             out[pkg] = None
     return out
-
-
-def atomic_write_npz(path, arrays):
-    """Write a compressed ``.npz`` of ``arrays`` via a temporary file and a rename."""
-    atomic_write(path, ".npz", lambda fh: np.savez_compressed(fh, **arrays))
 
 
 def count_words(counts):

@@ -3,31 +3,34 @@
     python -m proofs                      # every claim, default sweep
     python -m proofs CLAIM [CLAIM ...]    # some claims
     python -m proofs --sweep small --json claims.json
-    python -m proofs TOOL ...             # a subcommand registered in SUBCOMMANDS
+    python -m proofs TOOL ...             # a subcommand of COMMANDS
 
-Exit code 0 if every claim passes, 1 if any fails, 2 on bad input.
+Exit code 0 if every claim passes, 1 if any fails, 2 on bad input. Each subcommand is a
+module of this package with ``HELP``, ``add_arguments(parser)`` and ``run(args)``, listed
+once in :data:`COMMANDS` (the command table of ``python -m enumerate`` works the same way).
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
 import time
 
 from enumerate._support.files import check_writable, write_json
-from enumerate.cli.parser import ArgParser, run_command
+from enumerate.cli.parser import ArgParser, command_module, run_command
 from enumerate.core.spec import SpecError
 
 from ..claims.registry import SWEEPS, all_claims
 
-__all__ = ["main", "run", "SUBCOMMANDS", "format_table"]
+__all__ = ["main", "run", "COMMANDS", "format_table"]
 
-#: tool subcommands: name -> "module:function" where function(argv) -> exit code
-SUBCOMMANDS: dict[str, str] = {
-    "sat-count": "proofs.cli.sat:sat_count_main",  # exact rho~ by pyganak projected model counting
-    "min-teacher": "proofs.cli.sat:min_teacher_main",  # the narrowest teacher realizing a table
-    "sound": "proofs.cli.sat:sound_main",  # soundness of the embedding constructions by SAT
-    "bound": "proofs.cli.bound:bound_main",  # exact rho~ and its lower bounds for one (student, teacher) pair
+PROG = "python -m proofs"
+
+#: subcommand name -> module of this package that defines it (the one command table)
+COMMANDS = {
+    "bound": "bound",  # exact rho~ and its lower bounds for one (student, teacher) pair
+    "sat-count": "sat_count",  # exact rho~ by pyganak projected model counting
+    "min-teacher": "min_teacher",  # the narrowest teacher realizing a table
+    "sound": "sound",  # soundness of the embedding constructions by SAT
 }
 
 
@@ -47,16 +50,21 @@ def format_table(results) -> str:
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in SUBCOMMANDS:
-        mod, fn = SUBCOMMANDS[argv[0]].split(":")
-        return getattr(importlib.import_module(mod), fn)(argv[1:])
+    if argv and argv[0] in COMMANDS:
+        name = argv[0]
+        mod = command_module(__name__, COMMANDS, name)
+        sub = ArgParser(prog=f"{PROG} {name}", description=mod.HELP)
+        mod.add_arguments(sub)
+        return run_command(f"{PROG} {name}", sub, mod.run, argv[1:])
     claims = all_claims()
-    p = ArgParser(prog="python -m proofs", description="Check the paper's claims against exact counts.")
+    commands = ", ".join(COMMANDS)
+    p = ArgParser(prog=PROG, description="Check the paper's claims against exact counts.",
+                  epilog=f"subcommands (python -m proofs NAME --help): {commands}")
     p.add_argument("claims", nargs="*", metavar="CLAIM", help=f"claims to run (default: all): {', '.join(claims)}")
     p.add_argument("--sweep", default="default", help=f"how many configurations: {', '.join(SWEEPS)}")
     p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     p.add_argument("--list", action="store_true", help="list the claims and subcommands, then exit")
-    return run_command("python -m proofs", p, lambda args: _run_claims(args, claims), argv)
+    return run_command(PROG, p, lambda args: _run_claims(args, claims), argv)
 
 
 def _run_claims(args, claims) -> int:
@@ -64,12 +72,12 @@ def _run_claims(args, claims) -> int:
         raise SpecError("--sweep", f"{args.sweep!r}; allowed: {', '.join(SWEEPS)}")
     unknown = [c for c in args.claims if c not in claims]
     if unknown:
-        raise SpecError("CLAIM", f"unknown {unknown[0]!r}; allowed: {', '.join(claims)} or a subcommand: {', '.join(SUBCOMMANDS)}")
+        raise SpecError("CLAIM", f"unknown {unknown[0]!r}; allowed: {', '.join(claims)} or a subcommand: {', '.join(COMMANDS)}")
     check_writable(args.json, "--json")
     if args.list:
         for c in claims.values():
             print(f"{c.name}: {c.statement}")
-        for name in SUBCOMMANDS:
+        for name in COMMANDS:
             print(f"{name}: subcommand (python -m proofs {name} --help)")
         return 0
     results = []

@@ -7,8 +7,9 @@ Prints :class:`proofs.BoundReport`: the exact rho~ and C~, the multi- and
 single-embedding bounds, the construction each comes from and how tight it is. Exit
 code 0 when the bounds hold, 1 when one fails, 2 on bad input.
 
->>> bound_main(["--arch", "fc:1,2,1", "--q", "-1,0,1", "--teacher", "fc:1,1,1",
-...             "--teacher-params", "1,0,1,0", "--quiet"])  # doctest: +ELLIPSIS
+>>> from proofs.cli import main
+>>> main(["bound", "--arch", "fc:1,2,1", "--q", "-1,0,1", "--teacher", "fc:1,1,1",
+...       "--teacher-params", "1,0,1,0", "--quiet"])  # doctest: +ELLIPSIS
 student fc:1,2,1 (Q = {-1,0,1}, sign, domain 01, zero-label -1): |Q|^P = 2,187
 ...
 K = 5 pinned parameters; bounds hold
@@ -18,23 +19,21 @@ K = 5 pinned parameters; bounds hold
 from __future__ import annotations
 
 from enumerate.cli.args import add_count_args, add_student_args, add_teacher_args, student_spec
-from enumerate.cli.parser import ArgParser, check_out, run_command
+from enumerate.cli.parser import check_out
 
-__all__ = ["bound_main", "PROG"]
+__all__ = ["HELP", "add_arguments", "run"]
 
-PROG = "python -m proofs bound"
+HELP = "Exact rho~ of a teacher in a student and the paper's lower bounds on it."
 
 
-def _parser():
-    p = ArgParser(prog=PROG, description="Exact rho~ of a teacher in a student and the paper's lower bounds on it.")
+def add_arguments(p):
     add_student_args(p)
     add_teacher_args(p)
     add_count_args(p)
     p.add_argument("--out", default=None, help="also write the report as JSON")
-    return p
 
 
-def _run(args) -> int:
+def run(args) -> int:
     from enumerate import make_teacher
     from enumerate.cli.args import compute_prior
     from enumerate._support.files import atomic_write_json
@@ -52,8 +51,3 @@ def _run(args) -> int:
         atomic_write_json(args.out, report.to_json())
         print(f"wrote {args.out}")
     return 0 if report.holds else 1
-
-
-def bound_main(argv) -> int:
-    """Run ``python -m proofs bound`` in-process; returns the exit code."""
-    return run_command(PROG, _parser(), _run, argv)

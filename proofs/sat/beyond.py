@@ -11,7 +11,6 @@ method). Brute force would need |Q|^P / 1e8 seconds at least (centuries for 1e20
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
@@ -55,12 +54,23 @@ def run_case(arch, q, act, domain, table, fast=True) -> dict:
 
 
 def main(argv=None) -> int:
-    from enumerate._support.files import atomic_write_json
+    """``python -m proofs.sat.beyond [--out FILE] [--no-fast]``; bad input is one line, exit 2."""
+    from enumerate.cli.parser import ArgParser, check_out, run_command
 
-    p = argparse.ArgumentParser(prog="python -m proofs.sat.beyond", description=__doc__.splitlines()[0])
+    p = ArgParser(prog="python -m proofs.sat.beyond", description=__doc__.splitlines()[0])
     p.add_argument("--out", default=None, help="write the rows as JSON")
-    p.add_argument("--no-fast", action="store_true", help="skip the comparison with enumerate.counting.fast")
-    args = p.parse_args(argv)
+    p.add_argument("--no-fast", action="store_true", help="skip the comparison with the fast exact counter")
+
+    def run(args):
+        check_out(args.out)
+        return _measure(args)
+
+    return run_command("python -m proofs.sat.beyond", p, run, sys.argv[1:] if argv is None else argv)
+
+
+def _measure(args) -> int:
+    from enumerate._support.files import write_json
+
     rows = []
     for case in BEYOND_CASES:
         row = run_case(*case, fast=not args.no_fast)
@@ -69,7 +79,7 @@ def main(argv=None) -> int:
         print(f"{case[0]:<12} {case[1]:<6} {case[2]:<5} {row['settings']:.3e} settings  table {case[4]}: "
               f"count {row['count']}  ({row['seconds']} s){agree}", flush=True)
     if args.out:
-        atomic_write_json(args.out, {"schema": "proofs.sat-beyond/1", "exactness": PROBABILISTIC, "rows": rows})
+        write_json(args.out, {"schema": "proofs.sat-beyond/1", "exactness": PROBABILISTIC, "rows": rows})
     return 0 if all(r["fast_count"] in (None, r["count"]) for r in rows) else 1
 
 
