@@ -185,8 +185,8 @@ def test_interrupt_and_resume_from_checkpoint(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         count_brute(spec, progress=False, checkpoint=str(ckpt), threads=1)
     saved = json.loads(ckpt.read_text())
-    assert 0 < saved["next_step"] < whole.meta["steps"][1]
-    assert sum(saved["counts"].values()) == saved["next_step"] * len(spec.q)
+    assert 0 < saved["progress"]["next_step"] < whole.meta["steps"][1]
+    assert sum(saved["counts"].values()) == saved["progress"]["next_step"] * len(spec.q)
     monkeypatch.setattr(brute.KernelProblem, "run", original)
     resumed = count_brute(spec, progress=False, checkpoint=str(ckpt), threads=2)
     assert resumed.counts == whole.counts
@@ -197,7 +197,9 @@ def test_checkpoint_of_another_spec_is_refused(tmp_path):
     a = NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01")
     b = NetworkSpec.parse("fc:2,1", "-1,0,1", "relu", "01")
     ckpt = tmp_path / "c.json"
-    ckpt.write_text(json.dumps({"schema": brute.CHECKPOINT_SCHEMA, "spec": a.to_json(), "next_step": 0, "counts": {}}))
+    from enumerate.counting.checkpoint import save_checkpoint
+
+    save_checkpoint(str(ckpt), brute.CHECKPOINT_SCHEMA, a, {"steps": [0, 9], "next_step": 0, "elapsed_s": 0.0}, {})
     with pytest.raises(brute.SpecError, match="--checkpoint"):
         count_brute(b, progress=False, checkpoint=str(ckpt))
 

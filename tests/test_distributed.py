@@ -99,15 +99,15 @@ def test_an_interrupted_client_resumes_from_its_checkpoint(client, tmp_path, med
     with pytest.raises(KeyboardInterrupt):
         count_distributed(MEDIUM, client, shards=16, checkpoint=str(ckpt), progress=False, on_shard=_stop_after(5))
     data = json.loads(ckpt.read_text())
-    plan = ShardPlan(**data["plan"])
-    assert len(data["done"]) == 5 and plan.shards == 16
+    plan, done = ShardPlan(**data["progress"]["plan"]), data["progress"]["done"]
+    assert len(done) == 5 and plan.shards == 16
     # the saved counts are exactly those of the finished shards: nothing lost, nothing twice
-    assert data["counts"] == merge_counts(*(count_steps(MEDIUM, *plan.bounds(i)) for i in data["done"]))
+    assert data["counts"] == merge_counts(*(count_steps(MEDIUM, *plan.bounds(i)) for i in done))
     resumed = []
     prior = count_distributed(MEDIUM, client, shards=16, checkpoint=str(ckpt), progress=False,
                               on_shard=lambda i, *_: resumed.append(i))
     assert prior.counts == medium_counts
-    assert sorted(resumed) == sorted(set(range(16)) - set(data["done"]))  # only the missing shards ran
+    assert sorted(resumed) == sorted(set(range(16)) - set(done))  # only the missing shards ran
     assert not ckpt.exists()
 
 
@@ -117,7 +117,7 @@ def test_a_periodic_checkpoint_survives_a_crashed_client(client, tmp_path, mediu
     with pytest.raises(RuntimeError):
         count_distributed(MEDIUM, client, shards=16, checkpoint=str(ckpt), checkpoint_every=0, progress=False,
                           on_shard=crash)
-    assert len(json.loads(ckpt.read_text())["done"]) == 8  # saved after each shard up to the crash
+    assert len(json.loads(ckpt.read_text())["progress"]["done"]) == 8  # saved after each shard up to the crash
     assert count_distributed(MEDIUM, client, shards=16, checkpoint=str(ckpt), progress=False).counts == medium_counts
 
 
@@ -132,6 +132,12 @@ def test_checkpoints_are_tied_to_spec_and_plan(client, tmp_path):
         count_distributed(spec.with_arch("fc:2,3,1"), client, shards=6, checkpoint=str(ckpt), progress=False)
     data = json.loads(ckpt.read_text())
     data["counts"][next(iter(data["counts"]))] += 1
+    ckpt.write_text(json.dumps(data))
+    with pytest.raises(SpecError, match="digest"):
+        count_distributed(spec, client, shards=6, checkpoint=str(ckpt), progress=False)
+    from enumerate.counting.checkpoint import digest
+
+    data["digest"] = digest({k: v for k, v in data.items() if k != "digest"})  # an edit that fixes the digest too
     ckpt.write_text(json.dumps(data))
     with pytest.raises(SpecError, match="inconsistent"):
         count_distributed(spec, client, shards=6, checkpoint=str(ckpt), progress=False)

@@ -131,10 +131,12 @@ def test_lemma_checker_returns_fail_instead_of_raising():
 # ----------------------------------------------------------------------------- 6, 13. checkpoints
 
 
-def _checkpoint(path, spec, steps, next_step, counts, **extra):
-    data = {"schema": "enumerate.checkpoint/2", "spec": spec.to_json(), "steps": list(steps),
-            "next_step": next_step, "counts": counts, **extra}
-    path.write_text(json.dumps(data))
+def _checkpoint(path, spec, steps, next_step, counts, elapsed_s=0.0):
+    from enumerate.counting.brute import CHECKPOINT_SCHEMA
+    from enumerate.counting.checkpoint import save_checkpoint
+
+    save_checkpoint(str(path), CHECKPOINT_SCHEMA, spec,
+                    {"steps": list(steps), "next_step": next_step, "elapsed_s": elapsed_s}, counts)
 
 
 def test_checkpoint_resumes_exactly_and_is_tied_to_its_step_range(tmp_path):

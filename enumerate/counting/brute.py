@@ -15,7 +15,6 @@ a resumed run starts at ``next_step``, so no shard is lost or counted twice.
 from __future__ import annotations
 
 import functools
-import json
 import math
 import os
 import time
@@ -24,22 +23,24 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from .._support.errors import SpecError, approx
-from .._support.files import write_json
 from .._support.progress import progress_bar
 from ..core.forward import tables
 from ..core.lattice import IntegerPlan
 from ..results.prior import FunctionPrior
 from .budget import BudgetError, Cost, check_cost
+from .checkpoint import load_checkpoint, save_checkpoint
 
 __all__ = ["count_brute", "count_steps", "total_steps", "KernelProblem", "estimate_brute", "check_budget",
-           "estimate_seconds", "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE", "CHECKPOINT_SCHEMA"]
+           "estimate_seconds", "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE", "CHECKPOINT_SCHEMA",
+           "DASK_CHECKPOINT_SCHEMA"]
 
 #: settings per second assumed for time estimates (measured: see benchmarks/brute.py)
 NOMINAL_RATE = 1.0e8
 #: runs above this many settings need ``force=True``
 DEFAULT_MAX_SETTINGS = 10**11
 DIRECT_BITS = 22
-CHECKPOINT_SCHEMA = "enumerate.checkpoint/2"  # /2: the step range and elapsed time are recorded
+CHECKPOINT_SCHEMA = "enumerate.checkpoint/3"  # /3: one checkpoint format with a digest
+DASK_CHECKPOINT_SCHEMA = "enumerate.dask-checkpoint/2"
 
 
 def estimate_seconds(settings: int) -> float:
@@ -216,27 +217,23 @@ def _cuts(lo, hi, parts):
 
 
 def _load_checkpoint(path, spec, steps):
-    """(next_step, counts, elapsed_s) from a checkpoint written for ``spec`` and the step
-    range ``steps``; anything else is refused with one line."""
-    how = f"delete {path} to start over"
-    try:
-        with open(path) as fh:
-            data = json.load(fh)
-        if not isinstance(data, dict) or data.get("schema") != CHECKPOINT_SCHEMA:
-            raise ValueError("not a checkpoint file")
-        nxt, counts = int(data["next_step"]), {str(t): int(c) for t, c in data["counts"].items()}
-        ckpt_steps = [int(x) for x in data["steps"]]
-        elapsed = float(data.get("elapsed_s", 0.0))
-    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise SpecError("--checkpoint", f"{path} is truncated or not a checkpoint ({exc}); {how}") from None
-    if data.get("spec") != json.loads(json.dumps(spec.to_json())):
-        raise SpecError("--checkpoint", f"{path} was written for another network specification; {how}")
-    if ckpt_steps != list(steps):
-        raise SpecError("--checkpoint", f"{path} was written for steps {ckpt_steps[0]}..{ckpt_steps[1]}, not "
-                        f"{steps[0]}..{steps[1]}; {how}")
-    if not steps[0] <= nxt <= steps[1] or any(c < 0 for c in counts.values()):
-        raise SpecError("--checkpoint", f"{path} is inconsistent (next step {nxt}); {how}")
-    return nxt, counts, elapsed
+    """(next_step, counts, elapsed_s) from a checkpoint of this spec and step range
+    (verified by :func:`~enumerate.counting.checkpoint.load_checkpoint`)."""
+    nq = len(spec.q)
+
+    def covered(progress):
+        if progress["steps"] != list(steps):
+            raise ValueError(f"it was written for steps {progress['steps']}, not {list(steps)}")
+        nxt = progress["next_step"]
+        if isinstance(nxt, bool) or not isinstance(nxt, int) or not steps[0] <= nxt <= steps[1]:
+            raise ValueError(f"next step {nxt!r} outside {steps[0]}..{steps[1]}")
+        if not isinstance(progress["elapsed_s"], (int, float)) or progress["elapsed_s"] < 0:
+            raise ValueError("bad elapsed time")
+        return (nxt - steps[0]) * nq
+
+    progress, counts = load_checkpoint(path, CHECKPOINT_SCHEMA, spec, covered,
+                                       {DASK_CHECKPOINT_SCHEMA: "was written by a Dask run: resume it with --dask"})
+    return progress["next_step"], counts, float(progress["elapsed_s"])
 
 
 def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_settings=DEFAULT_MAX_SETTINGS,
@@ -281,9 +278,8 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
         counts = prob.tables(states)
         for t, c in resumed.items():
             counts[t] = counts.get(t, 0) + c
-        write_json(checkpoint, {"schema": CHECKPOINT_SCHEMA, "spec": spec.to_json(), "steps": [lo, hi],
-                                "next_step": done, "elapsed_s": before + time.perf_counter() - t0,
-                                "counts": counts}, "--checkpoint")
+        save_checkpoint(checkpoint, CHECKPOINT_SCHEMA, spec,
+                        {"steps": [lo, hi], "next_step": done, "elapsed_s": before + time.perf_counter() - t0}, counts)
 
     bar = progress_bar(total=(hi - lo) * nq, desc=f"brute {spec.arch}", enabled=progress, unit="setting",
                        initial=(done - lo) * nq)

@@ -23,8 +23,10 @@ import os
 import time
 from dataclasses import asdict, dataclass
 
-from .brute import DEFAULT_MAX_SETTINGS, CHECKPOINT_SCHEMA as INPROCESS_SCHEMA, check_budget, count_steps, total_steps
-from .._support.files import atomic_write_json
+from .brute import CHECKPOINT_SCHEMA as INPROCESS_SCHEMA
+from .brute import DASK_CHECKPOINT_SCHEMA as CHECKPOINT_SCHEMA
+from .brute import DEFAULT_MAX_SETTINGS, check_budget, count_steps, total_steps
+from .checkpoint import load_checkpoint, save_checkpoint
 from ..results.prior import FunctionPrior
 from .._support.progress import progress_bar
 from ..core.spec import NetworkSpec, SpecError
@@ -32,7 +34,6 @@ from ..core.spec import NetworkSpec, SpecError
 __all__ = ["ShardPlan", "shard_plan", "count_distributed", "connect", "merge_counts", "SHARD_SETTINGS",
            "CHECKPOINT_SCHEMA"]
 
-CHECKPOINT_SCHEMA = "enumerate.dask-checkpoint/1"
 #: target settings per shard: about a second of one core (benchmarks/dask.py measures the per-task cost)
 SHARD_SETTINGS = 2**26
 #: fewest / most shards of a default plan (load balance on small runs / scheduler load on huge ones)
@@ -147,26 +148,23 @@ def connect(scheduler="local", workers=None):
         yield client
 
 
-def _plan_json(spec, plan):
-    return {"spec": json.loads(json.dumps(spec.to_json())), "plan": asdict(plan)}
-
-
 def _load_checkpoint(path, spec, plan):
-    with open(path) as fh:
-        data = json.load(fh)
-    if data.get("schema") == INPROCESS_SCHEMA:
-        raise SpecError("--checkpoint", f"{path} was written by an in-process run: resume it without --dask")
-    if data.get("schema") != CHECKPOINT_SCHEMA or data.get("spec") != _plan_json(spec, plan)["spec"]:
-        raise SpecError("--checkpoint", f"{path} was written for another network specification")
-    if data.get("plan") != asdict(plan):
-        raise SpecError("--checkpoint", f"{path} was written for a plan of {data.get('plan', {}).get('shards')} "
-                                        f"shards, not {plan.shards}: pass the same shards")
-    done = set(map(int, data["done"]))
-    counts = {t: int(c) for t, c in data["counts"].items()}
-    covered = sum((plan.bounds(i)[1] - plan.bounds(i)[0]) for i in done) * len(spec.q)
-    if sum(counts.values()) != covered or not done <= set(range(plan.shards)):
-        raise SpecError("--checkpoint", f"{path} is inconsistent: its counts do not cover its finished shards")
-    return done, counts
+    """(finished shard ids, counts) from a checkpoint of this spec and plan (verified by
+    :func:`~enumerate.counting.checkpoint.load_checkpoint`)."""
+
+    def covered(progress):
+        if progress["plan"] != asdict(plan):
+            raise ValueError(f"it was written for a plan of {progress['plan'].get('shards')} shards, not "
+                             f"{plan.shards}: pass the same shards")
+        done = progress["done"]
+        if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < plan.shards for i in done) \
+                or len(set(done)) != len(done):
+            raise ValueError("its finished shards are not distinct shard ids of the plan")
+        return sum(plan.bounds(i)[1] - plan.bounds(i)[0] for i in done) * len(spec.q)
+
+    progress, counts = load_checkpoint(path, CHECKPOINT_SCHEMA, spec, covered,
+                                       {INPROCESS_SCHEMA: "was written by an in-process run: resume it without --dask"})
+    return set(progress["done"]), counts
 
 
 class _Tree:
@@ -261,8 +259,7 @@ def count_distributed(spec, scheduler="local", *, shards=None, checkpoint=None, 
             base = merge_counts(base, tree.collect())
             done.update(fresh)
             fresh = set()
-            atomic_write_json(checkpoint, {"schema": CHECKPOINT_SCHEMA, **_plan_json(spec, plan),
-                                           "done": sorted(done), "counts": base})
+            save_checkpoint(checkpoint, CHECKPOINT_SCHEMA, spec, {"plan": asdict(plan), "done": sorted(done)}, base)
             last_save = time.perf_counter()
 
         bar = progress_bar(total=plan.shards, desc=f"dask {spec.arch}", enabled=progress, unit="shard")

@@ -1,0 +1,111 @@
+"""Checkpoints of long counts: written atomically, used only after they prove themselves.
+
+One format for every resumable run (in-process brute force, Dask shards): a JSON object
+with the ``schema``, the ``spec``, the run's own ``progress`` (which steps or shards are
+done), the partial ``counts`` and a ``digest`` (SHA-256 of the rest). :func:`load_checkpoint`
+refuses, in one line that says how to start over, a file that
+
+* is not JSON, has another schema, or was written for another spec;
+* does not match its digest (an edited or damaged file);
+* holds a count that is not a non-negative integer, or a table that is not a valid table
+  of the spec's domain;
+* has counts that do not add up to exactly the settings its progress covers (the caller's
+  ``covered(progress)`` says how many; it raises ``ValueError`` for an impossible progress).
+
+>>> import os, tempfile
+>>> from enumerate import NetworkSpec
+>>> spec = NetworkSpec.parse("fc:1,1", "-1,0,1")
+>>> path = os.path.join(tempfile.mkdtemp(), "ck.json")
+>>> save_checkpoint(path, "demo/1", spec, {"done": 1}, {"--": 5, "++": 2, "+-": 1, "-+": 1})
+>>> load_checkpoint(path, "demo/1", spec, lambda progress: 9 * progress["done"])
+({'done': 1}, {'++': 2, '+-': 1, '-+': 1, '--': 5})
+>>> save_checkpoint(path, "demo/1", spec, {"done": 1}, {"--": 6, "++": 2, "+-": 1, "-+": 1})
+>>> load_checkpoint(path, "demo/1", spec, lambda progress: 9 * progress["done"])  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+enumerate.SpecError: --checkpoint: ... is inconsistent (its counts cover 10 settings, its progress 9); delete ... to start over
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from .._support.errors import SpecError
+from .._support.files import write_json
+from ..core.validate import check_table
+
+__all__ = ["save_checkpoint", "load_checkpoint", "digest"]
+
+
+def digest(body) -> str:
+    """SHA-256 of the canonical JSON of ``body`` (sorted keys, no spaces).
+
+    >>> digest({"b": 1, "a": [2]}) == digest({"a": [2], "b": 1})
+    True
+    """
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def save_checkpoint(path, schema, spec, progress, counts):
+    """Write a checkpoint atomically: ``progress`` (JSON data) and ``counts`` ({table: int})."""
+    body = {"schema": schema, "spec": spec.to_json(), "progress": progress, "counts": counts}
+    body = json.loads(json.dumps(body))  # the digest is of what the file holds
+    write_json(path, {**body, "digest": digest(body)}, "--checkpoint")
+
+
+def load_checkpoint(path, schema, spec, covered, other_schemas=None):
+    """``(progress, counts)`` of a checkpoint that holds every invariant, else a one-line
+    :class:`~enumerate.SpecError` naming ``--checkpoint``.
+
+    Parameters
+    ----------
+    path : str
+    schema : str
+        The schema this run writes.
+    spec : NetworkSpec
+    covered : callable
+        ``covered(progress) -> int``: the settings a valid progress has counted; raises
+        ``ValueError`` (or ``KeyError``/``TypeError``) for a progress this run cannot resume.
+    other_schemas : dict, optional
+        ``{schema: reason}`` for files of a related run (named in the refusal).
+    """
+    how = f"delete {path} to start over"
+
+    def refuse(why):
+        return SpecError("--checkpoint", f"{path} {why}; {how}")
+
+    try:
+        with open(path, "rb") as fh:
+            data = json.loads(fh.read().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise refuse(f"is truncated or not a checkpoint ({str(exc).splitlines()[0][:80]})") from None
+    if not isinstance(data, dict):
+        raise refuse("is not a checkpoint")
+    if data.get("schema") in (other_schemas or {}):
+        raise refuse(other_schemas[data["schema"]])
+    if data.get("schema") != schema:
+        raise refuse(f"is not a {schema} checkpoint")
+    body = {k: v for k, v in data.items() if k != "digest"}
+    if data.get("digest") != digest(body):
+        raise refuse("does not match its digest (edited or damaged)")
+    if data.get("spec") != json.loads(json.dumps(spec.to_json())):
+        raise refuse("was written for another network specification")
+    counts, n = data.get("counts"), len(spec.domain)
+    if not isinstance(counts, dict):
+        raise refuse("has no counts")
+    for table, count in counts.items():
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise refuse(f"holds a count {count!r} that is not a non-negative integer")
+        try:
+            check_table(table, n, spec.zero_label)
+        except SpecError:
+            raise refuse(f"holds {table[:40]!r}, not a table of the {n}-point domain") from None
+    try:
+        expected = covered(data.get("progress"))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise refuse(f"cannot be resumed by this run ({exc})") from None
+    if sum(counts.values()) != expected:
+        raise refuse(f"is inconsistent (its counts cover {sum(counts.values())} settings, its progress {expected})")
+    return data["progress"], counts
