@@ -9,9 +9,9 @@ the syntax tree.
 
 from __future__ import annotations
 
+
 import ast
 import pathlib
-
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -164,3 +164,13 @@ def test_a_planted_bad_import_is_caught(module, planted, expected):
         mods["enumerate.core.spec"] = (spec_src + "\n\ndef _back():\n    from .cube import symmetry_group\n", spec_pkg)
     found = violations(mods)
     assert any(expected in v for v in found), found
+
+
+def test_no_bare_assert_in_package_code():
+    """``python -O`` strips assert statements: package code must not rely on them."""
+    found = []
+    for pkg in ("enumerate", "proofs"):
+        for path in (ROOT / pkg).rglob("*.py"):
+            tree = ast.parse(path.read_text())
+            found += [f"{path.relative_to(ROOT)}:{n.lineno}" for n in ast.walk(tree) if isinstance(n, ast.Assert)]
+    assert found == []

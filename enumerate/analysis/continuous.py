@@ -41,9 +41,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from numba import njit
 
 from ..core.spec import SpecError, parse_activation, parse_q
+from .kernels.continuous import importance, labels_match, plain
 
 __all__ = ["WeightPrior", "MCEstimate", "clopper_pearson", "teacher_labels", "equivalence_probability",
            "importance_equivalence", "angular_margin", "gaussian_data", "cube"]
@@ -136,106 +136,6 @@ def _check_lattice(prior, X, d, width, act):
 
 
 # --------------------------------------------------------------------------- kernels
-
-
-@njit(cache=True, nogil=True)
-def _draw1(kind, scale, qv):
-    if kind == 0:
-        return (2.0 * np.random.random() - 1.0) * scale
-    if kind == 1:
-        return np.random.normal() * scale
-    return qv[np.random.randint(0, qv.shape[0])]
-
-
-@njit(cache=True, nogil=True)
-def _labels_match(theta, X, target, width, act, sp, sq, bias_mult):
-    """Does the network with parameters theta give the target labels on every row of X?"""
-    m, d = X.shape
-    vo = width * (d + 1)
-    for x in range(m):
-        f = theta[vo + width] * bias_mult
-        for j in range(width):
-            z = theta[width * d + j]
-            for i in range(d):
-                z += theta[j * d + i] * X[x, i]
-            if act == 0:
-                a = 1.0 if z > 0 else (-1.0 if z < 0 else 0.0)
-            else:
-                a = z * sq if z > 0 else z * sp
-            f += theta[vo + j] * a
-        lab = 1 if f > 0 else -1
-        if lab != target[x]:
-            return False
-    return True
-
-
-@njit(cache=True, nogil=True)
-def _plain(seed, n, X, target, width, act, sp, sq, bias_mult, kind, scale, qv):
-    np.random.seed(seed)
-    P = width * (X.shape[1] + 2) + 1
-    theta = np.empty(P)
-    hits = 0
-    for _ in range(n):
-        for i in range(P):
-            theta[i] = _draw1(kind, scale, qv)
-        if _labels_match(theta, X, target, width, act, sp, sq, bias_mult):
-            hits += 1
-    return hits
-
-
-@njit(cache=True, nogil=True)
-def _ratio(kind, scale, qn, t, c, tau, spread):
-    """q_i(t) / p_i(t) for a parameter centred at c (p_i(t) > 0)."""
-    if kind == 2:
-        return (1.0 - tau) + tau * qn * (1.0 if t == c else 0.0)
-    k = math.exp(-0.5 * ((t - c) / spread) ** 2) / (spread * math.sqrt(2 * math.pi))
-    if kind == 0:
-        p = 1.0 / (2.0 * scale)
-    else:
-        p = math.exp(-0.5 * (t / scale) ** 2) / (scale * math.sqrt(2 * math.pi))
-    return (1.0 - tau) + tau * k / p
-
-
-@njit(cache=True, nogil=True)
-def _importance(seed, n, X, target, width, act, sp, sq, bias_mult, kind, scale, qv, centres, has, lam, tau, spread,
-                out):
-    """out[0] += sum of w 1[hit], out[1] += sum of (w 1[hit])^2, out[2] += sum of w, out[3] += hits."""
-    np.random.seed(seed)
-    P = width * (X.shape[1] + 2) + 1
-    theta = np.empty(P)
-    npi = centres.shape[0]
-    qn = float(qv.shape[0])
-    for _ in range(n):
-        if np.random.random() < lam:
-            e = np.random.randint(0, npi)
-            for i in range(P):
-                if has[e, i] and np.random.random() < tau:
-                    theta[i] = centres[e, i] if kind == 2 else centres[e, i] + spread * np.random.normal()
-                else:
-                    theta[i] = _draw1(kind, scale, qv)
-        else:
-            for i in range(P):
-                theta[i] = _draw1(kind, scale, qv)
-        inside = True
-        if kind == 0:
-            for i in range(P):
-                if abs(theta[i]) > scale:
-                    inside = False
-        w = 0.0
-        if inside:
-            avg = 0.0
-            for e in range(npi):
-                r = 1.0
-                for i in range(P):
-                    if has[e, i]:
-                        r *= _ratio(kind, scale, qn, theta[i], centres[e, i], tau, spread)
-                avg += r
-            w = 1.0 / ((1.0 - lam) + lam * avg / npi)
-        out[2] += w
-        if w > 0 and _labels_match(theta, X, target, width, act, sp, sq, bias_mult):
-            out[0] += w
-            out[1] += w * w
-            out[3] += 1.0
 
 
 # --------------------------------------------------------------------------- intervals and results
@@ -332,7 +232,7 @@ def teacher_labels(params, X, width, act="sign"):
     out = np.empty(len(X), dtype=np.int8)
     for x in range(len(X)):
         one = np.array([1], dtype=np.int8)
-        out[x] = 1 if _labels_match(theta, X[x:x + 1], one, width, code, sp, sq, bm) else -1
+        out[x] = 1 if labels_match(theta, X[x:x + 1], one, width, code, sp, sq, bm) else -1
     return out
 
 
@@ -377,7 +277,7 @@ def equivalence_probability(X, target, width, act="sign", prior="box:1", samples
     X, target, _prior, (code, sp, sq, bm, kind, scale, qv) = _setup(X, target, width, act, prior)
     if samples < 1:
         raise SpecError("--samples", "need at least one draw")
-    hits = sum(_plain(seed * 100003 + c, n, X, target, width, code, sp, sq, bm, kind, scale, qv)
+    hits = sum(plain(seed * 100003 + c, n, X, target, width, code, sp, sq, bm, kind, scale, qv)
                for c, n in enumerate(_chunks(samples)))
     lo, hi = clopper_pearson(hits, samples, alpha)
     return MCEstimate(hits / samples, lo, hi, samples, hits, "clopper-pearson")
@@ -402,7 +302,7 @@ def importance_equivalence(X, target, width, teacher, teacher_width, act="sign",
     centres, has = _embeddings(pr, [Fraction(p) for p in teacher], X.shape[1], width, teacher_width)
     out = np.zeros(4)
     for c, n in enumerate(_chunks(samples)):
-        _importance(seed * 100003 + c, n, X, target, width, code, sp, sq, bm, kind, scale, qv, centres, has,
+        importance(seed * 100003 + c, n, X, target, width, code, sp, sq, bm, kind, scale, qv, centres, has,
                     lam, tau, spread, out)
     mean = out[0] / samples
     se = math.sqrt(max(out[1] / samples - mean * mean, 0.0) / samples)

@@ -19,15 +19,14 @@ of :mod:`enumerate.analysis.posterior`.
 from __future__ import annotations
 
 import math
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from numba import njit
 
-from ..counting.kernels.brute import readout_features, unit_activations
+from .._support.cores import workers
+from .kernels.sampler import guess_check, sample_labels
 from .posterior import Estimate
 from ..core.spec import SpecError
 from ..core.validate import check_indices, check_table, check_weights
@@ -38,83 +37,6 @@ _ZL = {"-1": 0, "+1": 1, "0": 2}
 
 
 # --------------------------------------------------------------------------- kernels
-
-
-@njit(cache=True, nogil=True)
-def _draw(radix, unit_layer, unit_chan, qi, gi, scaled, acts, npos, kern, strd, cin, bias_mult, clamp,
-          act_code, lpos, lneg, H, last_c, last_n, pool, F, out_bm, zl, nX, wbuf, feats, lab):
-    """Draw one uniform setting; write its labels (-1, 0, +1) into ``lab``."""
-    nunits = unit_layer.shape[0]
-    nq = qi.shape[0]
-    for u in range(nunits):
-        s = np.random.randint(0, radix[u])
-        unit_activations(unit_layer[u], unit_chan[u], s, acts, qi, gi, scaled, npos, kern, strd, cin, bias_mult, clamp,
-              act_code, lpos, lneg, nX, wbuf)
-    readout_features(acts, H, last_c, last_n, pool, feats, nX)
-    for x in range(nX):
-        lab[x] = 0
-    zs = wbuf[:nX]
-    for x in range(nX):
-        zs[x] = 0
-    for f in range(F):
-        w = qi[np.random.randint(0, nq)]
-        for x in range(nX):
-            zs[x] += w * feats[f, x]
-    bb = qi[np.random.randint(0, nq)] * out_bm
-    for x in range(nX):
-        z = zs[x] + bb
-        if z > 0:
-            lab[x] = 1
-        elif z < 0:
-            lab[x] = -1
-        else:
-            lab[x] = -1 if zl == 0 else (1 if zl == 1 else 0)
-
-
-@njit(cache=True, nogil=True)
-def _guess_check(seed, tries, max_accept, train, target, lossnum, radix, unit_layer, unit_chan, qi, gi, scaled,
-                 acts, npos, kern, strd, cin, bias_mult, clamp, act_code, lpos, lneg, H, last_c, last_n, pool,
-                 F, out_bm, zl, nX, accepted_loss):
-    """Up to ``tries`` draws; keep those equal to ``target`` on ``train``; stop after
-    ``max_accept`` acceptances (if > 0). Returns (draws made, accepted); the loss
-    numerators of the accepted settings go to ``accepted_loss``."""
-    np.random.seed(seed)
-    wbuf = np.zeros(64 + acts.shape[1] * acts.shape[2] + nX, dtype=np.int64)
-    feats = np.zeros((max(F, 1), nX), dtype=np.int64)
-    lab = np.zeros(nX, dtype=np.int8)
-    acc = 0
-    t = 0
-    while t < tries:
-        t += 1
-        _draw(radix, unit_layer, unit_chan, qi, gi, scaled, acts, npos, kern, strd, cin, bias_mult, clamp,
-              act_code, lpos, lneg, H, last_c, last_n, pool, F, out_bm, zl, nX, wbuf, feats, lab)
-        ok = True
-        for i in range(train.shape[0]):
-            if lab[train[i]] != target[train[i]]:
-                ok = False
-                break
-        if ok:
-            loss = 0
-            for x in range(nX):
-                if lab[x] != target[x]:
-                    loss += lossnum[x]
-            if acc < accepted_loss.shape[0]:
-                accepted_loss[acc] = loss
-            acc += 1
-            if max_accept > 0 and acc >= max_accept:
-                break
-    return t, acc
-
-
-@njit(cache=True, nogil=True)
-def _sample_labels(seed, out, radix, unit_layer, unit_chan, qi, gi, scaled, acts, npos, kern, strd, cin,
-                   bias_mult, clamp, act_code, lpos, lneg, H, last_c, last_n, pool, F, out_bm, zl, nX):
-    np.random.seed(seed)
-    wbuf = np.zeros(64 + acts.shape[1] * acts.shape[2] + nX, dtype=np.int64)
-    feats = np.zeros((max(F, 1), nX), dtype=np.int64)
-    for d in range(out.shape[0]):
-        _draw(radix, unit_layer, unit_chan, qi, gi, scaled, acts, npos, kern, strd, cin, bias_mult, clamp,
-              act_code, lpos, lneg, H, last_c, last_n, pool, F, out_bm, zl, nX, wbuf, feats, out[d])
 
 
 # --------------------------------------------------------------------------- problem
@@ -187,10 +109,6 @@ class SamplerResult:
                 "test_error": self.test_error and self.test_error.to_json()}
 
 
-def _threads(threads):
-    return max(1, threads or os.cpu_count() or 1)
-
-
 def guess_and_check(spec, target, training, *, tries=100_000, max_accept=0, seed=0, z=3.0, weights=None,
                     threads=None) -> SamplerResult:
     """Draw ``tries`` uniform settings (split over ``threads``), keep those that fit S.
@@ -230,13 +148,13 @@ def guess_and_check(spec, target, training, *, tries=100_000, max_accept=0, seed
     _w, W, lossnum = _weights(spec, weights)
     train = _train_indices(spec, training)
     net = _Net(spec)
-    k = min(_threads(threads), tries)
+    k = min(workers(threads), tries)
     share = [tries // k + (1 if i < tries % k else 0) for i in range(k)]
     cap = [s if max_accept <= 0 else min(s, max_accept) for s in share]
     bufs = [np.zeros(c, dtype=np.int64) for c in cap]
 
     def work(i):
-        return _guess_check(seed * 1000 + i, share[i], max_accept, train, tlab, lossnum,
+        return guess_check(seed * 1000 + i, share[i], max_accept, train, tlab, lossnum,
                             *net.args(net.p.acts.copy()), bufs[i])
 
     with ThreadPoolExecutor(k) as pool:
@@ -280,7 +198,7 @@ def guess_and_check_curve(spec, target, N, *, sets=1000, max_tries=1_000_000, se
     errs, first, draws, gave_up = [], 0, 0, 0
     for j in range(sets):
         train = np.unique(rng.choice(len(w), size=N, p=p)).astype(np.int64) if N else np.zeros(0, np.int64)
-        t, a = _guess_check(seed * 100_003 + j, max_tries, 1, train, tlab, lossnum, *net.args(acts), buf)
+        t, a = guess_check(seed * 100_003 + j, max_tries, 1, train, tlab, lossnum, *net.args(acts), buf)
         draws += t
         if a:
             errs.append(buf[0] / W)
@@ -306,5 +224,5 @@ def sample_tables(spec, draws, seed=0):
 
     net = _Net(spec)
     out = np.zeros((int(draws), net.p.nX), dtype=np.int8)
-    _sample_labels(seed, out, *net.args(net.p.acts.copy()))
+    sample_labels(seed, out, *net.args(net.p.acts.copy()))
     return tables(out)

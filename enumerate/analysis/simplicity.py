@@ -174,7 +174,7 @@ def float_vs_exact(bits, dim=7, bias_first=False):
     >>> r["changed_settings"], r["exact_functions"], r["float_functions"]
     (0, 75, 75)
     """
-    from ..counting.kernels.perceptron import float_vs_exact as kernel
+    from .kernels.simplicity import float_vs_exact as kernel
 
     s = (2**bits - 1) // 2
     num = np.arange(2**bits, dtype=np.int64) - s

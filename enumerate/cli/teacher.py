@@ -10,7 +10,6 @@ rho~ = 316/19683 = ...
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 from .._support.files import write_json
@@ -27,7 +26,6 @@ HELP = "exact teacher-equivalence probability rho~ of a teacher network"
 def teacher_report(prior, teacher) -> dict:
     """The JSON of ``python -m enumerate teacher``."""
     count = prior.count(teacher.table)
-    rho = Fraction(count, prior.total)
     return {
         "schema": "enumerate.teacher/1",
         "spec": prior.spec.to_json(),
@@ -35,8 +33,8 @@ def teacher_report(prior, teacher) -> dict:
         "table": teacher.table,
         "count": count,
         "total": prior.total,
-        "rho": fraction_str(rho),
-        "C": -math.log(count) + math.log(prior.total),
+        "rho": fraction_str(prior.rho(teacher)),
+        "C": prior.neg_log_prob(teacher.table),
         "num_functions": prior.num_functions,
         "method": prior.method,
         "versions": versions(),

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from .._support.cores import workers
 from .._support.errors import SpecError, approx
 from .._support.progress import progress_bar
 from ..core.forward import tables
@@ -57,7 +58,7 @@ def estimate_brute(spec, threads=None) -> Cost:
     >>> cost.work, cost.bytes
     ('visits 19,683 settings', 268435456)
     """
-    threads = threads or os.cpu_count() or 1
+    threads = workers(threads)
     n = len(spec.domain)
     table_bits = n * (2 if spec.zero_label == "0" else 1)
     if table_bits <= DIRECT_BITS:
@@ -268,7 +269,7 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
     done, resumed, before = lo, {}, 0.0
     if checkpoint and os.path.exists(checkpoint):
         done, resumed, before = _load_checkpoint(checkpoint, spec, (lo, hi))
-    threads = threads or os.cpu_count() or 1
+    threads = workers(threads)
     states = [prob.new_state() for _ in range(threads)]
     t0 = time.perf_counter()
     last_save = t0

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from .brute import CHECKPOINT_SCHEMA as INPROCESS_SCHEMA
 from .brute import DASK_CHECKPOINT_SCHEMA as CHECKPOINT_SCHEMA
 from .brute import DEFAULT_MAX_SETTINGS, check_budget, count_steps, total_steps
+from .._support import cores
 from .checkpoint import load_checkpoint, save_checkpoint
 from ..results.prior import FunctionPrior
 from .._support.progress import progress_bar
@@ -132,7 +133,7 @@ def connect(scheduler="local", workers=None):
     with contextlib.ExitStack() as stack:
         if scheduler == "local":
             cluster = stack.enter_context(distributed.LocalCluster(
-                host="127.0.0.1", n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
+                host="127.0.0.1", n_workers=cores.workers(workers), threads_per_worker=1,
                 processes=True, dashboard_address="127.0.0.1:0"))
             address = cluster.scheduler_address
         elif isinstance(scheduler, str) and ("://" in scheduler or scheduler.rpartition(":")[2].isdigit()):

@@ -3,12 +3,12 @@
 import math
 from fractions import Fraction as F
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from proofs import claim_posterior as cp
 from proofs.claims.registry import all_claims
+import pytest
 
 NAMES = ["posterior-tail", "posterior-expected-error", "posterior-kl", "posterior-lemma"]
 
@@ -75,3 +75,10 @@ def test_proofs_cli_runs_the_claims(capsys):
     assert main(["posterior-kl", "posterior-expected-error", "--sweep", "small"]) == 0
     out = capsys.readouterr().out
     assert "posterior-kl" in out and "PASS" in out
+
+
+def test_lemma_checker_returns_fail_instead_of_raising():
+    from proofs import claim_posterior as cp
+
+    r = cp.check_lemma(cp.CONFIGS["small"][:1], sample_size=lambda rho, eps, delta: 0)
+    assert not r.passed and "N0=0" in r.counterexample

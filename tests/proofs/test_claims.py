@@ -1,16 +1,17 @@
 """Every issue-4 claim passes its small sweep, and fails when fed a wrong bound."""
 
-import json
 
-import pytest
 import sympy as sp
 
-from enumerate import NetworkSpec, SpecError
 from proofs import bounds, claim_cnn_embedding, claim_embedding_count, claim_embedding_union
 from proofs import claim_fc_embedding, claim_headline_forms, claim_sfc_embedding, claim_sfc_vs_fc
 from proofs.bound_checks import check_family
-from proofs.cli import main
 from proofs.claims.registry import Claim, _REGISTRY, all_claims
+import json
+import pytest
+from enumerate import NetworkSpec, SpecError
+from enumerate.cli import main
+from tests.helpers import ROOT
 
 FAMILY = [claim_fc_embedding, claim_sfc_embedding, claim_cnn_embedding]
 MINE = ["headline-forms", "sfc-vs-fc", "embedding-count", "embedding-union", "fc-embedding", "sfc-embedding", "cnn-embedding"]
@@ -115,3 +116,51 @@ def test_proofs_cli_bad_input_is_one_line_exit_2(tmp_path, capsys):
         err = capsys.readouterr().err.strip()
         assert err.startswith("python -m proofs: error:") and "\n" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+#: claim -> the test that injects a wrong bound (or a wrong count / construction) and sees FAIL
+INJECTED = {
+    "posterior-tail": "tests/proofs/test_claim_posterior.py::test_tail_claim_fails_with_a_wrong_bound",
+    "posterior-expected-error": "tests/proofs/test_claim_posterior.py::test_every_posterior_claim_fails_with_a_wrong_bound",
+    "posterior-kl": "tests/proofs/test_claim_posterior.py::test_every_posterior_claim_fails_with_a_wrong_bound",
+    "posterior-lemma": "tests/proofs/test_claim_posterior.py::test_every_posterior_claim_fails_with_a_wrong_bound",
+    "headline-forms": "tests/proofs/test_claims.py::test_headline_claim_passes_and_can_fail",
+    "sfc-vs-fc": "tests/proofs/test_claims.py::test_sfc_vs_fc_claim_passes_and_can_fail",
+    "embedding-count": "tests/proofs/test_claims.py::test_embedding_count_claim_passes_and_can_fail",
+    "embedding-union": "tests/proofs/test_claims.py::test_union_claim_passes_and_can_fail",
+    "fc-embedding": "tests/proofs/test_claims.py::test_family_claim_fails_with_a_wrong_multi_bound",
+    "sfc-embedding": "tests/proofs/test_claims.py::test_family_claim_fails_with_a_wrong_multi_bound",
+    "cnn-embedding": "tests/proofs/test_claims.py::test_family_claim_fails_with_a_wrong_multi_bound",
+    "sat-soundness": "tests/proofs/test_claims.py::test_sat_claims_fail_when_fed_wrong_inputs",
+    "sat-model-count": "tests/proofs/test_claims.py::test_sat_claims_fail_when_fed_wrong_inputs",
+    "linear-dynamics-solution": "tests/proofs/test_linear_dynamics.py::test_solution_claim_passes_and_fails_on_wrong_formulas",
+    "linear-dynamics-simulation": "tests/proofs/test_linear_dynamics.py::test_simulation_claim_passes_and_fails_on_wrong_formulas",
+    "linear-dynamics-spectrum": "tests/proofs/test_linear_dynamics.py::test_spectrum_claim_passes_and_fails_on_a_wrong_law",
+    "label-noise-zero": "tests/proofs/test_claim_label_noise.py::test_zero_claim_fails_with_noise",
+    "label-noise-narrowest": "tests/proofs/test_claim_label_noise.py::test_narrowest_claim_fails_with_wrong_minimal_widths",
+    "linear-dynamics-asymptotics":
+        "tests/proofs/test_linear_dynamics.py::test_asymptotics_claim_passes_and_fails_on_wrong_formulas",
+}
+
+
+def test_every_claim_has_a_test_that_sees_it_fail():
+    from proofs.claims.registry import all_claims
+
+    missing = sorted(set(all_claims()) - set(INJECTED))
+    assert missing == [], f"claims without a wrong-bound test: {missing}"
+    for target in set(INJECTED.values()):
+        path, name = target.split("::")
+        assert f"def {name}(" in (ROOT / path).read_text(), target
+
+
+def test_sat_claims_fail_when_fed_wrong_inputs(monkeypatch):
+    import proofs.claims.sat as sc
+    from proofs.sat.count import sat_count
+
+    monkeypatch.setitem(sc.COUNT_CASES, "small", sc.COUNT_CASES["small"][:1])
+    r = sc.check_count("small", counter=lambda spec, table: sat_count(spec, table).count + 1)
+    assert not r.passed and "pyganak" in r.counterexample
+    first = list(sc.sound_cases("small"))[:1]
+    monkeypatch.setattr(sc, "sound_cases", lambda sweep: first)
+    r = sc.check_soundness("small", as_sound="keep-outgoing")
+    assert not r.passed and "teacher_params" in r.counterexample

@@ -1,14 +1,16 @@
 """The command line, tested in-process through main(argv)."""
 
-import json
 import math
+
+
+from enumerate.results.prior import FunctionPrior
+import json
 from fractions import Fraction
-
 import pytest
-
 from enumerate import NetworkSpec, count_prior
 from enumerate.cli import main
-from enumerate.results.prior import FunctionPrior
+from enumerate._support.errors import approx
+from tests.helpers import SMALL, one_line_error
 
 STUDENT = ["--arch", "fc:2,2,1", "--q=-1,0,1", "--act", "sign", "--domain", "01"]
 
@@ -84,3 +86,66 @@ def test_errors_are_one_line_exit_2_and_write_nothing(argv, arg, tmp_path, capsy
 def test_missing_output_directory_is_refused_before_work(tmp_path, capsys):
     assert main(["prior", *STUDENT, "--out", str(tmp_path / "nope" / "p.json")]) == 2
     assert "--out" in capsys.readouterr().err
+
+
+def test_zero_label_1_means_plus_1(tmp_path):
+    out = tmp_path / "p.json"
+    assert main(["prior", *SMALL, "--zero-label", "1", "--quiet", "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["spec"]["zero_label"] == "+1"
+
+
+def test_huge_values_give_one_line_errors(capsys):
+    assert main(["prior", "--arch", "fc:1,1", "--q=1e400,1"]) == 2
+    assert "e+400" in one_line_error(capsys, "--q")
+    assert main(["prior", "--arch", "fc:1,1", "--q=1e999999999,1"]) == 2  # would take hours to expand
+    one_line_error(capsys, "--q")
+    assert approx(10**400) == "1.00e+400"
+    assert main(["prior", "--arch", "fc:100000,1", "--q=-1,0,1"]) == 2
+    one_line_error(capsys, "--arch")
+
+
+@pytest.mark.parametrize("flag,path", [("--checkpoint", "/nonexistent-dir/ck.json"), ("--out", "/proc/version"),
+                                       ("--out", "/nonexistent-dir/p.json"), ("--out", "/")])
+def test_unwritable_paths_are_refused_before_the_work(flag, path, capsys, monkeypatch):
+    import enumerate.counting.dispatch as dispatch
+
+    monkeypatch.setattr(dispatch, "count_prior", lambda *a, **k: pytest.fail("counted before checking the path"))
+    assert main(["prior", *SMALL, "--method", "brute", flag, path]) == 2
+    one_line_error(capsys, flag)
+
+
+def test_late_write_failure_is_one_line(tmp_path, capsys, monkeypatch):
+    import enumerate._support.files as files
+
+    def broken(path, suffix, write):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files, "atomic_write", broken)  # under every JSON and npz writer
+    assert main(["prior", *SMALL, "--quiet", "--out", str(tmp_path / "p.json")]) == 2
+    assert "No space left" in one_line_error(capsys, "--out")
+
+
+@pytest.mark.parametrize("argv,argument", [
+    (["--top", "-5"], "--top"),
+    (["--max-settings", "-1"], "--max-settings"),
+    (["--threads", "0"], "--threads"),
+    (["--top", "x"], "--top"),
+    (["--bogus"], "--bogus"),
+    (["--method", "fast", "--checkpoint", "ck.json"], "--checkpoint"),
+])
+def test_argument_errors_name_the_argument(argv, argument, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["prior", *SMALL, "--quiet", *argv]) == 2
+    err = one_line_error(capsys, argument)
+    assert "usage:" not in err and list(tmp_path.iterdir()) == []
+
+
+def test_curve_without_out_prints_a_summary_and_json_has_decimals(tmp_path, capsys):
+    argv = ["curve", "--arch", "fc:2,1", "--q=-1,0,1", "--teacher-table=---+", "--n-max", "3", "--quiet"]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "rho~ = 1/27" in text and "E[error]" in text
+    out = tmp_path / "c.json"
+    assert main(argv + ["--out", str(out)]) == 0
+    row = json.loads(out.read_text())["curve"][2]
+    assert row["decimal"]["expected_error"] == pytest.approx(float(Fraction(row["expected_error"])))

@@ -1,12 +1,16 @@
 """Specs: parsing, normalization, the named Q families, and clear errors."""
 
-from fractions import Fraction
 
-import pytest
 
-from enumerate import NetworkSpec, SpecError, parse_arch, parse_q
+from enumerate import parse_arch, parse_q
 from enumerate.core.lattice import IntegerPlan
-from enumerate.core.spec import Domain, parse_domain
+from enumerate.core.spec import parse_domain
+from fractions import Fraction
+import pytest
+from enumerate import Architecture, Domain, NetworkSpec, SpecError
+from enumerate.cli import main
+from enumerate.core.spec import ConvLayer
+from tests.helpers import one_line_error
 
 
 def test_int_family_and_explicit_list_agree():
@@ -101,3 +105,12 @@ def test_total_is_q_to_the_p():
 def test_lattice_refuses_overflow():
     with pytest.raises(SpecError, match="2\\^62"):
         IntegerPlan.of(NetworkSpec.parse("fc:3,3,3,3,3,3,3,1", "1/1000003,1/999983,1/1000033,1000", "identity"))
+
+
+def test_stride_zero_is_a_one_line_error(tmp_path, capsys):
+    out = tmp_path / "p.json"
+    assert main(["prior", "--arch", "cnn:1x4/2k2s0/flat", "--q=-1,0,1", "--out", str(out)]) == 2
+    assert "stride" in one_line_error(capsys, "--arch")
+    assert not out.exists()
+    with pytest.raises(SpecError, match="^--arch:.*stride"):  # built directly, too
+        Architecture("cnn", in_channels=1, in_length=4, convs=(ConvLayer(2, 2, 0),))

@@ -3,12 +3,10 @@
 import itertools
 import math
 
-import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from enumerate import NetworkSpec, SpecError
 from enumerate.core.forward import all_settings, index_to_params
 from enumerate.core.reference import forward, truth_table
 from proofs import bounds
@@ -24,6 +22,8 @@ from proofs.embedding import (
 )
 from proofs.structured import embedding_events, radices, union_count, union_count_brute, union_size, union_tables
 from proofs.teachers import aut_counts, irreducible_mask, teacher_groups
+import pytest
+from enumerate import NetworkSpec, SpecError
 
 QS_ZERO = ["-1,0,1", "-1,0,1/2", "0,1", "-2,0,1"]
 ACTS = ["sign", "relu", "step", "hardtanh", "leaky:1/3", "identity"]
@@ -212,3 +212,10 @@ def test_teacher_groups_cover_every_setting():
         assert count_automorphisms_brute(t, g.example) == g.aut
         assert is_irreducible(t, g.example) == g.irreducible
         assert index_to_params(t, all_settings(t, g.index, g.index + 1)[0]) == list(g.example)
+
+
+def test_teacher_groups_keep_large_automorphism_groups():
+    from proofs.teachers import teacher_groups
+
+    (group,) = teacher_groups(NetworkSpec.parse("fc:1,7,1", "0"))
+    assert (group.table, group.aut, group.teachers) == ("--", 5040, 1)

@@ -2,21 +2,22 @@
 
 import collections
 import itertools
-import json
 
-import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import enumerate.counting.brute as brute
-from enumerate import NetworkSpec, count_prior
-from enumerate.counting.brute import count_brute
-from enumerate.counting.budget import BudgetError
 from enumerate.core.forward import all_settings, index_to_params, labels, tables
 from enumerate.core.reference import truth_table
 
 from enumerate.testing import specs
+import json
+import numpy as np
+import pytest
+from enumerate import NetworkSpec, count_prior
+from enumerate.counting.brute import _cuts, count_brute
+from enumerate.counting.budget import BudgetError
+from enumerate.counting.fast import count_fast
 
 
 def numpy_histogram(spec):
@@ -229,3 +230,37 @@ def test_progress_counts_small_totals_as_integers():
     big.update(10**9)
     assert "1.00G/1.00G" in str(big)
     big.close()
+
+
+@pytest.mark.parametrize("lo,hi,parts", [(0, 2**60 + 3, 7), (2**61 - 5, 2**62 - 1, 3), (5, 5, 4), (0, 3, 8)])
+def test_shard_cuts_are_exact_integers(lo, hi, parts):
+    cuts = _cuts(lo, hi, parts)
+    assert cuts[0] == lo and cuts[-1] == hi and all(isinstance(c, int) for c in cuts)
+    sizes = [b - a for a, b in zip(cuts, cuts[1:])]
+    assert min(sizes) >= 0 and max(sizes) - min(sizes) <= 1 and sum(sizes) == hi - lo
+
+
+def test_float_cuts_would_have_shifted():
+    """The check above can fail: the float cuts it replaced lose the last steps above 2^53."""
+    lo, hi = 0, 2**60 + 3
+    float_cuts = np.linspace(lo, hi, 8).astype(np.int64).tolist()
+    assert float_cuts[-1] != hi and _cuts(lo, hi, 7)[-1] == hi
+
+
+def test_progress_units_are_words_and_resume_counts_from_initial(monkeypatch):
+    import enumerate.counting.brute as brute
+    import enumerate.counting.fast as fast
+
+    seen = []
+
+    def spy(total, desc, enabled=None, unit="it", initial=0):
+        seen.append((unit, initial))
+        from enumerate._support.progress import _Silent
+
+        return _Silent()
+
+    monkeypatch.setattr(brute, "progress_bar", spy)
+    monkeypatch.setattr(fast, "progress_bar", spy)
+    count_brute(NetworkSpec.parse("fc:2,1", "-1,0,1"), progress=False)
+    count_fast(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), progress=False)
+    assert [u for u, _ in seen] == ["setting", "multiset"]

@@ -1,12 +1,12 @@
 """``python -m proofs sat-count | min-teacher | sound`` in-process."""
 
-import json
-from fractions import Fraction
 
-import pytest
 
 from enumerate.cli import main as enumerate_main
-from proofs.cli import main
+import json
+from fractions import Fraction
+import pytest
+from enumerate.cli import main
 
 NET = ["--arch", "fc:2,2,1", "--q=-1,0,1", "--act", "relu", "--zero-label", "+1"]
 TEACHER = ["--teacher", "fc:2,1,1", "--teacher-params", "1,1,-1,-1,1"]
@@ -74,3 +74,14 @@ def test_sound_exit_codes(tmp_path, capsys):
     assert main([*base, "--broken", "keep-outgoing"]) == 2
     assert main([*base, "--maps", "middle"]) == 2
     assert main(["sound", "--arch", "fc:2,2,1", "--teacher", "fc:2,3,1", "--q", "int:1"]) == 2
+
+
+def test_sat_count_says_probabilistically_exact(tmp_path, capsys):
+    from proofs.cli import main as proofs_main
+
+    out = tmp_path / "s.json"
+    argv = ["sat-count", "--arch", "fc:2,1", "--q=-1,0,1", "--teacher-table=---+"]
+    assert proofs_main(argv) == 0
+    assert "probabilistically exact" in capsys.readouterr().out
+    assert proofs_main(argv + ["--out", str(out)]) == 0
+    assert "probabilistically exact" in json.loads(out.read_text())["exactness"]

@@ -1,18 +1,26 @@
 """The fast exact counter against brute force, table for table, and its invariants."""
 
-import json
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import enumerate.counting.fast as fast
-from enumerate import NetworkSpec, count_prior
-from enumerate.counting.brute import count_brute
-from enumerate.cli import main
-from enumerate.counting.fast import count_fast, fast_supported
+from enumerate.counting.fast import fast_supported
 
 from enumerate.testing import specs
+import json
+import signal
+import subprocess
+import sys
+from collections import Counter
+import pytest
+import enumerate.counting.kernels.fast as fk
+from enumerate import NetworkSpec, count_prior
+from enumerate.counting.brute import count_brute
+from enumerate.counting.budget import BudgetError
+from enumerate.cli import main
+from enumerate.counting.fast import count_fast, estimate_fast
+from tests.helpers import ROOT, one_line_error
 
 
 def same_as_brute(spec):
@@ -125,3 +133,82 @@ def test_cli_bad_method_exit_2(tmp_path, capsys):
     assert main(["prior", "--arch", "fc:2,1", "--q=-1,0,1", "--method", "quick", "--out", str(out)]) == 2
     assert "--method" in capsys.readouterr().err
     assert not out.exists()
+
+
+def _sum_distribution(values, m):
+    """{s: number of ways m i.i.d. values sum to s}, by plain polynomial multiplication."""
+    dist = Counter({0: 1})
+    for _ in range(m):
+        new = Counter()
+        for s, c in dist.items():
+            for v in values:
+                new[s + v] += c
+        dist = new
+    return dist
+
+
+def test_depth_one_counts_beyond_2_63_are_exact():
+    # f = sum of 45 values of {-1,0,1} on the single point (1,...,1); + iff f > 0
+    spec = NetworkSpec.parse("fc:44,1", "-1,0,1", "sign", [[1] * 44])
+    assert spec.total > 2**63
+    dist = _sum_distribution((-1, 0, 1), 45)
+    expected = {"+": sum(c for s, c in dist.items() if s > 0), "-": sum(c for s, c in dist.items() if s <= 0)}
+    assert count_fast(spec, progress=False).counts == expected
+
+
+def test_readout_merge_beyond_2_63_is_exact():
+    # h = relu(sum of 22 values of int:3), f = v h + c: the readout contributions pass 2^63
+    spec = NetworkSpec.parse("fc:21,1,1", "int:3", "relu", [[1] * 21])
+    assert spec.total > 2**63
+    q = range(-3, 4)
+    plus = sum(cnt * sum(1 for v in q for c in q if v * max(s, 0) + c > 0)
+               for s, cnt in _sum_distribution(q, 22).items())
+    assert count_fast(spec, progress=False).counts == {"+": plus, "-": spec.total - plus}
+
+
+def test_chunked_kernels_give_the_same_counts(monkeypatch):
+    spec = NetworkSpec.parse("fc:3,3,1", "-1,0,1", "sign", "01")
+    expected = count_brute(spec, progress=False).counts
+    monkeypatch.setattr(fk, "CHUNK_PAIRS", 7)  # many chunks, every one in the worker thread
+    monkeypatch.setattr(fk, "INLINE_PAIRS", 0)
+    assert count_fast(spec, progress=False).counts == expected
+
+
+def test_interrupt_inside_numba_is_a_keyboard_interrupt(monkeypatch):
+    def kernel(*args):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:  # what numba's dispatcher reports for a signal mid-call
+            raise SystemError("CPUDispatcher(...) returned a result with an exception set") from exc
+
+    with pytest.raises(KeyboardInterrupt):
+        fk._interruptible(1, kernel)
+
+
+def test_ctrl_c_during_a_fast_count_prints_one_line():
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from enumerate.cli import main; "
+                             "sys.exit(main(['prior', '--arch', 'fc:3,7,1', '--q=-1,0,1', '--quiet', '--force']))"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        proc.communicate(timeout=8)  # the count takes minutes: still running after 8 s
+    except subprocess.TimeoutExpired:
+        pass
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)  # a hang guard, not a timing check
+    assert proc.returncode == 130, err
+    assert err.strip().startswith("python -m enumerate: interrupted after") and err.strip().count("\n") == 0
+
+
+def test_fast_method_estimates_and_refuses_beyond_its_budget(capsys):
+    spec = NetworkSpec.parse("fc:5,10,10,1", "-1,0,1")
+    est = estimate_fast(spec)
+    assert est["seconds"] > 3600 * 24 * 365 and est["bytes"] > 0
+    with pytest.raises(BudgetError, match="^--force: the fast counter .* estimated"):
+        count_fast(spec, progress=False)
+    assert main(["prior", "--arch", "fc:5,10,10,1", "--q=-1,0,1", "--method", "fast"]) == 2
+    one_line_error(capsys, "--force")
+    small = NetworkSpec.parse("fc:2,3,1", "-1,0,1")
+    with pytest.raises(BudgetError):
+        count_fast(small, progress=False, max_seconds=0)
+    assert count_fast(small, progress=False, max_seconds=0, force=True).is_complete
