@@ -26,9 +26,8 @@ class SpecError(ValueError):
         super().__init__(f"{argument}: {message}")
 
 
-# its public home is enumerate.core.spec (tracebacks and doctests name it there); it lives here so
-# that the validation helpers can raise it without importing the spec module
-SpecError.__module__ = "enumerate.core.spec"
+# its public home is the package: tracebacks and doctests name it enumerate.SpecError
+SpecError.__module__ = "enumerate"
 
 
 def approx(x) -> str:

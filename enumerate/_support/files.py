@@ -2,15 +2,15 @@
 
 * :func:`check_writable` refuses, before any work, a path that cannot be written;
 * :func:`atomic_write` / :func:`atomic_write_json` write a temporary file beside the
-  target and rename it (a symlink is written through: its target is replaced);
+  target and rename it;
 * :func:`write_output` / :func:`write_json` report a late failure as a one-line
   :class:`~enumerate.SpecError` naming the argument (``--out``, ``--checkpoint``).
 
->>> import os, tempfile
+>>> import json, os, tempfile
 >>> path = os.path.join(tempfile.mkdtemp(), "x.json")
 >>> write_json(path, {"a": 1})
->>> open(path).read()
-'{\n "a": 1\n}\n'
+>>> json.load(open(path))
+{'a': 1}
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def estimate_brute(spec, threads=None) -> Cost:
     >>> from enumerate import NetworkSpec
     >>> cost = estimate_brute(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), threads=2)
     >>> cost.work, cost.bytes
-    ('visits 19,683 settings', 268435456)
+    ('visits 19,683 settings', 256)
     """
     threads = workers(threads)
     n = len(spec.domain)

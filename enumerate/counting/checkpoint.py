@@ -18,7 +18,7 @@ refuses, in one line that says how to start over, a file that
 >>> path = os.path.join(tempfile.mkdtemp(), "ck.json")
 >>> save_checkpoint(path, "demo/1", spec, {"done": 1}, {"--": 5, "++": 2, "+-": 1, "-+": 1})
 >>> load_checkpoint(path, "demo/1", spec, lambda progress: 9 * progress["done"])
-({'done': 1}, {'++': 2, '+-': 1, '-+': 1, '--': 5})
+({'done': 1}, {'--': 5, '++': 2, '+-': 1, '-+': 1})
 >>> save_checkpoint(path, "demo/1", spec, {"done": 1}, {"--": 6, "++": 2, "+-": 1, "-+": 1})
 >>> load_checkpoint(path, "demo/1", spec, lambda progress: 9 * progress["done"])  # doctest: +ELLIPSIS
 Traceback (most recent call last):

@@ -39,7 +39,7 @@ BY_OPTION = {"--arch": ARCHS, "--teacher": ARCHS, "--prior-arch": ARCHS, "--q": 
 MAX_TIME_FORCED = ["fc:2,1", "fc:1,1,1"]  # --force only ever meets a tiny network
 
 
-#: options left out: ``--dask`` starts a local Dask cluster (tests/test_distributed.py covers it)
+#: options left out: ``--dask`` starts a local Dask cluster (tests/counting/test_distributed.py covers it)
 NOT_JUNKED = {"--dask"}
 
 

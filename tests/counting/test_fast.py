@@ -98,7 +98,7 @@ def test_threshold_functions_a000609(n, q, expected):
 
 
 def test_wide_layer_counts_are_invariant_under_input_permutations():
-    # fc:3,5,1 (2.5e12 settings) is beyond brute force here (tests/test_second_methods.py checks
+    # fc:3,5,1 (2.5e12 settings) is beyond brute force here (tests/counting/test_second_methods.py checks
     # it against samples): permuting the inputs permutes the tables, counts are invariant
     spec = NetworkSpec.parse("fc:3,5,1", "-1,0,1", "sign", "01")
     prior = count_fast(spec)

@@ -102,7 +102,7 @@ def test_statistical_check_can_fail(beyond):
 
 
 #: (arch, Q, act, domain, table) beyond brute force, counted by pyganak in seconds
-#: (tests/test_sat_count.py covers fc:2,6,1 table ---+ and fc:1,14,1 sign)
+#: (tests/proofs/test_sat_count.py covers fc:2,6,1 table ---+ and fc:1,14,1 sign)
 PYGANAK = [
     ("fc:2,6,1", "-1,0,1", "sign", "01", "-++-"),
     ("fc:1,12,1", "-1,0,1", "relu", "01", "+-"),
