@@ -7,7 +7,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from proofs import claim_label_noise as ln
+from proofs.claims import label_noise as ln
 from proofs.claims.registry import all_claims
 
 

@@ -6,7 +6,7 @@ from fractions import Fraction as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofs import claim_posterior as cp
+from proofs.claims import posterior as cp
 from proofs.claims.registry import all_claims
 import pytest
 
@@ -78,7 +78,7 @@ def test_proofs_cli_runs_the_claims(capsys):
 
 
 def test_lemma_checker_returns_fail_instead_of_raising():
-    from proofs import claim_posterior as cp
+    from proofs.claims import posterior as cp
 
     r = cp.check_lemma(cp.CONFIGS["small"][:1], sample_size=lambda rho, eps, delta: 0)
     assert not r.passed and "N0=0" in r.counterexample

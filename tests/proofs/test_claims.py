@@ -3,8 +3,14 @@
 
 import sympy as sp
 
-from proofs import bounds, claim_cnn_embedding, claim_embedding_count, claim_embedding_union
-from proofs import claim_fc_embedding, claim_headline_forms, claim_sfc_embedding, claim_sfc_vs_fc
+from proofs import bounds
+from proofs.claims import cnn_embedding as claim_cnn_embedding
+from proofs.claims import embedding_count as claim_embedding_count
+from proofs.claims import embedding_union as claim_embedding_union
+from proofs.claims import fc_embedding as claim_fc_embedding
+from proofs.claims import headline_forms as claim_headline_forms
+from proofs.claims import sfc_embedding as claim_sfc_embedding
+from proofs.claims import sfc_vs_fc as claim_sfc_vs_fc
 from proofs.bound_checks import check_family
 from proofs.claims.registry import Claim, _REGISTRY, all_claims
 import json

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofs import claim_linear_dynamics as cld
+from proofs.claims import linear_dynamics as cld
 from proofs import linear_dynamics as ld
 from proofs.claims.registry import all_claims
 from proofs.width_curve import brute_expected_error, shatter_number, width_curve
