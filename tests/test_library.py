@@ -210,3 +210,34 @@ def test_bound_command_bad_input_is_one_line_exit_2(changes, argument, capsys):
     assert proofs_main(bound_argv(**changes)) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"python -m proofs bound: error: {argument}") and "\n" not in err
+
+
+# --------------------------------------------------------------------------- old module paths
+
+
+@pytest.mark.parametrize("package", ["enumerate", "proofs"])
+def test_old_module_paths_are_the_new_modules(package):
+    """Every module path of the earlier docs still imports, as the very module object of its
+    new path (so a monkeypatch through either name patches both)."""
+    import importlib
+
+    moved = importlib.import_module(package).MOVED
+    assert moved
+    for old, new in moved.items():
+        before = importlib.import_module(f"{package}.{old}")
+        after = importlib.import_module(f"{package}.{new}")
+        assert before is after and after.__name__ == f"{package}.{new}"
+        assert after.__spec__.name == f"{package}.{new}"  # the alias did not replace its spec
+
+
+def test_a_monkeypatch_through_an_old_path_reaches_the_new(monkeypatch):
+    import enumerate.analysis.posterior as new
+    import enumerate.posterior as old
+
+    monkeypatch.setattr(old, "MAX_EXACT_POINTS", 3)
+    assert new.MAX_EXACT_POINTS == 3
+
+
+def test_an_unknown_old_path_still_fails():
+    with pytest.raises(ModuleNotFoundError):
+        __import__("enumerate.no_such_module")
