@@ -10,9 +10,7 @@
 from __future__ import annotations
 
 from .._support.errors import SpecError
-from .brute import DEFAULT_MAX_SETTINGS, count_brute
-from .fast import count_fast, fast_supported
-from .perceptron import count_classes, prefer_classes
+from .brute import DEFAULT_MAX_SETTINGS
 
 __all__ = ["count_prior", "METHODS", "DEFAULT_METHOD"]
 
@@ -87,6 +85,11 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
                                  checkpoint=checkpoint, **cluster_options)
     if cluster_options:
         raise TypeError(f"count_prior() got unexpected keyword arguments {sorted(cluster_options)} (without scheduler)")
+
+    # the counters load their numba kernels on first use: ``from enumerate import count_prior`` stays cheap
+    from .brute import count_brute
+    from .fast import count_fast, fast_supported
+    from .perceptron import count_classes, prefer_classes
 
     if method == "classes" or (method == "auto" and prefer_classes(spec)):
         return count_classes(spec, progress=progress, force=force)

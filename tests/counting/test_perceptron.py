@@ -257,12 +257,12 @@ def test_ctrl_c_ends_a_long_class_count_and_its_child(monkeypatch):
 
 
 def test_a_json_out_too_large_for_a_class_prior_is_refused_before_the_work(tmp_path, capsys, monkeypatch):
-    import enumerate.counting.dispatch as dispatch
+    import enumerate.counting.perceptron as perceptron
 
     def never(*args, **kwargs):
         raise AssertionError("counted before refusing the output")
 
-    monkeypatch.setattr(dispatch, "count_classes", never)
+    monkeypatch.setattr(perceptron, "count_classes", never)
     out = tmp_path / "p.json"
     argv = ["prior", "--arch", "fc:7,1", "--q", "-1,-2/3,-1/3,0,1/3,2/3,1,4/3", "--quiet", "--out", str(out)]
     assert main(argv) == 2

@@ -16,7 +16,7 @@ from proofs.claims.registry import Claim, _REGISTRY, all_claims
 import json
 import pytest
 from enumerate import NetworkSpec, SpecError
-from enumerate.cli import main
+from proofs.cli import main
 from tests.helpers import ROOT
 
 FAMILY = [claim_fc_embedding, claim_sfc_embedding, claim_cnn_embedding]

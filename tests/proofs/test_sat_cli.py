@@ -6,7 +6,7 @@ from enumerate.cli import main as enumerate_main
 import json
 from fractions import Fraction
 import pytest
-from enumerate.cli import main
+from proofs.cli import main
 
 NET = ["--arch", "fc:2,2,1", "--q=-1,0,1", "--act", "relu", "--zero-label", "+1"]
 TEACHER = ["--teacher", "fc:2,1,1", "--teacher-params", "1,1,-1,-1,1"]
