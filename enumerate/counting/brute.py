@@ -27,6 +27,7 @@ from .._support.errors import SpecError, approx
 from .._support.progress import progress_bar
 from ..core.forward import tables
 from ..core.lattice import IntegerPlan
+from ..results.memory import peak_rss_meta
 from ..results.prior import FunctionPrior
 from .budget import BudgetError, Cost, check_cost
 from .checkpoint import load_checkpoint, save_checkpoint
@@ -145,6 +146,25 @@ class KernelProblem:
             self.npos, self.kern, self.strd, self.cin, self.bias_mult, self.clamp, self.act_code, self.lpos,
             self.lneg, self.H, self.last_c, self.last_n, self.pool, self.F, self.out_bm, self.zl, self.nX,
             self.direct, hist, tab, nused)
+
+    def store(self, states, release=False):
+        """Merge thread states into a :class:`~enumerate.results.table_store.TableStore`
+        (each state's map is sorted and merged in turn; ``release`` frees it after)."""
+        from ..results.table_store import TableStore
+
+        P = 2 if self.zl == 2 else 1
+        if self.direct:
+            hist = states[0][0].copy() if len(states) == 1 else sum(s[0] for s in states)
+            return TableStore.from_histogram(hist, self.nX, P)
+
+        def parts():
+            for st in states:
+                part = TableStore.hashmap_rows(st[1], P)
+                if release:
+                    st[1] = np.zeros((1, self.nwords + 1), np.uint64)
+                yield part
+
+        return TableStore.from_parts(parts(), self.nX, "0" if P == 2 else "-1")
 
     def tables(self, states):
         """Merge thread states into {table: count} (Python ints)."""
@@ -315,10 +335,11 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
                 save()
                 last_save = time.perf_counter()
     bar.close()
-    counts = prob.tables(states)
-    for t, c in resumed.items():
-        counts[t] = counts.get(t, 0) + c
+    store = prob.store(states, release=True)
+    del states
+    if resumed:
+        store = store.merge(FunctionPrior(spec, resumed).store)
     if checkpoint and os.path.exists(checkpoint):
         os.unlink(checkpoint)
     elapsed = before + time.perf_counter() - t0  # a resumed run counts the time before the interruption too
-    return FunctionPrior(spec, counts, "brute", {"elapsed_s": elapsed, "steps": [lo, hi]})
+    return FunctionPrior(spec, store, "brute", {"elapsed_s": elapsed, "steps": [lo, hi], **peak_rss_meta()})

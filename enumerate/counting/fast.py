@@ -44,8 +44,9 @@ from collections import Counter
 
 import numpy as np
 
-from .kernels.fast import collapse, conv, conv_sorted, table_keys_to_strings
+from .kernels.fast import collapse, conv, conv_sorted
 from ..core.lattice import IntegerPlan
+from ..results.memory import peak_rss_meta
 from ..results.prior import FunctionPrior
 from .._support.progress import progress_bar
 from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost
@@ -599,6 +600,23 @@ def check_fast_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_by
     return est
 
 
+def _store(hist, n, zl, big):
+    """The packed store of a ``{digit key: count}`` histogram (digit x of the key, base 2
+    or 3, is the label of point x: 1 is ``+`` in base 2; 2 ``+``, 1 ``0`` in base 3)."""
+    from ..results.table_store import TableStore, exact_counts
+
+    items = [(k, c) for k, c in hist.items() if c]
+    keys = np.array([k for k, _ in items], np.int64)
+    base, P = (3, 2) if zl == 2 else (2, 1)
+    digits = (keys[:, None] // base ** np.arange(n, dtype=np.int64)) % base
+    weight = np.uint64(1) << np.arange(n, dtype=np.uint64)
+    tables = np.zeros((len(keys), P, 1), np.uint64)
+    tables[:, 0, 0] = ((digits == base - 1) * weight).sum(axis=1, dtype=np.uint64)
+    if P == 2:
+        tables[:, 1, 0] = ((digits == 1) * weight).sum(axis=1, dtype=np.uint64)
+    return TableStore.from_unsorted(tables, exact_counts([c for _, c in items], big), n)
+
+
 def count_fast(spec, progress=None, *, force=False, checkpoint=None, max_seconds=DEFAULT_MAX_SECONDS,
                max_bytes=DEFAULT_MAX_BYTES):
     """The exact prior of ``spec`` by dynamic programming over neurons.
@@ -654,9 +672,8 @@ def count_fast(spec, progress=None, *, force=False, checkpoint=None, max_seconds
         leaves = est.get("layer1_multisets", 1)
         with progress_bar(total=leaves, desc=f"fast {spec.arch}", enabled=show, unit="multiset") as bar:
             _recurse(model, 0, M0, 1, hist, stats, note, {}, bar)
-    tables = table_keys_to_strings(list(hist), model.nX, model.zl)
-    counts = {t: c for t, c in zip(tables, hist.values()) if c}
-    covered = sum(counts.values())
+    counts = _store(hist, model.nX, model.zl, spec.total >= 2**63)
+    covered = counts.covered()
     if covered != spec.total:  # an internal invariant, never expected to fire
         raise AssertionError(f"fast counter covered {covered} of {spec.total} settings")
     meta = {
@@ -671,5 +688,6 @@ def count_fast(spec, progress=None, *, force=False, checkpoint=None, max_seconds
             "notes": notes,
             "estimate": {"seconds": est["seconds"], "bytes": est["bytes"]},
         },
+        **peak_rss_meta(),
     }
     return FunctionPrior(spec, counts, "fast", meta)

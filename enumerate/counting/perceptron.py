@@ -39,6 +39,7 @@ import numpy as np
 from .._support.errors import SpecError
 from ..core.cube import pack_tables, symmetry_group, unpack_tables
 from ..core.lattice import IntegerPlan
+from ..results.memory import peak_rss_meta
 from ..results.prior import ClassPrior
 from .budget import DEFAULT_MAX_SECONDS, Cost, check_cost
 
@@ -180,7 +181,8 @@ def count_classes(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_S
     if zl == 2:  # the regular representative is not always the smallest string here
         n = len(spec.domain)
         tables = pack_tables([group.canonical(t) for t in unpack_tables(tables, n)], spec.zero_label)
-    meta = {"elapsed_s": time.perf_counter() - t0, "sorted_weight_vectors": est["sorted_weight_vectors"]}
+    meta = {"elapsed_s": time.perf_counter() - t0, "sorted_weight_vectors": est["sorted_weight_vectors"],
+            **peak_rss_meta()}
     prior = ClassPrior(spec, tables, sizes, sums // sizes, "classes", meta, group)
     if prior.covered != spec.total:  # an internal invariant, never expected to fire
         raise AssertionError(f"class counter covered {prior.covered} of {spec.total} settings")

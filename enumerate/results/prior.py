@@ -29,26 +29,45 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
 import numpy as np
 
-from .._support.files import atomic_write_json
-from ..core.cube import order_columns, pack_tables, symmetry_group, unpack_tables
+from ..core.cube import symmetry_group, unpack_tables
 from ..core.spec import NetworkSpec, SpecError
+from .counts_view import MAX_DICT_FUNCTIONS, CountsDict, CountsView
 from .io import NPZ_SCHEMA, SCHEMA, bad_file, read_npz, spectrum_json, versions, write_npz
 from .queries import PriorQueries
+from .table_store import DICT_CHUNK, TableStore, exact_counts
 
 __all__ = ["FunctionPrior", "ClassPrior", "load_prior", "MAX_JSON_FUNCTIONS"]
 
+#: header fields a producer's ``meta`` may not overwrite
+RESERVED = ("schema", "spec", "form", "functions", "count_spectrum", "method", "total", "covered", "num_functions",
+            "num_classes", "group", "digest", "sizes")
 
-@dataclass
+#: a class prior saved as JSON is expanded; above this many tables use ``.npz``
+MAX_JSON_FUNCTIONS = 2_000_000
+
+
 class FunctionPrior(PriorQueries):
     """Exact counts of parameter settings per truth table.
 
-    ``counts`` maps table strings to exact ints. A complete prior has
-    ``sum(counts.values()) == spec.total``; partial priors (shards) merge by adding.
+    The tables are held packed in table order with their counts in arrays
+    (:class:`~enumerate.results.table_store.TableStore`, ``prior.store``); ``counts`` is a
+    live ``{table: count}`` mapping over them (see
+    :class:`~enumerate.results.counts_view.CountsView`; iterate a large prior with
+    :meth:`items`). A complete prior has ``covered == spec.total``; partial priors
+    (shards) merge by adding. Two priors are equal when their specs and counts are.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+    counts : dict or TableStore
+        ``{table: count}``, or the arrays themselves.
+    method : str
+    meta : dict, optional
+        Timings and producer details (not part of equality).
 
     Examples
     --------
@@ -56,40 +75,97 @@ class FunctionPrior(PriorQueries):
     >>> prior = count_prior(NetworkSpec.parse("fc:1,1", "-1,0,1"), progress=False)
     >>> prior.total, prior.num_functions, prior.count("--"), prior.rho("+-")
     (9, 4, 5, Fraction(1, 9))
+    >>> prior == FunctionPrior(prior.spec, {"--": 5, "++": 2, "+-": 1, "-+": 1}, "reference")
+    True
     """
 
-    spec: NetworkSpec
-    counts: dict
-    method: str = "brute"
-    meta: dict = field(default_factory=dict)
+    def __init__(self, spec: NetworkSpec, counts, method: str = "brute", meta: dict | None = None):
+        self.spec = spec
+        self.method = method
+        self.meta = {} if meta is None else meta
+        if not isinstance(counts, TableStore):
+            if not isinstance(counts, Mapping):
+                raise TypeError(f"counts: give a {{table: count}} dict or a TableStore, not {type(counts).__name__}")
+            counts = TableStore.from_dict(counts, len(spec.domain), spec.zero_label, big=spec.total >= 2**63)
+        self._set_store(counts)
+
+    @property
+    def store(self) -> TableStore:
+        """The arrays: packed tables in table order and their exact counts."""
+        if self._dirty:  # the counts dict was edited
+            self._store = TableStore.from_dict(self._dict, len(self.spec.domain), self.spec.zero_label,
+                                               big=self.spec.total >= 2**63 or None)
+            self._dirty = False
+        return self._store
+
+    def _set_store(self, store):
+        self._store, self._dict, self._dirty = store, None, False
+
+    @property
+    def counts(self):
+        """``{table: count}``: a dict (in table order) up to ``MAX_DICT_FUNCTIONS`` tables,
+        a live :class:`~enumerate.results.counts_view.CountsView` past it."""
+        if self._dict is not None:
+            return self._dict
+        if len(self._store) > MAX_DICT_FUNCTIONS:
+            return CountsView(self)
+        self._dict = CountsDict(self, self._store.items())
+        return self._dict
+
+    @counts.setter
+    def counts(self, value):
+        self._set_store(FunctionPrior(self.spec, value).store)
+
+    def __repr__(self):
+        return (f"<FunctionPrior {self.spec.arch} Q={self.spec.q.name} {self.spec.domain.kind}: "
+                f"{self.num_functions:,} functions, {self.method}>")
+
+    def __eq__(self, other):
+        if isinstance(other, FunctionPrior):
+            return self.spec == other.spec and self.store == other.store
+        if isinstance(other, PriorQueries):
+            return other.__eq__(self)
+        return NotImplemented
+
+    __hash__ = None
 
     # ---- sizes
     @property
     def covered(self) -> int:
         """Settings counted so far (== total when complete)."""
-        return sum(self.counts.values())
+        return self.store.covered()
 
     @property
     def num_functions(self) -> int:
-        return len(self.counts)
+        """Number of distinct truth tables with a nonzero count."""
+        return len(self.store)
 
     # ---- queries
     def count(self, table: str) -> int:
-        """Settings computing ``table`` (0 if none)."""
-        self._check_table(table)
-        return self.counts.get(table, 0)
+        """Settings computing ``table`` (0 if none): a binary search in the packed tables."""
+        i = self.store.find(table)
+        if i < 0:
+            if i == -2 or not isinstance(table, str):
+                self._check_table(table)  # the one error message for a bad table
+            return 0
+        return int(self._store.counts[i])
+
+    def items(self, chunk=DICT_CHUNK):
+        """(table, count) pairs in table order, unpacked ``chunk`` tables at a time."""
+        return self.store.items(chunk)
 
     def ranked(self):
         """[(table, count)] sorted by count descending, then table ascending."""
-        return sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        return self.top(len(self.store))
 
     def rank_frequency(self):
         """Counts in rank order (a list of ints, largest first)."""
-        return sorted(self.counts.values(), reverse=True)
+        return self.store.rank_frequency().tolist()
 
     def top(self, k):
         """The first ``k`` entries of :meth:`ranked`."""
-        return self.ranked()[:k]
+        rows = self.store.top(k)
+        return list(zip(self.store.strings(rows=rows), self.store.counts[rows].tolist()))
 
     def count_spectrum(self) -> dict:
         """{count: number of tables with that count}.
@@ -98,73 +174,60 @@ class FunctionPrior(PriorQueries):
         >>> count_prior(NetworkSpec.parse("fc:1,1", "-1,0,1"), progress=False).count_spectrum()
         {5: 1, 2: 1, 1: 2}
         """
-        return dict(sorted(Counter(self.counts.values()).items(), reverse=True))
+        return self.store.spectrum()
+
+    def entropy(self) -> float:
+        """Shannon entropy of the prior over functions, in nats (float report)."""
+        return self.store.entropy(self.total)
 
     def to_classes(self, group=None):
-        """The same prior as a :class:`~enumerate.results.classes.ClassPrior` (one entry per orbit
+        """The same prior as a :class:`~enumerate.results.prior.ClassPrior` (one entry per orbit
         of ``group``; default: the input symmetry group of the spec)."""
-        return ClassPrior.from_tables(self.spec, self.counts, self.method, self.meta, group)
+        return ClassPrior.from_store(self.spec, self.store, self.method, self.meta, group)
 
     # ---- combining
     def merge(self, other: "FunctionPrior") -> "FunctionPrior":
-        """Add the counts of another partial prior of the same spec."""
+        """Add the counts of another partial prior of the same spec (a sorted merge)."""
         if other.spec != self.spec:
             raise ValueError("cannot merge priors of different specs")
-        counts = dict(self.counts)
-        for t, c in other.counts.items():
-            counts[t] = counts.get(t, 0) + c
-        return FunctionPrior(self.spec, counts, self.method, dict(self.meta))
+        return FunctionPrior(self.spec, self.store.merge(other.store), self.method, dict(self.meta))
 
     # ---- JSON
-    def to_json(self):
-        ranked = self.ranked()
+    def header(self):
+        """Every field of the JSON file but the list of functions."""
         return {
             "schema": SCHEMA,
             "spec": self.spec.to_json(),
             "method": self.method,
             "total": self.total,
             "covered": self.covered,
-            "num_functions": len(ranked),
+            "num_functions": self.num_functions,
             "count_spectrum": spectrum_json(self.count_spectrum()),
-            "functions": [{"table": t, "count": c} for t, c in ranked],
             "versions": versions(),
-            **{k: v for k, v in self.meta.items() if k not in ("schema", "spec", "functions", "count_spectrum")},
+            **{k: v for k, v in self.meta.items() if k not in RESERVED},
         }
+
+    def to_json(self):
+        return {**self.header(), "functions": [{"table": t, "count": c} for t, c in self.ranked()]}
 
     @classmethod
     def from_json(cls, data) -> "FunctionPrior":
-        if data.get("schema") != SCHEMA:
-            raise SpecError("prior", f"not a {SCHEMA} file (schema {data.get('schema')!r})")
-        spec = NetworkSpec.from_json(data["spec"])
-        counts = {f["table"]: int(f["count"]) for f in data["functions"]}
-        meta = {k: data[k] for k in ("elapsed_s",) if k in data}
-        return cls(spec, counts, data.get("method", "brute"), meta)
+        """The prior of a JSON object, every invariant checked (:class:`SpecError` otherwise)."""
+        from .checks import parse_json_prior
+
+        return cls(*parse_json_prior(data))
 
     def save(self, path):
-        """Write JSON, or the compact packed form when ``path`` ends in ``.npz``."""
-        if not str(path).endswith(".npz"):
-            return atomic_write_json(path, self.to_json())
-        import numpy as np
+        """Write JSON (streamed), or the compact packed form when ``path`` ends in ``.npz``."""
+        from .files import save_tables
 
-        from ..core.cube import pack_tables
-        from .io import NPZ_SCHEMA, write_npz
-
-        ranked = self.ranked()
-        header = {k: v for k, v in self.to_json().items() if k != "functions"}
-        header.update(schema=NPZ_SCHEMA, form="tables")
-        tables = pack_tables([t for t, _ in ranked], self.spec.zero_label) if ranked else \
-            np.zeros((0, 2 if self.spec.zero_label == "0" else 1, (len(self.spec.domain) + 63) // 64), np.uint64)
-        write_npz(path, header, tables, [c for _, c in ranked])
+        save_tables(self, path)
 
     @staticmethod
     def load(path):
         """Load a JSON or ``.npz`` result (a class-form file gives a
-        :class:`~enumerate.results.classes.ClassPrior`, which answers the same queries)."""
+        :class:`~enumerate.results.prior.ClassPrior`, which answers the same queries)."""
         return load_prior(path)
-
-
-#: a class prior saved as JSON is expanded; above this many tables use ``.npz``
-MAX_JSON_FUNCTIONS = 2_000_000
 
 
 class ClassPrior(PriorQueries):
@@ -184,75 +247,112 @@ class ClassPrior(PriorQueries):
     group : CubeGroup, optional
         Default: :func:`~enumerate.core.cube.symmetry_group` of ``spec``.
 
-    Classes are kept in rank order: count descending, then canonical table ascending.
+    The classes are held in table order of their representatives
+    (:class:`~enumerate.results.table_store.TableStore` with sizes, ``store``);
+    ``tables``, ``sizes``, ``counts_by_class`` and :meth:`classes` list them in rank order:
+    count descending, then canonical table ascending. Equality is spec plus counts: a
+    class prior equals the function prior of the same tables.
     """
 
     def __init__(self, spec, tables, sizes, counts, method="classes", meta=None, group=None):
+        store = TableStore.from_unsorted(tables, exact_counts(counts, spec.total >= 2**63 or None), len(spec.domain),
+                                         np.asarray(sizes, np.int64))
+        self._init(spec, store, method, meta, group)
+
+    def _init(self, spec, store, method, meta, group):
         self.spec = spec
         self.method = method
         self.meta = dict(meta or {})
         self.group = group or symmetry_group(spec)
         if self.group is None:
             raise SpecError("--method", f"{spec.arch} on a {spec.domain.kind} domain has no input symmetry group")
-        tables = np.ascontiguousarray(tables, np.uint64)
-        sizes = np.asarray(sizes, np.int64)
-        big = not (isinstance(counts, np.ndarray) and counts.dtype == np.int64)
-        if big:
-            counts = np.array([int(c) for c in counts], dtype=object)
-            uniq, inv = np.unique(counts, return_inverse=True) if len(counts) else (counts, np.zeros(0, np.int64))
-            rank_key = -inv.astype(np.int64)
-        else:
-            rank_key = -counts
-        cols = order_columns(tables)
-        order = np.lexsort([*cols[::-1], rank_key]) if len(tables) else np.zeros(0, np.int64)
-        self.tables, self.sizes, self.counts_by_class = tables[order], sizes[order], counts[order]
-        self._cols = [c[order] for c in cols]
-        self._lookup = None
+        self.store = store
+        self._ranked = None
         self._expanded = None
 
     # ---- construction
     @classmethod
+    def from_store(cls, spec, store, method="brute", meta=None, group=None, classes=False):
+        """The class prior of a function-form store (a numba pass over the packed tables:
+        every orbit must be present with one count), or of a class-form store as is."""
+        self = cls.__new__(cls)
+        self._init(spec, store, method, meta, group)
+        if classes:
+            return self
+        from .orbits import class_rows
+
+        rows, sizes = class_rows(store, self.group)
+        self.store = TableStore(store.tables[rows], store.counts[rows], store.n, sizes)
+        return self
+
+    @classmethod
     def from_tables(cls, spec, counts, method="brute", meta=None, group=None):
         """Group a ``{table: count}`` dict by orbits (every orbit must have one count)."""
-        group = group or symmetry_group(spec)
-        if group is None:
-            raise SpecError("--method", f"{spec.arch} on a {spec.domain.kind} domain has no input symmetry group")
-        seen, reps, sizes, cnts = set(), [], [], []
-        for t in sorted(counts):
-            if t in seen:
-                continue
-            orbit = group.orbit(t)
-            values = {counts.get(u, 0) for u in orbit}
-            if len(values) != 1:
-                raise ValueError(f"counts are not invariant on the orbit of {t}: {sorted(values)}")
-            seen.update(orbit)
-            reps.append(orbit[0])
-            sizes.append(len(orbit))
-            cnts.append(counts[t])
-        big = any(c >= 2**63 for c in cnts)
-        return cls(spec, pack_tables(reps, spec.zero_label) if reps else _empty(spec), sizes,
-                   cnts if big else np.array(cnts, np.int64), method, meta, group)
+        store = TableStore.from_dict(counts, len(spec.domain), spec.zero_label, big=spec.total >= 2**63 or None)
+        return cls.from_store(spec, store, method, meta, group)
+
+    def to_classes(self, group=None):
+        """This prior (or, for another ``group``, its classes under that group)."""
+        if group is None or group == self.group:
+            return self
+        return self.expand().to_classes(group)
+
+    def _rank(self):
+        if self._ranked is None:
+            r = self.store.rank_order()
+            s = self.store
+            self._ranked = (s.tables[r], s.sizes[r], s.counts[r])
+        return self._ranked
+
+    @property
+    def tables(self):
+        """Canonical tables, packed, in rank order."""
+        return self._rank()[0]
+
+    @property
+    def sizes(self):
+        """Class sizes in rank order."""
+        return self._rank()[1]
+
+    @property
+    def counts_by_class(self):
+        """The count of each table of each class, in rank order."""
+        return self._rank()[2]
+
+    def __eq__(self, other):
+        if not isinstance(other, PriorQueries):
+            return NotImplemented
+        if self.spec != other.spec:
+            return False
+        if isinstance(other, ClassPrior) and other.group == self.group:
+            return self.store == other.store
+        try:
+            mine = other.to_classes(self.group).store
+        except ValueError:  # not invariant on the orbits: not the same prior
+            return False
+        return self.store == mine
+
+    __hash__ = None
+
+    def __repr__(self):
+        return (f"<ClassPrior {self.spec.arch} Q={self.spec.q.name} {self.spec.domain.kind}: "
+                f"{self.num_functions:,} functions in {self.num_classes:,} classes, {self.method}>")
 
     # ---- sizes
     @property
     def num_classes(self) -> int:
-        return len(self.sizes)
+        """Number of orbits (classes)."""
+        return len(self.store)
 
     @property
     def num_functions(self) -> int:
-        return int(self.sizes.sum())
+        """Number of distinct tables: the sum of the class sizes."""
+        return self.store.num_tables()
 
     @property
     def covered(self) -> int:
         """Settings counted (sum over classes of size x count), exact."""
-        if self.counts_by_class.dtype == object:
-            return sum(int(s) * c for s, c in zip(self.sizes.tolist(), self.counts_by_class.tolist()))
-        # size * count of a class never exceeds |Q|^P; float64 guards the int64 sum
-        exact = int(np.dot(self.sizes.astype(np.uint64), self.counts_by_class.astype(np.uint64)))
-        rough = float(np.dot(self.sizes.astype(np.float64), self.counts_by_class.astype(np.float64)))
-        if rough >= 2**63:
-            return sum(int(s) * int(c) for s, c in zip(self.sizes.tolist(), self.counts_by_class.tolist()))
-        return exact
+        return self.store.covered()
 
     # ---- classes
     def representatives(self, start=0, stop=None):
@@ -266,10 +366,11 @@ class ClassPrior(PriorQueries):
 
     def count_spectrum(self) -> dict:
         """{count: number of tables with that count}, largest count first."""
-        out = {}
-        for c, s in zip(self.counts_by_class.tolist(), self.sizes.tolist()):
-            out[c] = out.get(c, 0) + s
-        return dict(sorted(out.items(), reverse=True))
+        return self.store.spectrum()
+
+    def entropy(self) -> float:
+        """Shannon entropy of the prior over functions, in nats (float report)."""
+        return self.store.entropy(self.total)
 
     # ---- queries
     def canonical(self, table) -> str:
@@ -277,22 +378,9 @@ class ClassPrior(PriorQueries):
         self._check_table(table)
         return self.group.canonical(table)
 
-    def _class_index(self, table):
-        key = order_columns(pack_tables([self.canonical(table)], self.spec.zero_label))
-        if self._lookup is None:
-            self._lookup = np.lexsort(self._cols[::-1])
-        lo, hi = 0, len(self._lookup)
-        for col, k in zip(self._cols, key):
-            vals = col[self._lookup[lo:hi]]
-            lo, hi = lo + int(np.searchsorted(vals, k[0], "left")), lo + int(np.searchsorted(vals, k[0], "right"))
-            if lo == hi:
-                return None
-        return int(self._lookup[lo])
-
     def count(self, table) -> int:
         """Settings computing ``table`` (0 if none)."""
-        i = self._class_index(table)
-        return 0 if i is None else int(self.counts_by_class[i])
+        return self.store.count(self.canonical(table))
 
     def top(self, k):
         """The ``k`` most probable tables [(table, count)], expanding only the classes needed."""
@@ -306,24 +394,23 @@ class ClassPrior(PriorQueries):
 
     def rank_frequency(self):
         """Counts in rank order, one per table (expanded: for small priors)."""
-        return np.repeat(self.counts_by_class, self.sizes).tolist()
+        return self.store.rank_frequency().tolist()
 
     def ranked(self):
         """[(table, count)] for every table, count descending then table ascending (expanded)."""
         return self.expand().ranked()
 
     def expand(self):
-        """The same prior with every table listed (:class:`~enumerate.results.prior.FunctionPrior`)."""
+        """The same prior with every table listed (:class:`~enumerate.results.prior.FunctionPrior`),
+        made by a numba pass over the orbits."""
+        from .orbits import expand_store
+
         if self._expanded is None:
-            counts = {}
-            for rep, _size, c in self.classes():
-                for t in self.group.orbit(rep):
-                    counts[t] = c
-            self._expanded = FunctionPrior(self.spec, counts, self.method, dict(self.meta))
+            self._expanded = FunctionPrior(self.spec, expand_store(self.store, self.group), self.method, dict(self.meta))
         return self._expanded
 
     @property
-    def counts(self) -> dict:
+    def counts(self):
         """{table: count} for every table (expanded on first use)."""
         return self.expand().counts
 
@@ -346,13 +433,16 @@ class ClassPrior(PriorQueries):
             "num_classes": self.num_classes,
             "count_spectrum": spectrum_json(self.count_spectrum()),
             "versions": versions(),
-            **{k: v for k, v in self.meta.items() if k not in ("schema", "spec", "form", "count_spectrum")},
+            **{k: v for k, v in self.meta.items() if k not in RESERVED},
         }
 
     def save(self, path):
         """Write ``.npz`` (classes, compact), or the expanded JSON for a small prior."""
+        from .files import content_digest
+
         if str(path).endswith(".npz"):
-            return write_npz(path, self.header(), self.tables, self.counts_by_class, self.sizes)
+            header = {**self.header(), "digest": content_digest(self.spec, self.store, "classes")}
+            return write_npz(path, header, self.store.tables, self.store.counts, self.store.sizes)
         if self.num_functions > MAX_JSON_FUNCTIONS:
             raise SpecError("--out", f"{self.num_functions:,} functions are too many for JSON; give a .npz file name")
         return self.expand().save(path)
@@ -363,16 +453,16 @@ class ClassPrior(PriorQueries):
         return load_prior(path)
 
 
-def _empty(spec):
-    return np.zeros((0, 2 if spec.zero_label == "0" else 1, (len(spec.domain) + 63) // 64), np.uint64)
-
-
 def load_prior(path):
     """Load a prior saved as JSON or ``.npz``: a FunctionPrior, or a ClassPrior for a class file.
 
-    The totals in the header are re-checked against the data.
+    Every invariant is checked first (see :mod:`enumerate.results.checks`): a damaged or
+    edited file raises one :class:`SpecError` line.
     """
+    from .checks import check_against_header, check_packed, parse_json_prior
+
     path = os.fspath(path)
+    where = repr(path)
     try:
         with open(path, "rb") as fh:
             magic = fh.read(2)
@@ -380,29 +470,23 @@ def load_prior(path):
         raise SpecError("prior", f"cannot read {path!r} ({exc.strerror})") from None
     if magic != b"PK":
         try:
-            with open(path) as fh:
+            with open(path, "rb") as fh:
                 data = json.load(fh)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise bad_file(path, f"neither JSON nor npz: {exc}") from None
-        if not isinstance(data, dict):
-            raise bad_file(path, "JSON is not an object")
-        try:
-            return FunctionPrior.from_json(data)
-        except SpecError:
-            raise
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise bad_file(path, f"missing or malformed field {exc}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise bad_file(path, f"neither JSON nor npz: {type(exc).__name__}: {exc}"[:300]) from None
+        return FunctionPrior(*parse_json_prior(data, where))
     header, spec, tables, counts, sizes = read_npz(path)
+    check_packed(tables, len(spec.domain), where)
     meta = {k: header[k] for k in ("elapsed_s",) if k in header}
+    big = spec.total >= 2**63 or isinstance(counts, list)
+    store = TableStore.from_unsorted(tables, exact_counts(counts, big), len(spec.domain),
+                                     sizes if header["form"] == "classes" else None, big=big)
+    if len(store) != len(tables):
+        raise bad_file(path, "a table is listed twice")
+    method = header.get("method", "classes" if header["form"] == "classes" else "brute")
     if header["form"] == "classes":
-        prior = ClassPrior(spec, tables, sizes, counts, header.get("method", "classes"), meta)
-        covered = prior.covered
-    else:
-        from ..core.cube import unpack_tables
-
-        prior = FunctionPrior(spec, dict(zip(unpack_tables(tables, len(spec.domain)), (int(c) for c in counts))),
-                              header.get("method", "brute"), meta)
-        covered = prior.covered
-    if covered != header.get("covered") or prior.num_functions != header.get("num_functions"):
-        raise bad_file(path, "counts do not add up to the header's covered/num_functions")
-    return prior
+        prior = ClassPrior.from_store(spec, store, method, meta, classes=True)
+        check_against_header(spec, store, header, where, prior.group)
+        return prior
+    check_against_header(spec, store, header, where)
+    return FunctionPrior(spec, store, method, meta)

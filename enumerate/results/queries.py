@@ -29,7 +29,10 @@ class PriorQueries:
     @property
     def total(self) -> int:
         """``|Q|^P``, the number of parameter settings of the network."""
-        return self.spec.total
+        cached = self.__dict__.get("_total_of")
+        if cached is None or cached[0] is not self.spec:
+            cached = self.__dict__["_total_of"] = (self.spec, self.spec.total)
+        return cached[1]
 
     @property
     def is_complete(self) -> bool:

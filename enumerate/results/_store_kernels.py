@@ -1,0 +1,275 @@
+"""numba kernels of :mod:`enumerate.results.table_store`: comparing packed tables in
+string order, sort keys, binary search and sorted merges.
+
+A packed table is a ``(P, nw)`` block of uint64 words (see :mod:`enumerate.core.cube`): plane
+0 has bit ``p`` set when point ``p`` is ``+``, plane 1 (P = 2) when it is ``0``. String
+order is ``+`` < ``-`` < ``0`` at the first point where two tables differ.
+
+>>> import numpy as np
+>>> a = np.array([[[0b01]], [[0b10]]], np.uint64)       # "+-" and "-+"
+>>> int(compare(a[0], a[1])), int(find(a, a[1]))
+(-1, 1)
+"""
+
+import numpy as np
+from numba import njit
+
+__all__ = ["compare", "find", "lower_bound", "sort_keys", "merge_sorted", "from_direct", "from_words", "lex_argsort", "order_state", "sort_unique", "find_text"]
+
+_ONE = np.uint64(1)
+
+
+@njit(cache=True, nogil=True)
+def _digit(t, w, bit):
+    if t[0, w] & bit:
+        return 0
+    if t.shape[0] == 2 and t[1, w] & bit:
+        return 2
+    return 1
+
+
+@njit(cache=True, nogil=True)
+def compare(a, b):
+    """-1, 0 or 1 as table ``a`` sorts before, equal to or after table ``b``."""
+    P, nw = a.shape
+    for w in range(nw):
+        d = a[0, w] ^ b[0, w]
+        if P == 2:
+            d |= a[1, w] ^ b[1, w]
+        if d != 0:
+            low = d & (~d + _ONE)
+            return -1 if _digit(a, w, low) < _digit(b, w, low) else 1
+    return 0
+
+
+@njit(cache=True, nogil=True)
+def lower_bound(tables, key):
+    """The first row of the sorted ``tables`` that does not sort before ``key``."""
+    lo, hi = 0, tables.shape[0]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if compare(tables[mid], key) < 0:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit(cache=True, nogil=True)
+def find(tables, key):
+    """Row of ``key`` in the sorted ``tables``, or -1."""
+    i = lower_bound(tables, key)
+    if i < tables.shape[0] and compare(tables[i], key) == 0:
+        return i
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def _reverse(x):
+    x = ((x >> np.uint64(1)) & np.uint64(0x5555555555555555)) | ((x & np.uint64(0x5555555555555555)) << np.uint64(1))
+    x = ((x >> np.uint64(2)) & np.uint64(0x3333333333333333)) | ((x & np.uint64(0x3333333333333333)) << np.uint64(2))
+    x = ((x >> np.uint64(4)) & np.uint64(0x0F0F0F0F0F0F0F0F)) | ((x & np.uint64(0x0F0F0F0F0F0F0F0F)) << np.uint64(4))
+    x = ((x >> np.uint64(8)) & np.uint64(0x00FF00FF00FF00FF)) | ((x & np.uint64(0x00FF00FF00FF00FF)) << np.uint64(8))
+    x = ((x >> np.uint64(16)) & np.uint64(0x0000FFFF0000FFFF)) | ((x & np.uint64(0x0000FFFF0000FFFF)) << np.uint64(16))
+    return (x >> np.uint64(32)) | (x << np.uint64(32))
+
+
+@njit(cache=True, nogil=True)
+def _spread(x):
+    """Bit i of the low 32 bits of ``x`` to bit 2i."""
+    x &= np.uint64(0xFFFFFFFF)
+    x = (x | (x << np.uint64(16))) & np.uint64(0x0000FFFF0000FFFF)
+    x = (x | (x << np.uint64(8))) & np.uint64(0x00FF00FF00FF00FF)
+    x = (x | (x << np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    x = (x | (x << np.uint64(2))) & np.uint64(0x3333333333333333)
+    return (x | (x << np.uint64(1))) & np.uint64(0x5555555555555555)
+
+
+@njit(cache=True, nogil=True)
+def sort_keys(tables):
+    """uint64 keys (N, K) whose lexicographic row order is the string order of the tables.
+
+    One bit per point (``+`` 0, ``-`` 1) for two-valued tables, two bits per point
+    (``+`` 00, ``-`` 01, ``0`` 10) for three-valued ones, point 0 most significant."""
+    N, P, nw = tables.shape
+    K = nw * P
+    out = np.empty((N, K), np.uint64)
+    for i in range(N):
+        for w in range(nw):
+            if P == 1:
+                out[i, w] = _reverse(~tables[i, 0, w])
+            else:
+                z = tables[i, 1, w]
+                m = ~tables[i, 0, w] & ~z
+                for h in range(2):
+                    s = np.uint64(32 * h)
+                    out[i, 2 * w + h] = _reverse(_spread(z >> s) | (_spread(m >> s) << _ONE))
+    return out
+
+
+@njit(cache=True, nogil=True)
+def merge_sorted(ta, ca, tb, cb):
+    """The sorted merge of two sorted (tables, int64 counts); equal tables add their counts."""
+    na, nb = ta.shape[0], tb.shape[0]
+    tables = np.empty((na + nb, ta.shape[1], ta.shape[2]), np.uint64)
+    counts = np.empty(na + nb, np.int64)
+    i = j = m = 0
+    while i < na or j < nb:
+        if j == nb:
+            c = -1
+        elif i == na:
+            c = 1
+        else:
+            c = compare(ta[i], tb[j])
+        if c <= 0:
+            tables[m] = ta[i]
+            counts[m] = ca[i]
+            if c == 0:
+                counts[m] += cb[j]
+                j += 1
+            i += 1
+        else:
+            tables[m] = tb[j]
+            counts[m] = cb[j]
+            j += 1
+        m += 1
+    return tables[:m].copy(), counts[:m].copy()
+
+
+@njit(cache=True, nogil=True)
+def from_direct(hist, n, planes):
+    """(tables, counts) of the nonzero entries of a histogram indexed by a table's bits
+    (bit p: point p is ``+``; bit n + p: point p is ``0``), in index order."""
+    m = 0
+    for k in range(hist.shape[0]):
+        if hist[k] != 0:
+            m += 1
+    tables = np.zeros((m, planes, 1), np.uint64)
+    counts = np.empty(m, np.int64)
+    mask = (np.uint64(1) << np.uint64(n)) - _ONE
+    t = 0
+    for k in range(hist.shape[0]):
+        if hist[k] != 0:
+            tables[t, 0, 0] = np.uint64(k) & mask
+            if planes == 2:
+                tables[t, 1, 0] = np.uint64(k) >> np.uint64(n)
+            counts[t] = hist[k]
+            t += 1
+    return tables, counts
+
+
+@njit(cache=True, nogil=True)
+def from_words(tab, W):
+    """(tables as (M, W) words, counts) of the used rows of a :mod:`enumerate.counting.kernels.hashmap` table."""
+    m = 0
+    for i in range(tab.shape[0]):
+        if tab[i, W] != 0:
+            m += 1
+    keys = np.empty((m, W), np.uint64)
+    counts = np.empty(m, np.int64)
+    t = 0
+    for i in range(tab.shape[0]):
+        if tab[i, W] != 0:
+            keys[t] = tab[i, :W]
+            counts[t] = tab[i, W]
+            t += 1
+    return keys, counts
+
+
+@njit(cache=True, nogil=True)
+def lex_argsort(keys):
+    """The stable order of the rows of ``keys`` (N, K) uint64, column 0 most significant
+    (an LSD radix sort with 11-bit digits; passes whose digit is constant are skipped)."""
+    N, Kc = keys.shape
+    idx = np.arange(N)
+    tidx = np.empty(N, np.int64)
+    col = np.empty(N, np.uint64)
+    tcol = np.empty(N, np.uint64)
+    cnt = np.empty(2048, np.int64)
+    mask = np.uint64(0x7FF)
+    for k in range(Kc - 1, -1, -1):
+        for i in range(N):
+            col[i] = keys[idx[i], k]
+        for p in range(6):
+            s = np.uint64(11 * p)
+            cnt[:] = 0
+            for i in range(N):
+                cnt[(col[i] >> s) & mask] += 1
+            if cnt.max() == N:
+                continue
+            at = 0
+            for b in range(2048):
+                c = cnt[b]
+                cnt[b] = at
+                at += c
+            for i in range(N):
+                b = (col[i] >> s) & mask
+                j = cnt[b]
+                cnt[b] = j + 1
+                tidx[j] = idx[i]
+                tcol[j] = col[i]
+            idx, tidx = tidx, idx
+            col, tcol = tcol, col
+    return idx
+
+
+@njit(cache=True, nogil=True)
+def order_state(tables):
+    """1 when the rows are strictly increasing in table order, 0 when sorted with repeats,
+    -1 when out of order."""
+    state = 1
+    for i in range(1, tables.shape[0]):
+        c = compare(tables[i - 1], tables[i])
+        if c > 0:
+            return -1
+        if c == 0:
+            state = 0
+    return state
+
+
+@njit(cache=True, nogil=True)
+def sort_unique(tables, counts):
+    """Tables in table order with repeats merged (counts added), in one pass after a
+    radix sort of their keys; int64 counts."""
+    keys = sort_keys(tables)
+    order = lex_argsort(keys)
+    N, P, nw = tables.shape
+    Kc = keys.shape[1]
+    out = np.empty((N, P, nw), np.uint64)
+    cnt = np.empty(N, np.int64)
+    m = -1
+    prev = -1
+    for i in range(N):
+        r = order[i]
+        same = prev >= 0
+        if same:
+            for k in range(Kc):
+                if keys[r, k] != keys[prev, k]:
+                    same = False
+                    break
+        if same:
+            cnt[m] += counts[r]
+        else:
+            m += 1
+            out[m] = tables[r]
+            cnt[m] = counts[r]
+        prev = r
+    return out[: m + 1].copy(), cnt[: m + 1].copy()
+
+
+@njit(cache=True, nogil=True)
+def find_text(tables, chars):
+    """Row of the table whose characters are the bytes ``chars`` in the sorted
+    ``tables``; -1 when absent, -2 when a character is not a label of these tables."""
+    P, nw = tables.shape[1], tables.shape[2]
+    key = np.zeros((P, nw), np.uint64)
+    for p in range(len(chars)):
+        c = chars[p]
+        bit = _ONE << np.uint64(p & 63)
+        if c == 43:  # +
+            key[0, p >> 6] |= bit
+        elif c == 48 and P == 2:  # 0
+            key[1, p >> 6] |= bit
+        elif c != 45:  # -
+            return -2
+    return find(tables, key)
