@@ -42,7 +42,7 @@ myst_heading_anchors = 3
 # The public modules; each one's ``__all__`` is its reference (a name added to ``__all__``
 # appears on the next build). Modules that do not exist in this checkout are skipped.
 API_MODULES = ["enumerate", "enumerate.testing", "enumerate.results.prior", "enumerate.counting.perceptron", "enumerate.analysis.complexity",
-               "enumerate.analysis.simplicity", "proofs", "proofs.sat"]
+               "enumerate.analysis.simplicity", "enumerate.results.table_store", "proofs", "proofs.sat"]
 autosummary_generate = True
 autosummary_ignore_module_all = False   # document exactly the names in __all__
 autosummary_imported_members = False
