@@ -1,0 +1,410 @@
+"""Exact teacher equivalence for wide students: the settings that compute ONE table.
+
+The full prior of a wide student has too many tables to build; the number of settings
+computing one given table h* (the teacher's) does not need them. For a 2-layer net
+(``fc:d,W,1`` or ``sfc:d,W,1``) the output on the domain is ``c + sum_j u_j`` where the
+``u_j`` are the W hidden units' i.i.d. contribution vectors (readout weight times the
+unit's output on every point, with exact integer multiplicities) and ``c`` is the readout
+bias. The table is h* exactly when every coordinate of that sum lies in an interval (a
+half-line for a ``+`` or a ``-`` point, the value 0 for a ``0`` point under zero-label
+rule 0). So the count is the mass of a box under a W-fold convolution:
+
+* **meet in the middle**: the units are split into a left part (the bias and W - r
+  units) and a right part (r units). The right part's distribution is made dense on its
+  value box and summed cumulatively along every axis (upward on the ``+`` axes,
+  downward on the ``-`` axes), so the right part's mass in the box a left vector needs
+  is one array read;
+* **clipping**: while the left part grows, a coordinate whose outcome is already
+  decided whatever the remaining units add is clamped, and a state that can no longer
+  match is dropped;
+* **symmetry**: the permutations of the domain points induced by permuting (and on
+  ``pm1`` with Q = -Q, negating) the inputs leave the unit distribution invariant; those
+  that also fix h* act on the left part's states, which are kept one per orbit (with
+  the orbit's total count).
+
+The right part's size r is the largest at most W/2 whose dense box fits
+:data:`DENSE_CELLS`; when r = W/2 the left part needs no clipping and its powers are
+shared between widths (:class:`TeacherCounter` for sweeps). Counts are exact: int64
+below 2^63, otherwise residues modulo primes below 2^31 and the Chinese remainder
+theorem (|Q|^P bounds every count).
+
+>>> from enumerate import NetworkSpec
+>>> spec = NetworkSpec.parse("fc:2,3,1", "-1,0,1")
+>>> from enumerate import count_prior
+>>> teacher_count(spec, "---+") == count_prior(spec, progress=False).count("---+")
+True
+>>> teacher_count(NetworkSpec.parse("fc:2,64,1", "-1,0,1"), "---+") > 0
+True
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections import Counter
+from fractions import Fraction
+
+import numpy as np
+
+from ..errors import SpecError
+
+__all__ = ["teacher_count", "teacher_rho", "TeacherCounter", "estimate_teacher_count", "teacher_count_supported",
+           "DENSE_CELLS"]
+
+#: cells of the right half's dense cumulative array (int64, one prime at a time)
+DENSE_CELLS = 2**25
+#: states per kernel call (a fraction of a second each: Ctrl-C is seen within about a second)
+CHUNK_STATES = 200_000
+#: state-type pairs per second assumed by the estimate (numba, one core)
+PAIRS_PER_SECOND = 3.0e7
+DEFAULT_MAX_SECONDS = 3600.0
+DEFAULT_MAX_BYTES = 4 * 2**30
+
+
+def teacher_count_supported(spec) -> bool:
+    """True for the networks :func:`teacher_count` handles: 2-layer FC/SFC nets.
+
+    >>> from enumerate import NetworkSpec
+    >>> teacher_count_supported(NetworkSpec.parse("fc:3,9,1", "-1,0,1")), teacher_count_supported(
+    ...     NetworkSpec.parse("cnn:1x4/2k2s1/flat", "-1,0,1"))
+    (True, False)
+    """
+    return not spec.arch.is_conv and len(spec.arch.widths) == 3
+
+
+def _conditions(table, zero_label, n):
+    """Per point: (kind, tau): kind 0 means f >= tau, 1 means f <= tau, 2 means f == tau."""
+    if len(table) != n:
+        raise SpecError("table", f"the table has {len(table)} symbols, the domain {n} points")
+    allowed = "+-0" if zero_label == "0" else "+-"
+    bad = set(table) - set(allowed)
+    if bad:
+        raise SpecError("table", f"symbol {sorted(bad)[0]!r} is not allowed under zero-label {zero_label} "
+                                 f"(allowed: {', '.join(allowed)})")
+    plus = {"-1": 1, "+1": 0, "0": 1}[zero_label]
+    minus = {"-1": 0, "+1": -1, "0": -1}[zero_label]
+    kind = np.array([{"+": 0, "-": 1, "0": 2}[t] for t in table], np.int64)
+    tau = np.array([{"+": plus, "-": minus, "0": 0}[t] for t in table], np.int64)
+    return kind, tau
+
+
+class TeacherCounter:
+    """The exact count of one table in 2-layer students of one family at many widths.
+
+    The unit distribution, the symmetry and the shared powers of the meet in the middle
+    are kept between calls, so a sweep over widths costs little more than its widest
+    student.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A 2-layer FC or SFC student; its hidden width is the widest asked for (it fixes
+        the primes of the residue arithmetic).
+    table : str
+        The table whose settings are counted (one symbol per domain point).
+    progress : bool or None
+        A progress bar on stderr (None: only on a terminal).
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec
+    >>> tc = TeacherCounter(NetworkSpec.parse("fc:2,4,1", "-1,0,1"), "---+")
+    >>> [tc.count(w) for w in (1, 2)]
+    [12, 720]
+    """
+
+    def __init__(self, spec, table, progress=None):
+        from ..fast import _Model, _primes_for
+
+        if not teacher_count_supported(spec):
+            raise SpecError("--arch", f"the teacher-equivalence counter handles 2-layer fc/sfc students, not {spec.arch}")
+        self.spec = spec
+        self.table = table
+        self.show = sys.stderr.isatty() if progress is None else progress
+        model = _Model(spec)
+        self.n = n = model.nX
+        self.kind, self.tau = _conditions(table, spec.zero_label, n)
+        vecs, cnts = model.unit_outputs(model.inputs(), 0)
+        contrib = Counter()
+        for v, c in zip(vecs.tolist(), cnts[:, 0].tolist()):
+            for q in model.qi:
+                contrib[tuple(q * a for a in v)] += int(c)
+        self.tu = np.array(sorted(contrib), np.int64).reshape(-1, n)
+        self.tcount = [contrib[tuple(row)] for row in self.tu.tolist()]
+        ob = model.plan.out_bias_mult
+        self.bu = np.array([[q * ob] * n for q in model.qi], np.int64)
+        self.umin, self.umax = self.tu.min(axis=0), self.tu.max(axis=0)
+        self.width = spec.arch.widths[1]
+        self.mods = np.array(_primes_for(spec.total), np.int64)
+        self.perms = self._symmetry(model)
+        vmax = int(np.abs(self.bu).max(initial=0)) + self.width * int(np.abs(self.tu).max(initial=0)) + 2
+        self.bits = 8 if vmax < 127 else 16 if vmax < 2**15 - 1 else 32
+        self.off = 1 << (self.bits - 1)
+        self.kw = -(-n // (64 // self.bits))
+        self._left = {}  # k -> unclipped left power (orbit representatives)
+        self._right = {}  # k -> right power (every vector)
+
+    # ------------------------------------------------------------------ setup
+
+    def _symmetry(self, model):
+        """Point permutations fixing the unit distribution and the table (identity first)."""
+        from ..fast import _point_perms
+
+        ident = np.arange(self.n, dtype=np.int64)[None, :]
+        perms = _point_perms(model)
+        if perms is None:
+            return ident
+        keep = [g for g in perms.tolist() if all(self.table[g[i]] == self.table[i] for i in range(self.n))]
+        dist = dict(zip(map(tuple, self.tu.tolist()), self.tcount))
+        for g in keep:  # invariance of the unit distribution: the orbit DP relies on it
+            if any(dist.get(tuple(v[g[i]] for i in range(self.n))) != c for v, c in dist.items()):
+                raise AssertionError("teacher counter: a point permutation does not preserve the unit distribution")
+        keep = sorted(set(map(tuple, keep)) - {tuple(range(self.n))})
+        return np.array([list(range(self.n))] + [list(g) for g in keep], np.int64)
+
+    def _res(self, values):
+        return np.array([[v if p == 0 else v % p for p in self.mods.tolist()] for v in values],
+                        np.int64).reshape(len(values), len(self.mods))
+
+    def _zero(self):
+        from .kernels.teacher_count import pack
+
+        key = np.zeros(self.kw, np.uint64)
+        pack(np.zeros(self.n, np.int64), self.bits, self.off, key)
+        return key[None, :], self._res([1])
+
+    def _exact(self, res):
+        from ..fast import _exact
+
+        return _exact(np.asarray(res, np.int64).reshape(1, -1), self.mods)[0]
+
+    # ------------------------------------------------------------------ one step
+
+    def _step(self, states, tu, tc, perms, clip=None, bar=None):
+        """States after one more unit (types ``tu``, count residues ``tc``)."""
+        from ..fast_kernels import _interruptible
+        from .kernels.teacher_count import grow, new_table, step_rows
+
+        keys, cnts = states
+        big = np.int64(2**40)
+        if clip is None:
+            dlo = clo = np.full(self.n, -big)
+            dhi = chi = np.full(self.n, big)
+        else:
+            dlo, dhi, clo, chi = clip
+        cap = 1 << max(10, int(min(len(keys) * len(tu), 2**26) * 2).bit_length())
+        hk, ho, hc = new_table(cap, self.kw, len(self.mods))
+        used, s = 0, 0
+        while s < len(keys):
+            e = min(len(keys), s + CHUNK_STATES)
+            s2, used = _interruptible((e - s) * len(tu), step_rows, keys, cnts, s, e, tu, tc, self.mods, dlo, dhi,
+                                      clo, chi, perms, self.bits, self.off, hk, ho, hc, used, hk.shape[0] // 2)
+            if s2 < e or 2 * used + 2 * len(tu) > hk.shape[0]:
+                hk, ho, hc = grow(hk, ho, hc)
+            if bar is not None:
+                bar.update(s2 - s)
+            s = s2
+        idx = np.nonzero(ho)[0]
+        return hk[idx], hc[idx]
+
+    def _units(self):
+        return self.tu, self._res(self.tcount)
+
+    def _left_power(self, k, bar=None):
+        """The sum of k units (no bias, no clipping), one state per orbit; cached."""
+        if k not in self._left:
+            j = max([i for i in self._left if i < k], default=0)
+            states = self._left[j] if j else self._zero()
+            tu, tc = self._units()
+            for i in range(j + 1, k + 1):
+                states = self._step(states, tu, tc, self.perms, bar=bar)
+                self._left[i] = states
+        return self._left[k]
+
+    def _right_power(self, r, bar=None):
+        if r not in self._right:
+            j = max([i for i in self._right if i < r], default=0)
+            states = self._right[j] if j else self._zero()
+            tu, tc = self._units()
+            ident = self.perms[:1]
+            for i in range(j + 1, r + 1):
+                states = self._step(states, tu, tc, ident, bar=bar)
+                self._right[i] = states
+            for i in [i for i in self._right if i < r]:  # a sweep only moves upward
+                del self._right[i]
+        return self._right[r]
+
+    def _clip(self, rem_min, rem_max):
+        """(dlo, dhi, clo, chi) for a left state when the rest adds [rem_min, rem_max]."""
+        big = np.int64(2**40)
+        ge, le, eq = self.kind == 0, self.kind == 1, self.kind == 2
+        dlo = np.where(ge | eq, self.tau - rem_max, -big)
+        dhi = np.where(le | eq, self.tau - rem_min, big)
+        chi = np.where(ge, self.tau - rem_min, big)
+        clo = np.where(le, self.tau - rem_max, -big)
+        return dlo.astype(np.int64), dhi.astype(np.int64), clo.astype(np.int64), chi.astype(np.int64)
+
+    # ------------------------------------------------------------------ the count
+
+    def right_size(self, w) -> int:
+        """The right half's units r for width ``w``: the largest r <= w/2 whose dense box fits."""
+        r = w // 2
+        while r > 0 and math.prod(int(r * (a - b) + 1) for a, b in zip(self.umax, self.umin)) > DENSE_CELLS:
+            r -= 1
+        return r
+
+    def count(self, w) -> int:
+        """The exact number of settings of the width-``w`` student computing the table."""
+        from ..progress import progress_bar
+
+        if not 1 <= w <= self.width:
+            raise SpecError("width", f"{w} is outside 1..{self.width} (the counter was built for width {self.width})")
+        r = self.right_size(w)
+        with progress_bar(w + 1, f"teacher {self.spec.arch.kind}:{self.n}pts w={w}", enabled=self.show,
+                          unit="state") as bar:
+            btc = self._res([1] * len(self.bu))
+            if r == w // 2:  # shared, unclipped left powers
+                left = self._step(self._left_power(w - r, bar), self.bu, btc, self.perms)
+            else:  # clipped left part, fresh for this width
+                tu, tc = self._units()
+                rmin, rmax = r * self.umin, r * self.umax
+                k_left = w - r
+                left = self._step(self._zero(), self.bu, btc, self.perms,
+                                  self._clip(k_left * self.umin + rmin, k_left * self.umax + rmax))
+                for k in range(1, k_left + 1):
+                    rest = k_left - k
+                    left = self._step(left, tu, tc, self.perms,
+                                      self._clip(rest * self.umin + rmin, rest * self.umax + rmax), bar)
+            right = self._right_power(r, bar) if r else self._zero()
+            return self._finish(left, right, r)
+
+    def _finish(self, left, right, r):
+        from ..fast_kernels import _interruptible
+        from .kernels.teacher_count import finish_rows, unpack
+
+        lk, lc = left
+        rk, rc = right
+        ylo = (r * self.umin).astype(np.int64)
+        ysize = (r * (self.umax - self.umin) + 1).astype(np.int64)
+        strides = np.ones(self.n, np.int64)
+        for i in range(self.n - 2, -1, -1):
+            strides[i] = strides[i + 1] * ysize[i + 1]
+        vec = np.empty(self.n, np.int64)
+        flat = np.empty(len(rk), np.int64)
+        for t in range(len(rk)):
+            unpack(rk[t], self.bits, self.off, vec)
+            flat[t] = int(((vec - ylo) * strides).sum())
+        res = []
+        for ri, p in enumerate(self.mods.tolist()):
+            g = np.zeros(int(ysize.prod()), np.int64)
+            np.add.at(g, flat, rc[:, ri])
+            g = g.reshape(tuple(ysize.tolist()))
+            for ax in range(self.n):
+                if self.kind[ax] == 0:
+                    g = np.flip(np.cumsum(np.flip(g, ax), axis=ax), ax)
+                elif self.kind[ax] == 1:
+                    g = np.cumsum(g, axis=ax)
+                else:
+                    continue
+                if p:
+                    g %= p
+            g = np.ascontiguousarray(g).reshape(-1)
+            res.append(_interruptible(len(lk), finish_rows, lk, lc, ri, p, self.bits, self.off, self.kind, self.tau,
+                                      ylo, ysize, strides, g))
+        return self._exact(res)
+
+
+def teacher_count(spec, table, *, progress=None, force=False, max_seconds=DEFAULT_MAX_SECONDS,
+                  max_bytes=DEFAULT_MAX_BYTES) -> int:
+    """The exact number of parameter settings of ``spec`` computing ``table``.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        A 2-layer FC or SFC student (``fc:d,W,1``, ``sfc:d,W,1``), any Q, activation,
+        domain and zero-label rule the integer lattice supports.
+    table : str
+        One symbol per domain point (``+``, ``-``; ``0`` under zero-label rule 0).
+    progress : bool or None
+        A progress bar on stderr (None: only on a terminal).
+    force, max_seconds, max_bytes
+        The cost is estimated first (:func:`estimate_teacher_count`); above the budget
+        the run raises :class:`~enumerate.brute.BudgetError` unless ``force``.
+
+    Returns
+    -------
+    int
+        Equal to ``count_prior(spec).count(table)``.
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec
+    >>> teacher_count(NetworkSpec.parse("sfc:2,2,1", "-1,0,1"), "---+")
+    1524
+    """
+    check_budget(spec, force, max_seconds, max_bytes)
+    return TeacherCounter(spec, table, progress).count(spec.arch.widths[1])
+
+
+def teacher_rho(spec, table, **kwargs) -> Fraction:
+    """rho~ = P(h == table) as an exact fraction (keywords as :func:`teacher_count`).
+
+    >>> from enumerate import NetworkSpec
+    >>> teacher_rho(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), "---+")
+    Fraction(316, 19683)
+    """
+    return Fraction(teacher_count(spec, table, **kwargs), spec.total)
+
+
+def estimate_teacher_count(spec) -> dict:
+    """An upper estimate of the work of :func:`teacher_count`: ``states`` (the largest
+    state table), ``pairs`` (state-type pairs), ``seconds`` and ``bytes``.
+
+    Each step's states are bounded by the multisets of unit types (over the symmetry)
+    and by the clipped value box; the real tables are usually much smaller.
+
+    >>> from enumerate import NetworkSpec
+    >>> est = estimate_teacher_count(NetworkSpec.parse("fc:2,64,1", "-1,0,1"))
+    >>> est["right"], est["seconds"] < 3600
+    (32, True)
+    """
+    tc = TeacherCounter(spec, "-" * len(spec.domain) if spec.zero_label != "+1" else "+" * len(spec.domain), False)
+    w = tc.width
+    r = tc.right_size(w)
+    K = len(tc.tu)
+    G = len(tc.perms)
+    span = tc.umax - tc.umin
+    pairs, peak = 0.0, 1.0
+    for k in range(1, w - r + 1):
+        multisets = math.comb(K + k - 1, k) / G
+        reach = math.prod(float(k * s + 1) for s in span.tolist())
+        rest = w - k
+        box = math.prod(float(min(k * s, rest * s) + 2) for s in span.tolist()) if r < w // 2 else reach
+        states = min(multisets, reach, box)
+        peak = max(peak, states)
+        pairs += states * K
+    right_states = 1.0
+    for k in range(1, r + 1):
+        right_states = min(math.comb(K + k - 1, k), math.prod(float(k * s + 1) for s in span.tolist()))
+        pairs += right_states * K
+    cells = math.prod(int(r * s + 1) for s in span.tolist())
+    row = 8 * (tc.kw + len(tc.mods))
+    return {"right": r, "left": w - r, "types": K, "symmetry": G, "states": peak, "pairs": pairs,
+            "seconds": pairs / PAIRS_PER_SECOND + cells * len(tc.mods) * (tc.n + 2) / 1e8,
+            "bytes": int(3 * max(peak, right_states) * row + 2 * cells * 8)}
+
+
+def check_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES):
+    """Raise :class:`~enumerate.brute.BudgetError` above the budget (unless ``force``);
+    returns the estimate."""
+    from ..brute import BudgetError, _fmt_seconds
+
+    if not teacher_count_supported(spec):
+        raise SpecError("--arch", f"the teacher-equivalence counter handles 2-layer fc/sfc students, not {spec.arch}")
+    est = estimate_teacher_count(spec)
+    if not force and (est["seconds"] > max_seconds or est["bytes"] > max_bytes):
+        raise BudgetError("--force", f"the teacher counter on {spec.arch} is estimated at up to "
+                          f"~{_fmt_seconds(est['seconds'])} and ~{est['bytes'] / 2**30:.3g} GiB "
+                          f"({est['states']:.3g} states), above the budget of {_fmt_seconds(max_seconds)} and "
+                          f"{max_bytes / 2**30:.3g} GiB; pass --force to run it")
+    return est
