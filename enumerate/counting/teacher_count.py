@@ -143,6 +143,7 @@ class TeacherCounter:
         self.kw = -(-n // (64 // self.bits))
         self._left = {}  # k -> unclipped left power (orbit representatives)
         self._right = {}  # k -> right power (every vector)
+        self._g = None  # (r, the right half's cumulative arrays)
 
     # ------------------------------------------------------------------ setup
 
@@ -171,7 +172,7 @@ class TeacherCounter:
 
         key = np.zeros(self.kw, np.uint64)
         pack(np.zeros(self.n, np.int64), self.bits, self.off, key)
-        return key[None, :], self._res([1])
+        return key[None, :], self._res([1]), False
 
     def _exact(self, res):
         from ..fast import _exact
@@ -185,27 +186,70 @@ class TeacherCounter:
         from ..fast_kernels import _interruptible
         from .kernels.teacher_count import grow, new_table, step_rows
 
-        keys, cnts = states
+        keys, cnts, reduced = states
+        if clip is None and not reduced:
+            dense = self._dense_step(keys, cnts, tu, tc)
+            if dense is not None:
+                if bar is not None:
+                    bar.update(len(keys))
+                return dense + (False,)
         big = np.int64(2**40)
         if clip is None:
             dlo = clo = np.full(self.n, -big)
             dhi = chi = np.full(self.n, big)
         else:
             dlo, dhi, clo, chi = clip
-        cap = 1 << max(10, int(min(len(keys) * len(tu), 2**26) * 2).bit_length())
-        hk, ho, hc = new_table(cap, self.kw, len(self.mods))
+        cap = 1 << max(10, int(4 * len(keys) + 2 * len(tu)).bit_length())  # a step grows the states a little
+        tab = new_table(cap, self.kw, len(self.mods))
         used, s = 0, 0
         while s < len(keys):
             e = min(len(keys), s + CHUNK_STATES)
             s2, used = _interruptible((e - s) * len(tu), step_rows, keys, cnts, s, e, tu, tc, self.mods, dlo, dhi,
-                                      clo, chi, perms, self.bits, self.off, hk, ho, hc, used, hk.shape[0] // 2)
-            if s2 < e or 2 * used + 2 * len(tu) > hk.shape[0]:
-                hk, ho, hc = grow(hk, ho, hc)
+                                      clo, chi, perms, self.bits, self.off, tab, used, tab.shape[0] // 2)
+            if s2 < e or 2 * used + 2 * len(tu) > tab.shape[0]:
+                tab = grow(tab, self.kw)
             if bar is not None:
                 bar.update(s2 - s)
             s = s2
-        idx = np.nonzero(ho)[0]
-        return hk[idx], hc[idx]
+        tab = tab[tab[:, 0] != 0]
+        out = tab[:, self.kw:]
+        for r, p in enumerate(self.mods.tolist()):
+            if p:
+                out[:, r] %= p
+        return np.ascontiguousarray(tab[:, :self.kw]).view(np.uint64), np.ascontiguousarray(out), reduced or len(perms) > 1
+
+    def _dense_step(self, keys, cnts, tu, tc):
+        """The unclipped step through a dense accumulator over the next value box (one
+        prime at a time, writes streaming type by type); None when the box is too large."""
+        from ..fast_kernels import _interruptible
+        from .kernels.teacher_count import bounds, box_keys, dense_accumulate, flat_index, mark
+
+        lo, hi = bounds(keys, self.bits, self.off, self.n)
+        lo, hi = lo + tu.min(axis=0), hi + tu.max(axis=0)
+        size = hi - lo + 1
+        cells = int(np.prod(size.astype(np.float64)))
+        if cells > DENSE_CELLS:
+            return None
+        strides = np.ones(self.n, np.int64)
+        for i in range(self.n - 2, -1, -1):
+            strides[i] = strides[i + 1] * size[i + 1]
+        idx = flat_index(keys, self.bits, self.off, lo, strides)
+        order = np.argsort(idx, kind="stable")
+        idx, cnts = idx[order], cnts[order]
+        # idx is taken from the new least corner, so x + u sits at idx(x) + sum_i u_i stride_i
+        shifts = (tu * strides).sum(axis=1).astype(np.int64)
+        occ = np.zeros(cells, np.uint8)
+        mark(idx, shifts, occ)
+        live = np.nonzero(occ)[0]
+        del occ
+        out = np.empty((len(live), len(self.mods)), np.int64)
+        for r, p in enumerate(self.mods.tolist()):
+            acc = np.zeros(cells, np.int64)
+            _interruptible(len(idx) * len(tu), dense_accumulate, idx, np.ascontiguousarray(cnts[:, r]), shifts,
+                           np.ascontiguousarray(tc[:, r]), acc, p)
+            col = acc[live]
+            out[:, r] = col % p if p else col
+        return box_keys(live, lo, size, strides, self.bits, self.off, self.kw), out
 
     def _units(self):
         return self.tu, self._res(self.tcount)
@@ -263,8 +307,8 @@ class TeacherCounter:
         with progress_bar(w + 1, f"teacher {self.spec.arch.kind}:{self.n}pts w={w}", enabled=self.show,
                           unit="state") as bar:
             btc = self._res([1] * len(self.bu))
-            if r == w // 2:  # shared, unclipped left powers
-                left = self._step(self._left_power(w - r, bar), self.bu, btc, self.perms)
+            if r == w // 2:  # shared, unclipped left powers; the readout bias is added by the finish
+                left, bias = self._left_power(w - r, bar), self.bu
             else:  # clipped left part, fresh for this width
                 tu, tc = self._units()
                 rmin, rmax = r * self.umin, r * self.umax
@@ -275,42 +319,44 @@ class TeacherCounter:
                     rest = k_left - k
                     left = self._step(left, tu, tc, self.perms,
                                       self._clip(rest * self.umin + rmin, rest * self.umax + rmax), bar)
+                bias = np.zeros((1, self.n), np.int64)
             right = self._right_power(r, bar) if r else self._zero()
-            return self._finish(left, right, r)
+            return self._finish(left, bias, right, r)
 
-    def _finish(self, left, right, r):
-        from ..fast_kernels import _interruptible
-        from .kernels.teacher_count import finish_rows, unpack
+    def _cumulative(self, right, r):
+        """The right half's cumulative arrays (one per prime, int32 or int64), cached for
+        the widths 2r and 2r + 1 of a sweep."""
+        from .kernels.teacher_count import cumulate, flat_index, scatter_add
 
-        lk, lc = left
-        rk, rc = right
+        if self._g is not None and self._g[0] == r:
+            return self._g[1:]
+        self._g = None
+        rk, rc, _ = right
         ylo = (r * self.umin).astype(np.int64)
         ysize = (r * (self.umax - self.umin) + 1).astype(np.int64)
         strides = np.ones(self.n, np.int64)
         for i in range(self.n - 2, -1, -1):
             strides[i] = strides[i + 1] * ysize[i + 1]
-        vec = np.empty(self.n, np.int64)
-        flat = np.empty(len(rk), np.int64)
-        for t in range(len(rk)):
-            unpack(rk[t], self.bits, self.off, vec)
-            flat[t] = int(((vec - ylo) * strides).sum())
-        res = []
+        flat = flat_index(rk, self.bits, self.off, ylo, strides)
+        small = all(0 < p < 2**31 for p in self.mods.tolist())
+        gs = []
         for ri, p in enumerate(self.mods.tolist()):
             g = np.zeros(int(ysize.prod()), np.int64)
-            np.add.at(g, flat, rc[:, ri])
-            g = g.reshape(tuple(ysize.tolist()))
-            for ax in range(self.n):
-                if self.kind[ax] == 0:
-                    g = np.flip(np.cumsum(np.flip(g, ax), axis=ax), ax)
-                elif self.kind[ax] == 1:
-                    g = np.cumsum(g, axis=ax)
-                else:
-                    continue
-                if p:
-                    g %= p
-            g = np.ascontiguousarray(g).reshape(-1)
-            res.append(_interruptible(len(lk), finish_rows, lk, lc, ri, p, self.bits, self.off, self.kind, self.tau,
-                                      ylo, ysize, strides, g))
+            scatter_add(g, flat, rc[:, ri], p)
+            cumulate(g, ysize, strides, self.kind, p)
+            gs.append(g.astype(np.int32) if small else g)
+        self._g = (r, ylo, ysize, strides, gs)
+        return self._g[1:]
+
+    def _finish(self, left, bias, right, r):
+        from ..fast_kernels import _interruptible
+        from .kernels.teacher_count import finish_rows
+
+        lk, lc, _ = left
+        ylo, ysize, strides, gs = self._cumulative(right, r)
+        res = [_interruptible(len(lk), finish_rows, lk, lc, ri, p, self.bits, self.off, self.kind, self.tau,
+                              bias, ylo, ysize, strides, gs[ri])
+               for ri, p in enumerate(self.mods.tolist())]
         return self._exact(res)
 
 

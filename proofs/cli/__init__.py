@@ -31,6 +31,7 @@ COMMANDS = {
     "sat-count": "sat_count",  # exact rho~ by pyganak projected model counting
     "min-teacher": "min_teacher",  # the narrowest teacher realizing a table
     "sound": "sound",  # soundness of the embedding constructions by SAT
+    "width-sweep": "width_sweep",  # exact rho~ of one teacher against student width
 }
 
 

@@ -23,7 +23,8 @@ itself when ``mods[0] == 0``.
 import numpy as np
 from numba import njit
 
-__all__ = ["pack", "unpack", "step_rows", "grow", "finish_rows", "new_table"]
+__all__ = ["pack", "unpack", "step_rows", "grow", "finish_rows", "new_table", "flat_index", "scatter_add",
+           "dense_accumulate", "mark", "box_keys", "bounds", "cumulate"]
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 
@@ -48,23 +49,29 @@ def unpack(key, bits, off, out):
 
 
 @njit(cache=True, nogil=True)
-def _hash(key):
+def _hash(key, kw):
     h = np.uint64(1469598103934665603)
-    for w in range(key.shape[0]):
-        h = (h ^ key[w]) * _MULT
-        h ^= h >> np.uint64(29)
+    for w in range(kw):  # splitmix64 finalizer on every word: every key bit reaches the low bits
+        h = (h ^ np.uint64(key[w])) * _MULT
+        h ^= h >> np.uint64(30)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(27)
+        h *= np.uint64(0x94D049BB133111EB)
+        h ^= h >> np.uint64(31)
     return h
 
 
 @njit(cache=True, nogil=True)
-def _slot(hkeys, hocc, key):
-    cap = hkeys.shape[0]
-    i = np.int64(_hash(key) & np.uint64(cap - 1))
-    kw = key.shape[0]
-    while hocc[i]:
+def _slot(tab, key, kw):
+    """Row of ``key`` in ``tab`` (its entry or the free row where it goes). A row is one
+    entry: ``kw`` key words (int64 views of the packed words; a packed word is never 0)
+    then the R count residues; a row is free while its first word is 0."""
+    cap = tab.shape[0]
+    i = np.int64(_hash(key, kw) & np.uint64(cap - 1))
+    while tab[i, 0] != 0:
         same = True
         for w in range(kw):
-            if hkeys[i, w] != key[w]:
+            if tab[i, w] != key[w]:
                 same = False
                 break
         if same:
@@ -74,24 +81,19 @@ def _slot(hkeys, hocc, key):
 
 
 def new_table(cap, kw, R):
-    """An empty hash map of capacity ``cap`` (a power of two): (keys, occupied, counts)."""
-    return np.zeros((cap, kw), np.uint64), np.zeros(cap, np.uint8), np.zeros((cap, R), np.int64)
+    """An empty hash map of capacity ``cap`` (a power of two): int64 rows of kw + R words."""
+    return np.zeros((cap, kw + R), np.int64)
 
 
 @njit(cache=True, nogil=True)
-def grow(hkeys, hocc, hcnts):
+def grow(tab, kw):
     """A map of twice the capacity with the same entries."""
-    cap, kw = hkeys.shape
-    nk = np.zeros((2 * cap, kw), np.uint64)
-    no = np.zeros(2 * cap, np.uint8)
-    nc = np.zeros((2 * cap, hcnts.shape[1]), np.int64)
+    cap = tab.shape[0]
+    out = np.zeros((2 * cap, tab.shape[1]), np.int64)
     for t in range(cap):
-        if hocc[t]:
-            i = _slot(nk, no, hkeys[t])
-            nk[i] = hkeys[t]
-            no[i] = 1
-            nc[i] = hcnts[t]
-    return nk, no, nc
+        if tab[t, 0] != 0:
+            out[_slot(out, tab[t], kw)] = tab[t]
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -102,13 +104,18 @@ def _less(a, b):
     return False
 
 
+#: a count word above this is reduced modulo its prime before the next addition
+_LAZY = np.int64(2**61)
+
+
 @njit(cache=True, nogil=True)
-def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bits, off,
-              hkeys, hocc, hcnts, used, maxfill):
+def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bits, off, tab, used, maxfill):
     """Add one unit to states ``i0:i1`` (contribution types ``tu`` (K, n) with count
-    residues ``tc`` (K, R)): drop a coordinate outside [dlo, dhi], clamp into [clo, chi],
-    keep the least packed key over ``perms`` (G, n) and add into the map. Returns
-    ``(next state, used)``: it stops early before the map would pass ``maxfill`` entries."""
+    residues ``tc`` (K, R), both below 2^31): drop a coordinate outside [dlo, dhi], clamp
+    into [clo, chi], keep the least packed key over ``perms`` (G, n) and add into the map
+    ``tab``. Count words are reduced lazily (the caller reduces them modulo the primes at
+    the end). Returns ``(next state, used)``: it stops early before the map would pass
+    ``maxfill`` entries."""
     n = tu.shape[1]
     K = tu.shape[0]
     R = scnts.shape[1]
@@ -119,6 +126,7 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
     z = np.empty(n, np.int64)
     key = np.empty(kw, np.uint64)
     cand = np.empty(kw, np.uint64)
+    ikey = np.empty(kw, np.int64)
     for s in range(i0, i1):
         if used + K > maxfill:
             return s, used
@@ -144,55 +152,162 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
                 pack(z, bits, off, cand)
                 if _less(cand, key):
                     key[:] = cand
-            t = _slot(hkeys, hocc, key)
-            if not hocc[t]:
-                hocc[t] = 1
-                hkeys[t] = key
+            for w in range(kw):
+                ikey[w] = np.int64(key[w])
+            t = _slot(tab, ikey, kw)
+            if tab[t, 0] == 0:
+                tab[t, :kw] = ikey
                 used += 1
             for r in range(R):
+                v = tab[t, kw + r] + scnts[s, r] * tc[k, r]
                 p = mods[r]
-                if p == 0:
-                    hcnts[t, r] += scnts[s, r] * tc[k, r]
-                else:
-                    hcnts[t, r] = (hcnts[t, r] + (scnts[s, r] * tc[k, r]) % p) % p
+                if p != 0 and v >= _LAZY:
+                    v %= p
+                tab[t, kw + r] = v
     return i1, used
 
 
 @njit(cache=True, nogil=True)
-def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, ylo, ysize, strides, garr):
-    """sum_s count_s * G(tau - x_s) (mod p, or exact when p == 0): ``garr`` is the right
-    half's cumulative array (flattened; axis i has ``ysize[i]`` values from ``ylo[i]``),
-    summed upward on a ``kind`` 0 axis (y_i >= t), downward on kind 1 (y_i <= t), and
-    not at all on kind 2 (y_i == t)."""
+def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, bias, ylo, ysize, strides, garr):
+    """sum_s sum_b count_s * G(tau - x_s - bias_b) (mod p, or exact when p == 0):
+    ``garr`` is the right half's cumulative array (flattened; axis i has ``ysize[i]``
+    values from ``ylo[i]``), summed upward on a ``kind`` 0 axis (y_i >= t), downward on
+    kind 1 (y_i <= t), and not at all on kind 2 (y_i == t); ``bias`` (B, n) are the
+    readout bias vectors not yet added to the states (one zero row when they are)."""
     n = kind.shape[0]
     x = np.empty(n, np.int64)
     acc = np.int64(0)
     for s in range(skeys.shape[0]):
         unpack(skeys[s], bits, off, x)
-        idx = 0
-        ok = True
-        for i in range(n):
-            j = tau[i] - x[i] - ylo[i]
-            if kind[i] == 0:
-                if j < 0:
-                    j = 0
-                elif j >= ysize[i]:
+        for b in range(bias.shape[0]):
+            idx = 0
+            ok = True
+            for i in range(n):
+                j = tau[i] - x[i] - bias[b, i] - ylo[i]
+                if kind[i] == 0:
+                    if j < 0:
+                        j = 0
+                    elif j >= ysize[i]:
+                        ok = False
+                        break
+                elif kind[i] == 1:
+                    if j >= ysize[i]:
+                        j = ysize[i] - 1
+                    elif j < 0:
+                        ok = False
+                        break
+                elif j < 0 or j >= ysize[i]:
                     ok = False
                     break
-            elif kind[i] == 1:
-                if j >= ysize[i]:
-                    j = ysize[i] - 1
-                elif j < 0:
-                    ok = False
-                    break
-            elif j < 0 or j >= ysize[i]:
-                ok = False
-                break
-            idx += j * strides[i]
-        if not ok:
-            continue
-        if p == 0:
-            acc += scnts[s, r] * garr[idx]
-        else:
-            acc = (acc + (scnts[s, r] * garr[idx]) % p) % p
+                idx += j * strides[i]
+            if not ok:
+                continue
+            if p == 0:
+                acc += scnts[s, r] * np.int64(garr[idx])
+            else:
+                acc = (acc + scnts[s, r] * np.int64(garr[idx])) % p
     return acc
+
+
+@njit(cache=True, nogil=True)
+def flat_index(keys, bits, off, lo, strides):
+    """Row-major index of every packed vector in the box starting at ``lo``."""
+    n = lo.shape[0]
+    x = np.empty(n, np.int64)
+    out = np.empty(keys.shape[0], np.int64)
+    for t in range(keys.shape[0]):
+        unpack(keys[t], bits, off, x)
+        idx = 0
+        for i in range(n):
+            idx += (x[i] - lo[i]) * strides[i]
+        out[t] = idx
+    return out
+
+
+@njit(cache=True, nogil=True)
+def scatter_add(g, idx, vals, p):
+    """g[idx[t]] += vals[t] (mod p when p > 0)."""
+    for t in range(idx.shape[0]):
+        if p == 0:
+            g[idx[t]] += vals[t]
+        else:
+            g[idx[t]] = (g[idx[t]] + vals[t]) % p
+
+
+@njit(cache=True, nogil=True)
+def dense_accumulate(idx, vals, shifts, tcr, acc, p):
+    """acc[idx[s] + shifts[k]] += vals[s] * tcr[k] for every state s and type k (type
+    outermost: for sorted ``idx`` the writes of one type stream through ``acc``); lazy
+    reduction modulo p (p == 0: exact int64)."""
+    for k in range(shifts.shape[0]):
+        sh = shifts[k]
+        c = tcr[k]
+        for s in range(idx.shape[0]):
+            j = idx[s] + sh
+            v = acc[j] + vals[s] * c
+            if p != 0 and v >= _LAZY:
+                v %= p
+            acc[j] = v
+
+
+@njit(cache=True, nogil=True)
+def mark(idx, shifts, occ):
+    """occ[idx[s] + shifts[k]] = 1 for every state and type: the support of the next step."""
+    for k in range(shifts.shape[0]):
+        sh = shifts[k]
+        for s in range(idx.shape[0]):
+            occ[idx[s] + sh] = 1
+
+
+@njit(cache=True, nogil=True)
+def box_keys(cells, lo, size, strides, bits, off, kw):
+    """Packed keys of the box cells ``cells`` (row-major indices)."""
+    n = lo.shape[0]
+    out = np.empty((cells.shape[0], kw), np.uint64)
+    y = np.empty(n, np.int64)
+    key = np.empty(kw, np.uint64)
+    for t in range(cells.shape[0]):
+        c = cells[t]
+        for i in range(n):
+            y[i] = lo[i] + (c // strides[i]) % size[i]
+        pack(y, bits, off, key)
+        out[t] = key
+    return out
+
+
+@njit(cache=True, nogil=True)
+def bounds(keys, bits, off, n):
+    """(least, largest) value of every coordinate over the packed vectors."""
+    lo = np.full(n, np.int64(2**62))
+    hi = np.full(n, -np.int64(2**62))
+    x = np.empty(n, np.int64)
+    for t in range(keys.shape[0]):
+        unpack(keys[t], bits, off, x)
+        for i in range(n):
+            lo[i] = min(lo[i], x[i])
+            hi[i] = max(hi[i], x[i])
+    return lo, hi
+
+
+@njit(cache=True, nogil=True)
+def cumulate(g, size, strides, kind, p):
+    """In place: sum ``g`` (a flattened row-major box) upward along every kind-0 axis
+    (g(t) = sum of the cells >= t) and downward along every kind-1 axis (cells <= t),
+    modulo p (p == 0: exact)."""
+    total = g.shape[0]
+    for ax in range(size.shape[0]):
+        if kind[ax] == 2:
+            continue
+        st = strides[ax]
+        sz = size[ax]
+        for o in range(0, total, sz * st):
+            for j in range(1, sz):
+                jj = sz - 1 - j if kind[ax] == 0 else j
+                prev = jj + 1 if kind[ax] == 0 else jj - 1
+                a = o + jj * st
+                b = o + prev * st
+                for t in range(st):
+                    v = g[a + t] + g[b + t]
+                    if p != 0 and v >= p:
+                        v -= p
+                    g[a + t] = v

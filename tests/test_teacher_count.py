@@ -1,0 +1,128 @@
+"""The teacher-equivalence counter against the full prior and pyganak (the second methods)."""
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from enumerate import NetworkSpec, SpecError, count_prior, make_teacher
+from enumerate.counting.teacher_count import (TeacherCounter, estimate_teacher_count, teacher_count, teacher_rho,
+                                              teacher_count_supported)
+from enumerate.testing import ACTIVATIONS, Q_SETS, tables
+
+TWO_LAYER = ["fc:1,1,1", "fc:1,3,1", "fc:2,1,1", "fc:2,2,1", "fc:2,3,1", "sfc:1,2,1", "sfc:2,1,1", "sfc:2,2,1",
+             "fc:3,1,1", "fc:3,2,1", "sfc:3,1,1"]
+
+
+@st.composite
+def two_layer_specs(draw, max_settings=200_000):
+    q = draw(st.sampled_from(Q_SETS))
+    archs = [a for a in TWO_LAYER if NetworkSpec.parse(a, q).total <= max_settings]
+    return NetworkSpec.parse(draw(st.sampled_from(archs)), q, draw(st.sampled_from(ACTIVATIONS)),
+                             draw(st.sampled_from(["01", "pm1"])), draw(st.sampled_from(["-1", "+1", "0"])))
+
+
+_PRIORS = {}
+
+
+def _prior(spec):
+    if spec not in _PRIORS:
+        _PRIORS[spec] = count_prior(spec, progress=False)
+    return _PRIORS[spec]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_equals_the_full_prior_on_any_table(data):
+    # every family, activation, Q, domain and zero-label rule the full prior reaches; any table,
+    # realizable (drawn from the prior) or not (drawn at random: its count is 0 when unrealizable)
+    spec = data.draw(two_layer_specs())
+    prior = _prior(spec)
+    table = data.draw(st.one_of(st.sampled_from(sorted(prior.counts)), tables(spec)))
+    assert teacher_count(spec, table) == prior.count(table)
+
+
+@pytest.mark.parametrize("arch,q,act,dom,zl", [
+    ("fc:2,7,1", "-1,0,1", "sign", "01", "-1"),
+    ("sfc:2,5,1", "-1,0,1", "sign", "01", "-1"),
+    ("fc:3,4,1", "-1,0,1", "sign", "01", "-1"),
+    ("fc:2,4,1", "-1,0,1", "relu", "pm1", "0"),
+    ("sfc:3,3,1", "-1,0,1", "sign", "pm1", "+1"),
+])
+def test_every_table_of_wider_students(arch, q, act, dom, zl):
+    # wider than the hypothesis specs: several steps of the left part, clipping and the symmetry at work
+    spec = NetworkSpec.parse(arch, q, act, dom, zl)
+    prior = _prior(spec)
+    ranked = prior.ranked()
+    picks = ranked if len(ranked) <= 40 else ranked[:: max(1, len(ranked) // 40)]
+    for table, n in picks:
+        assert teacher_count(spec, table) == n, table
+
+
+def test_clipped_left_part_equals_the_full_prior(monkeypatch):
+    # a tiny dense budget forces r < W/2: the left part is clipped (states dropped and clamped)
+    import enumerate.counting.teacher_count as tcm
+
+    spec = NetworkSpec.parse("fc:3,5,1", "-1,0,1")
+    prior = _prior(spec)
+    monkeypatch.setattr(tcm, "DENSE_CELLS", 3**8)
+    tc = TeacherCounter(spec, "-------+")
+    assert tc.right_size(5) == 1
+    for table in ["-------+", "---+-+++", "+-+-+-+-", "++++++++"]:
+        assert TeacherCounter(spec, table).count(5) == prior.count(table), table
+
+
+def test_a_sweep_shares_powers_and_equals_each_width():
+    tc = TeacherCounter(NetworkSpec.parse("fc:2,6,1", "-1,0,1"), "---+")
+    for w in range(1, 7):
+        spec = NetworkSpec.parse(f"fc:2,{w},1", "-1,0,1")
+        assert tc.count(w) == _prior(spec).count("---+"), w
+
+
+def test_a_wrong_table_or_width_is_caught():
+    spec = NetworkSpec.parse("fc:2,3,1", "-1,0,1")
+    prior = _prior(spec)
+    assert teacher_count(spec, "---+") == prior.count("---+")
+    assert teacher_count(spec, "---+") != prior.count("-+++")  # the check can fail
+    with pytest.raises(SpecError, match="table: the table has 3 symbols"):
+        teacher_count(spec, "--+")
+    with pytest.raises(SpecError, match="zero-label -1"):
+        teacher_count(spec, "-0-+")
+    with pytest.raises(SpecError, match="width: 4 is outside 1..3"):
+        TeacherCounter(spec, "---+").count(4)
+    with pytest.raises(SpecError, match="2-layer"):
+        teacher_count(NetworkSpec.parse("fc:2,2,2,1", "-1,0,1"), "---+")
+
+
+def test_budget_refuses_without_force():
+    from enumerate.brute import BudgetError
+
+    spec = NetworkSpec.parse("fc:4,12,1", "-1,0,1")
+    assert not teacher_count_supported(NetworkSpec.parse("fc:2,2,2,1", "-1,0,1"))
+    assert estimate_teacher_count(spec)["seconds"] > 3600
+    with pytest.raises(BudgetError, match="--force"):
+        teacher_count(spec, "-" * 16)
+
+
+def test_exact_past_int64_and_the_zero_readout_bound():
+    spec = NetworkSpec.parse("fc:2,40,1", "-1,0,1")
+    t = make_teacher(spec, "fc:2,1,1", "1,1,-1,1,0")
+    tc = TeacherCounter(spec, t.table)
+    n40, n39 = tc.count(40), tc.count(39)
+    assert n40 > 2**63 and spec.total > 2**200
+    assert teacher_rho(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), t.table) == _prior(
+        NetworkSpec.parse("fc:2,2,1", "-1,0,1")).probability(t.table)
+    # a 40th neuron with readout weight 0 is harmless whatever its 3 incoming parameters:
+    # count(40) >= count(39) * |Q|^3, and the extra settings make it strict
+    assert n40 > n39 * 3**3
+    assert math.log(spec.total / n40) < 4
+
+
+@pytest.mark.parametrize("arch,table", [("fc:1,14,1", "-+"), ("fc:2,6,1", "---+"), ("sfc:2,5,1", "-+++")])
+def test_equals_pyganak_on_wide_students(arch, table):
+    pytest.importorskip("pyganak")
+    from proofs.sat.count import sat_count
+
+    spec = NetworkSpec.parse(arch, "-1,0,1")
+    assert teacher_count(spec, table) == sat_count(spec, table).count
