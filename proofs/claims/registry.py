@@ -33,6 +33,8 @@ CLAIM_MODULES.append("proofs.claims.cnn_embedding")  # CNN/SCNN bounds vs exact 
 CLAIM_MODULES.append("proofs.claims.sat")  # SAT soundness of the constructions, pyganak counts (issue 5)
 CLAIM_MODULES.append("proofs.claims.linear_dynamics")  # Advani & Saxe linear dynamics (issue 13)
 CLAIM_MODULES.append("proofs.claims.label_noise")  # label noise: random vs narrowest interpolators (issue 14)
+CLAIM_MODULES.append("proofs.claims.width_slope")  # C~ per added student neuron, exact (issue 22)
+CLAIM_MODULES.append("proofs.claims.sfc_vs_fc_exact")  # FC vs SFC depth-3 students, exact (issue 22)
 
 
 @dataclass
