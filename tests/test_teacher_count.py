@@ -126,3 +126,22 @@ def test_equals_pyganak_on_wide_students(arch, table):
 
     spec = NetworkSpec.parse(arch, "-1,0,1")
     assert teacher_count(spec, table) == sat_count(spec, table).count
+
+
+@pytest.mark.parametrize("arch,dense", [("fc:2,14,1", None), ("sfc:2,9,1", None), ("fc:2,14,1", 5**4)])
+def test_residue_arithmetic_equals_the_full_prior(arch, dense, monkeypatch):
+    # |Q|^P > 2^63: counts as residues modulo primes of ~54 bits and the Chinese remainder theorem;
+    # with a small dense budget the clipped left part runs in residues too
+    import enumerate.counting.teacher_count as tcm
+
+    spec = NetworkSpec.parse(arch, "-1,0,1")
+    assert spec.total > 2**63
+    if dense:
+        monkeypatch.setattr(tcm, "DENSE_CELLS", dense)
+    prior = _prior(spec)
+    ranked = prior.ranked()
+    for table, n in ranked[:: max(1, len(ranked) // 12)]:
+        tc = TeacherCounter(spec, table)
+        assert len(tc.mods) >= 2
+        assert not dense or tc.right_size(spec.arch.widths[1]) < spec.arch.widths[1] // 2
+        assert tc.count(spec.arch.widths[1]) == n, table

@@ -33,7 +33,7 @@ theorem (|Q|^P bounds every count).
 >>> from enumerate import count_prior
 >>> teacher_count(spec, "---+") == count_prior(spec, progress=False).count("---+")
 True
->>> teacher_count(NetworkSpec.parse("fc:2,64,1", "-1,0,1"), "---+") > 0
+>>> teacher_count(NetworkSpec.parse("fc:2,12,1", "-1,0,1"), "---+") > 2**63   # exact past int64
 True
 """
 
@@ -59,6 +59,26 @@ CHUNK_STATES = 200_000
 PAIRS_PER_SECOND = 3.0e7
 DEFAULT_MAX_SECONDS = 3600.0
 DEFAULT_MAX_BYTES = 4 * 2**30
+
+
+def _primes(total, cmax):
+    """Primes whose product exceeds ``total`` ([0]: plain int64 below 2^63), each below
+    2^62 / cmax so that a residue times a unit's count of settings ``cmax`` fits in int64.
+
+    >>> _primes(10**5, 81), [p.bit_length() for p in _primes(3**100, 81)]
+    ([0], [54, 54, 54])
+    """
+    if total < 2**63:
+        return [0]
+    from sympy import prevprime
+
+    bits = min(56, 61 - int(cmax).bit_length())
+    out, prod, p = [], 1, 2**bits
+    while prod <= total:
+        p = prevprime(p)
+        out.append(p)
+        prod *= p
+    return out
 
 
 def teacher_count_supported(spec) -> bool:
@@ -110,11 +130,11 @@ class TeacherCounter:
     >>> from enumerate import NetworkSpec
     >>> tc = TeacherCounter(NetworkSpec.parse("fc:2,4,1", "-1,0,1"), "---+")
     >>> [tc.count(w) for w in (1, 2)]
-    [12, 720]
+    [2, 316]
     """
 
     def __init__(self, spec, table, progress=None):
-        from ..fast import _Model, _primes_for
+        from ..fast import _Model
 
         if not teacher_count_supported(spec):
             raise SpecError("--arch", f"the teacher-equivalence counter handles 2-layer fc/sfc students, not {spec.arch}")
@@ -135,7 +155,7 @@ class TeacherCounter:
         self.bu = np.array([[q * ob] * n for q in model.qi], np.int64)
         self.umin, self.umax = self.tu.min(axis=0), self.tu.max(axis=0)
         self.width = spec.arch.widths[1]
-        self.mods = np.array(_primes_for(spec.total), np.int64)
+        self.mods = np.array(_primes(spec.total, max(self.tcount)), np.int64)
         self.perms = self._symmetry(model)
         vmax = int(np.abs(self.bu).max(initial=0)) + self.width * int(np.abs(self.tu).max(initial=0)) + 2
         self.bits = 8 if vmax < 127 else 16 if vmax < 2**15 - 1 else 32
@@ -254,29 +274,33 @@ class TeacherCounter:
     def _units(self):
         return self.tu, self._res(self.tcount)
 
-    def _left_power(self, k, bar=None):
-        """The sum of k units (no bias, no clipping), one state per orbit; cached."""
-        if k not in self._left:
-            j = max([i for i in self._left if i < k], default=0)
-            states = self._left[j] if j else self._zero()
-            tu, tc = self._units()
+    @staticmethod
+    def _power(cache, k, step, zero):
+        """The sum of k units from the nearest cached power below; a cache keeps the two
+        highest powers only (a sweep moves upward; a lower width starts afresh)."""
+        if k not in cache:
+            j = max([i for i in cache if i < k], default=0)
+            states = cache[j] if j else zero
             for i in range(j + 1, k + 1):
-                states = self._step(states, tu, tc, self.perms, bar=bar)
-                self._left[i] = states
-        return self._left[k]
+                states = step(states)
+                cache[i] = states
+                for old in sorted(cache)[:-2]:
+                    del cache[old]
+        return cache[k]
+
+    def _left_power(self, k, bar=None):
+        """The sum of k units (no bias, no clipping): every vector while the dense steps
+        run, one state per orbit after a hashed step."""
+        tu, tc = self._units()
+        return self._power(self._left, k, lambda st: self._step(st, tu, tc, self.perms, bar=bar), self._zero())
 
     def _right_power(self, r, bar=None):
-        if r not in self._right:
-            j = max([i for i in self._right if i < r], default=0)
-            states = self._right[j] if j else self._zero()
-            tu, tc = self._units()
-            ident = self.perms[:1]
-            for i in range(j + 1, r + 1):
-                states = self._step(states, tu, tc, ident, bar=bar)
-                self._right[i] = states
-            for i in [i for i in self._right if i < r]:  # a sweep only moves upward
-                del self._right[i]
-        return self._right[r]
+        """The sum of r units, every vector (the left power when it is not reduced)."""
+        if r in self._left and not self._left[r][2]:
+            return self._left[r]
+        tu, tc = self._units()
+        ident = self.perms[:1]
+        return self._power(self._right, r, lambda st: self._step(st, tu, tc, ident, bar=bar), self._zero())
 
     def _clip(self, rem_min, rem_max):
         """(dlo, dhi, clo, chi) for a left state when the rest adds [rem_min, rem_max]."""
@@ -338,7 +362,7 @@ class TeacherCounter:
         for i in range(self.n - 2, -1, -1):
             strides[i] = strides[i + 1] * ysize[i + 1]
         flat = flat_index(rk, self.bits, self.off, ylo, strides)
-        small = all(0 < p < 2**31 for p in self.mods.tolist())
+        small = all(p < 2**31 for p in self.mods.tolist())
         gs = []
         for ri, p in enumerate(self.mods.tolist()):
             g = np.zeros(int(ysize.prod()), np.int64)
@@ -354,9 +378,11 @@ class TeacherCounter:
 
         lk, lc, _ = left
         ylo, ysize, strides, gs = self._cumulative(right, r)
-        res = [_interruptible(len(lk), finish_rows, lk, lc, ri, p, self.bits, self.off, self.kind, self.tau,
-                              bias, ylo, ysize, strides, gs[ri])
-               for ri, p in enumerate(self.mods.tolist())]
+        res = []
+        for ri, p in enumerate(self.mods.tolist()):
+            s0, s1, s2 = _interruptible(len(lk), finish_rows, lk, lc, ri, p, self.bits, self.off, self.kind, self.tau,
+                                        bias, ylo, ysize, strides, gs[ri])
+            res.append(int(s0) if p == 0 else (int(s0) + (int(s1) << 28) + (int(s2) << 56)) % p)
         return self._exact(res)
 
 
@@ -386,7 +412,7 @@ def teacher_count(spec, table, *, progress=None, force=False, max_seconds=DEFAUL
     --------
     >>> from enumerate import NetworkSpec
     >>> teacher_count(NetworkSpec.parse("sfc:2,2,1", "-1,0,1"), "---+")
-    1524
+    1912
     """
     check_budget(spec, force, max_seconds, max_bytes)
     return TeacherCounter(spec, table, progress).count(spec.arch.widths[1])

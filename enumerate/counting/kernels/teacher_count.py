@@ -169,7 +169,8 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
 
 @njit(cache=True, nogil=True)
 def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, bias, ylo, ysize, strides, garr):
-    """sum_s sum_b count_s * G(tau - x_s - bias_b) (mod p, or exact when p == 0):
+    """sum_s sum_b count_s * G(tau - x_s - bias_b) as (s0, s1, s2) with the sum
+    s0 + s1 2^28 + s2 2^56 (mod p; exact s0 when p == 0, residues below 2^57):
     ``garr`` is the right half's cumulative array (flattened; axis i has ``ysize[i]``
     values from ``ylo[i]``), summed upward on a ``kind`` 0 axis (y_i >= t), downward on
     kind 1 (y_i <= t), and not at all on kind 2 (y_i == t); ``bias`` (B, n) are the
@@ -177,6 +178,11 @@ def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, bias, ylo, ysize, stri
     n = kind.shape[0]
     x = np.empty(n, np.int64)
     acc = np.int64(0)
+    # residues up to 2^57: a * g = a1 g1 2^56 + (a1 g0 + a0 g1) 2^28 + a0 g0 with 28-bit halves,
+    # the three sums kept (lazily reduced) and combined by the caller
+    s2 = np.int64(0)
+    s1 = np.int64(0)
+    m28 = np.int64((1 << 28) - 1)
     for s in range(skeys.shape[0]):
         unpack(skeys[s], bits, off, x)
         for b in range(bias.shape[0]):
@@ -202,11 +208,22 @@ def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, bias, ylo, ysize, stri
                 idx += j * strides[i]
             if not ok:
                 continue
+            a = scnts[s, r]
+            g = np.int64(garr[idx])
             if p == 0:
-                acc += scnts[s, r] * np.int64(garr[idx])
+                acc += a * g
             else:
-                acc = (acc + scnts[s, r] * np.int64(garr[idx])) % p
-    return acc
+                a1, a0, g1, g0 = a >> 28, a & m28, g >> 28, g & m28
+                acc += a0 * g0
+                s1 += a1 * g0 + a0 * g1
+                s2 += a1 * g1
+                if acc >= _LAZY:
+                    acc %= p
+                if s1 >= _LAZY:
+                    s1 %= p
+                if s2 >= _LAZY:
+                    s2 %= p
+    return acc, s1, s2
 
 
 @njit(cache=True, nogil=True)
