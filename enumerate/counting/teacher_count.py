@@ -55,8 +55,8 @@ __all__ = ["teacher_count", "teacher_rho", "TeacherCounter", "estimate_teacher_c
 DENSE_CELLS = 2**25
 #: states per kernel call (a fraction of a second each: Ctrl-C is seen within about a second)
 CHUNK_STATES = 200_000
-#: state-type pairs per second assumed by the estimate (numba, one core)
-PAIRS_PER_SECOND = 3.0e7
+#: state-type-residue triples per second assumed by the estimate (numba, one core)
+PAIRS_PER_SECOND = 1.0e8
 DEFAULT_MAX_SECONDS = 3600.0
 DEFAULT_MAX_BYTES = 4 * 2**30
 
@@ -428,12 +428,40 @@ def teacher_rho(spec, table, **kwargs) -> Fraction:
     return Fraction(teacher_count(spec, table, **kwargs), spec.total)
 
 
+#: the estimate measures the unclipped powers while they hold at most this many vectors
+MEASURE_STATES = 50_000
+
+
+def _support_sizes(tc, kmax):
+    """Vectors of the k-unit sum for k = 0..kmax: measured while small, then extrapolated
+    as a power of k fitted to the last two measured sizes, capped by the multisets of
+    unit types and the value box."""
+    K = len(tc.tu)
+    span = (tc.umax - tc.umin).tolist()
+    sizes = [1.0]
+    states = tc._zero()
+    tu, tc_res = tc._units()
+    ident = tc.perms[:1]
+    k = 0
+    while k < min(kmax, 6) and sizes[-1] * K <= MEASURE_STATES * 4:
+        states = tc._step(states, tu, tc_res, ident)
+        k += 1
+        sizes.append(float(len(states[0])))
+    while k < kmax:
+        k += 1
+        a = math.log(max(sizes[-1] / sizes[-2], 1.0)) / math.log((k - 1) / (k - 2)) if k > 2 else math.log(K)
+        grown = sizes[-1] * (k / (k - 1)) ** a
+        sizes.append(min(grown, float(math.comb(K + k - 1, k)), math.prod(float(k * x + 1) for x in span)))
+    return sizes
+
+
 def estimate_teacher_count(spec) -> dict:
-    """An upper estimate of the work of :func:`teacher_count`: ``states`` (the largest
+    """The work of :func:`teacher_count`, estimated up front: ``states`` (the largest
     state table), ``pairs`` (state-type pairs), ``seconds`` and ``bytes``.
 
-    Each step's states are bounded by the multisets of unit types (over the symmetry)
-    and by the clipped value box; the real tables are usually much smaller.
+    The first powers of the unit distribution are computed (while small); larger ones
+    are extrapolated, then cut to the clipped value box and divided by the symmetry. An
+    order of magnitude, which the budget is checked against.
 
     >>> from enumerate import NetworkSpec
     >>> est = estimate_teacher_count(NetworkSpec.parse("fc:2,64,1", "-1,0,1"))
@@ -445,25 +473,22 @@ def estimate_teacher_count(spec) -> dict:
     r = tc.right_size(w)
     K = len(tc.tu)
     G = len(tc.perms)
-    span = tc.umax - tc.umin
+    span = (tc.umax - tc.umin).tolist()
+    sizes = _support_sizes(tc, w - r)
     pairs, peak = 0.0, 1.0
     for k in range(1, w - r + 1):
-        multisets = math.comb(K + k - 1, k) / G
-        reach = math.prod(float(k * s + 1) for s in span.tolist())
-        rest = w - k
-        box = math.prod(float(min(k * s, rest * s) + 2) for s in span.tolist()) if r < w // 2 else reach
-        states = min(multisets, reach, box)
+        states = sizes[k]
+        if r < w // 2:  # clipped: the window left for the remaining w - k units, over the symmetry
+            states = min(states, math.prod(float(min(k * x, (w - k) * x) + 2) for x in span)) / G
         peak = max(peak, states)
         pairs += states * K
-    right_states = 1.0
-    for k in range(1, r + 1):
-        right_states = min(math.comb(K + k - 1, k), math.prod(float(k * s + 1) for s in span.tolist()))
-        pairs += right_states * K
-    cells = math.prod(int(r * s + 1) for s in span.tolist())
+    right_states = sizes[r] if r < len(sizes) else 1.0
+    pairs += sum(sizes[1:r + 1]) * K if r < w // 2 else 0.0  # shared chain: the left powers are the right ones
+    cells = math.prod(int(r * x + 1) for x in span)
     row = 8 * (tc.kw + len(tc.mods))
     return {"right": r, "left": w - r, "types": K, "symmetry": G, "states": peak, "pairs": pairs,
-            "seconds": pairs / PAIRS_PER_SECOND + cells * len(tc.mods) * (tc.n + 2) / 1e8,
-            "bytes": int(3 * max(peak, right_states) * row + 2 * cells * 8)}
+            "seconds": pairs * len(tc.mods) / PAIRS_PER_SECOND + cells * len(tc.mods) * (tc.n + 2) / 1e8,
+            "bytes": int(4 * max(peak, right_states) * row + cells * 8 * len(tc.mods))}
 
 
 def check_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES):

@@ -1,0 +1,122 @@
+"""Benchmark: exact rho~ of a narrow teacher against student width (``proofs.width_sweep``).
+
+Each sweep runs in a child process that prints one JSON line per width (so a sweep cut
+by its time limit keeps the widths it finished); the child reports its peak RSS.
+2-layer students use the teacher-equivalence counter, depth-3 students the full prior.
+
+    python benchmarks/width_sweep.py            # every sweep -> benchmarks/results/width_sweep.json
+    python benchmarks/width_sweep.py --quick    # small widths only (a smoke run)
+    python benchmarks/width_sweep.py --only fc2 fc3   # some sweeps -> results/width_sweep_part_fc2.json
+    python benchmarks/width_sweep.py --merge    # the parts -> results/width_sweep.json
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+from _common import write_results
+
+AND2 = ("fc:2,1,1", "1,1,-1,1,0")
+MAJ3 = ("fc:3,1,1", "1,1,1,-1,1,0")
+MAJ4 = ("fc:4,1,1", "1,1,1,1,-1,1,0")
+AND2S = ("sfc:2,1,1", "1,1,-1,1,1,0")
+MAJ4S = ("sfc:4,1,1", "1,1,1,1,-1,1,1,0")
+DEEP = ("fc:2,1,2,1", "1,1,-1,1,1,0,1,1,1,0")
+DEEPS = ("sfc:2,1,2,1", "1,1,-1,1,1,1,0,1,1,1,1,1,0")
+
+#: (name, student with W, teacher, widths, time limit in seconds, target)
+SWEEPS = [
+    ("fc2", "fc:2,W,1", AND2, "1-64", 900, "W = 64 in < 2 min"),
+    ("fc3", "fc:3,W,1", MAJ3, "1-12", 1200, "W = 12 in < 15 min"),
+    ("fc4", "fc:4,W,1", MAJ4, "1-8", 300, "W = 8"),
+    ("sfc4", "sfc:4,W,1", MAJ4S, "1-8", 300, "W = 8"),
+    ("sfc2", "sfc:2,W,1", AND2S, "1-32", 600, ""),
+    ("deep_fc", "fc:2,W,2,1", DEEP, "1-10", 900, "W = 10"),
+    ("deep_sfc", "sfc:2,W,2,1", DEEPS, "1-10", 900, "W = 10"),
+]
+QUICK = {"fc2": "1-8", "fc3": "1-4", "fc4": "1-2", "sfc4": "1-2", "sfc2": "1-4", "deep_fc": "1-2", "deep_sfc": "1-2"}
+
+CHILD = r"""
+import json, resource, sys
+from proofs.width_sweep import width_sweep
+arch, tarch, tparams, widths = sys.argv[1:5]
+def row(sw, r):
+    d = r.to_json()
+    d["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(d), flush=True)
+try:
+    # force: the estimate is an upper bound; the benchmark keeps its own time limit per sweep
+    width_sweep(arch, "-1,0,1", teacher=(tarch, tparams), widths=widths, progress=False, force=True, on_row=row)
+except Exception as exc:  # the budget refusal of the next width ends the sweep
+    print(json.dumps({"stopped": f"{type(exc).__name__}: {exc}"}), flush=True)
+"""
+
+
+def run_sweep(arch, teacher, widths, limit):
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, arch, teacher[0], teacher[1], widths],
+                            stdout=subprocess.PIPE, text=True)
+    rows, stopped = [], None
+    try:
+        for line in proc.stdout:
+            d = json.loads(line)
+            if "stopped" in d:
+                stopped = d["stopped"]
+            else:
+                rows.append(d)
+                print(f"  {arch} W={d['width']}: C~ {d['C']:.4f}, {d['seconds']:.1f} s, "
+                      f"{d['peak_rss_mb']:.0f} MB", file=sys.stderr, flush=True)
+            if time.perf_counter() - t0 > limit:
+                stopped = f"time limit {limit} s"
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+    return rows, stopped, time.perf_counter() - t0
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--quick", action="store_true")
+    p.add_argument("--only", nargs="*", default=None)
+    p.add_argument("--merge", action="store_true")
+    args = p.parse_args()
+    if args.merge:
+        return merge()
+    out = {}
+    for name, arch, teacher, widths, limit, target in SWEEPS:
+        if args.only and name not in args.only:
+            continue
+        if args.quick:
+            widths = QUICK[name]
+        print(f"{name}: {arch} widths {widths}", file=sys.stderr, flush=True)
+        rows, stopped, wall = run_sweep(arch, teacher, widths, limit)
+        out[name] = {"arch": arch, "teacher": {"arch": teacher[0], "params": teacher[1]}, "widths": widths,
+                     "target": target, "reached": rows[-1]["width"] if rows else 0,
+                     "seconds_total": sum(r["seconds"] for r in rows), "wall_seconds": wall,
+                     "peak_rss_mb": max((r["peak_rss_mb"] for r in rows), default=0), "stopped": stopped,
+                     "rows": rows}
+    name = "width_sweep" + ("_quick" if args.quick else "") + (f"_part_{args.only[0]}" if args.only else "")
+    write_results(name, {"sweeps": out})
+
+
+def merge():
+    import glob
+    import os
+
+    from _common import RESULTS
+
+    out = {}
+    parts = sorted(glob.glob(os.path.join(RESULTS, "width_sweep_part_*.json")))
+    for path in parts:
+        with open(path) as fh:
+            out.update(json.load(fh)["sweeps"])
+    write_results("width_sweep", {"sweeps": {n: out[n] for n, *_ in SWEEPS if n in out}})
+    for path in parts:
+        os.remove(path)
+
+
+if __name__ == "__main__":
+    main()
