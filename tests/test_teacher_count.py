@@ -98,7 +98,7 @@ def test_a_wrong_table_or_width_is_caught():
 def test_budget_refuses_without_force():
     from enumerate.brute import BudgetError
 
-    spec = NetworkSpec.parse("fc:4,12,1", "-1,0,1")
+    spec = NetworkSpec.parse("fc:4,20,1", "-1,0,1")
     assert not teacher_count_supported(NetworkSpec.parse("fc:2,2,2,1", "-1,0,1"))
     assert estimate_teacher_count(spec)["seconds"] > 3600
     with pytest.raises(BudgetError, match="--force"):
