@@ -23,7 +23,10 @@ from fractions import Fraction
 
 from enumerate import SpecError
 
-__all__ = ["SweepRow", "WidthSweep", "width_sweep", "parse_widths", "substitute_width"]
+__all__ = ["SweepRow", "WidthSweep", "width_sweep", "parse_widths", "substitute_width", "MAX_WIDTH"]
+
+#: the widest student a sweep accepts
+MAX_WIDTH = 1000
 
 
 def parse_widths(text, argument="--widths") -> list:
@@ -41,6 +44,8 @@ def parse_widths(text, argument="--widths") -> list:
         lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
         if lo < 1 or hi < lo:
             raise SpecError(argument, f"{part!r}: widths are >= 1 and a range goes upward")
+        if hi > MAX_WIDTH:
+            raise SpecError(argument, f"{part!r}: widths go up to {MAX_WIDTH}")
         out.update(range(lo, hi + 1))
     return sorted(out)
 
@@ -89,7 +94,7 @@ class SweepRow:
         return None if bound is None else self.rho / bound
 
     def to_json(self) -> dict:
-        from enumerate.prior_io import fraction_str
+        from enumerate.results.io import fraction_str
 
         frac = lambda x: None if x is None else fraction_str(x)  # noqa: E731
         ratio = lambda b: None if b is None else float(self.rho / b)  # noqa: E731
@@ -143,7 +148,7 @@ class WidthSweep:
         return "\n".join([self.header()] + [self.format_row(r) for r in self.rows])
 
     def to_json(self) -> dict:
-        from enumerate.prior_io import versions
+        from enumerate.results.io import versions
 
         return {"schema": "proofs.width-sweep/1", "arch": self.arch, "q": self.q, "act": self.act,
                 "domain": self.domain, "zero_label": self.zero_label,
@@ -189,12 +194,14 @@ def width_sweep(arch, q, act="sign", domain="01", zero_label="-1", *, teacher, w
     from enumerate import NetworkSpec, count_prior, make_teacher
     from enumerate.counting.teacher_count import TeacherCounter, check_budget, teacher_count_supported
 
-    from .check import _terms
+    from .bounds import terms
     from .embedding import count_automorphisms_brute, is_irreducible, require_zero
 
     if isinstance(widths, str):
         widths = parse_widths(widths)
     widths = sorted({int(w) for w in widths})
+    if widths and widths[-1] > MAX_WIDTH:
+        raise SpecError("--widths", f"widths go up to {MAX_WIDTH}, not {widths[-1]}")
     if not widths or widths[0] < 1:
         raise SpecError("--widths", "give at least one width >= 1")
     specs = [NetworkSpec.parse(substitute_width(arch, w), q, act, domain, zero_label, scale_q) for w in widths]
@@ -218,7 +225,7 @@ def width_sweep(arch, q, act="sign", domain="01", zero_label="-1", *, teacher, w
             prior = count_prior(spec, "auto", progress=progress, force=force)
             count, method = prior.count(first.table), prior.method
         seconds = time.perf_counter() - t0
-        t = _terms(spec, tspec.arch)
+        t = terms(spec, tspec.arch)
         multi = Fraction(t.multi_count(out.aut), t.total) if out.irreducible else None
         row = SweepRow(w, str(spec.arch), count, t.total, t.k, t.n_emb, t.single_rho(), multi,
                        _sfc_bound(spec, tspec.arch), method, seconds)

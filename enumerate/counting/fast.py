@@ -52,7 +52,8 @@ from .._support.progress import progress_bar
 from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost
 from ..core.spec import SpecError
 
-__all__ = ["count_fast", "fast_supported", "estimate_fast", "check_fast_budget"]
+__all__ = ["count_fast", "fast_supported", "estimate_fast", "check_fast_budget", "UnitModel", "point_permutations",
+           "from_residues"]
 
 #: largest number of domain points a table key can hold (base 2 / base 3 digits in int64)
 MAX_POINTS = {"-1": 62, "+1": 62, "0": 39}
@@ -691,3 +692,10 @@ def count_fast(spec, progress=None, *, force=False, checkpoint=None, max_seconds
         **peak_rss_meta(),
     }
     return FunctionPrior(spec, counts, "fast", meta)
+
+
+#: the pieces the teacher-equivalence counter (:mod:`enumerate.counting.teacher_count`) shares:
+#: one unit's exact output distribution, the domain's point permutations, the CRT of residues
+UnitModel = _Model
+point_permutations = _point_perms
+from_residues = _exact

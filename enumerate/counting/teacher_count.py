@@ -46,10 +46,10 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..errors import SpecError
+from .._support.errors import SpecError
 
 __all__ = ["teacher_count", "teacher_rho", "TeacherCounter", "estimate_teacher_count", "teacher_count_supported",
-           "DENSE_CELLS"]
+           "DENSE_CELLS", "check_budget"]
 
 #: cells of the right half's dense cumulative array (int64, one prime at a time)
 DENSE_CELLS = 2**25
@@ -134,7 +134,7 @@ class TeacherCounter:
     """
 
     def __init__(self, spec, table, progress=None):
-        from ..fast import _Model
+        from .fast import UnitModel as _Model
 
         if not teacher_count_supported(spec):
             raise SpecError("--arch", f"the teacher-equivalence counter handles 2-layer fc/sfc students, not {spec.arch}")
@@ -169,7 +169,7 @@ class TeacherCounter:
 
     def _symmetry(self, model):
         """Point permutations fixing the unit distribution and the table (identity first)."""
-        from ..fast import _point_perms
+        from .fast import point_permutations as _point_perms
 
         ident = np.arange(self.n, dtype=np.int64)[None, :]
         perms = _point_perms(model)
@@ -195,7 +195,7 @@ class TeacherCounter:
         return key[None, :], self._res([1]), False
 
     def _exact(self, res):
-        from ..fast import _exact
+        from .fast import from_residues as _exact
 
         return _exact(np.asarray(res, np.int64).reshape(1, -1), self.mods)[0]
 
@@ -203,7 +203,7 @@ class TeacherCounter:
 
     def _step(self, states, tu, tc, perms, clip=None, bar=None):
         """States after one more unit (types ``tu``, count residues ``tc``)."""
-        from ..fast_kernels import _interruptible
+        from .kernels.fast import interruptible as _interruptible
         from .kernels.teacher_count import grow, new_table, step_rows
 
         keys, cnts, reduced = states
@@ -241,7 +241,7 @@ class TeacherCounter:
     def _dense_step(self, keys, cnts, tu, tc):
         """The unclipped step through a dense accumulator over the next value box (one
         prime at a time, writes streaming type by type); None when the box is too large."""
-        from ..fast_kernels import _interruptible
+        from .kernels.fast import interruptible as _interruptible
         from .kernels.teacher_count import bounds, box_keys, dense_accumulate, flat_index, mark
 
         lo, hi = bounds(keys, self.bits, self.off, self.n)
@@ -323,7 +323,7 @@ class TeacherCounter:
 
     def count(self, w) -> int:
         """The exact number of settings of the width-``w`` student computing the table."""
-        from ..progress import progress_bar
+        from .._support.progress import progress_bar
 
         if not 1 <= w <= self.width:
             raise SpecError("width", f"{w} is outside 1..{self.width} (the counter was built for width {self.width})")
@@ -373,7 +373,7 @@ class TeacherCounter:
         return self._g[1:]
 
     def _finish(self, left, bias, right, r):
-        from ..fast_kernels import _interruptible
+        from .kernels.fast import interruptible as _interruptible
         from .kernels.teacher_count import finish_rows
 
         lk, lc, _ = left
@@ -494,7 +494,7 @@ def estimate_teacher_count(spec) -> dict:
 def check_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES):
     """Raise :class:`~enumerate.brute.BudgetError` above the budget (unless ``force``);
     returns the estimate."""
-    from ..brute import BudgetError, _fmt_seconds
+    from .budget import BudgetError, fmt_seconds as _fmt_seconds
 
     if not teacher_count_supported(spec):
         raise SpecError("--arch", f"the teacher-equivalence counter handles 2-layer fc/sfc students, not {spec.arch}")

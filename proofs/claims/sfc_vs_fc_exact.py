@@ -12,7 +12,7 @@ SFC bound overtakes the FC bound.
 
 from __future__ import annotations
 
-from ..registry import ClaimResult, claim
+from .registry import ClaimResult, claim
 
 __all__ = ["NAME", "STATEMENT", "FC_TEACHER", "SFC_TEACHER", "WIDTHS", "check"]
 

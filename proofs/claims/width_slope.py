@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from ..registry import ClaimResult, claim
+from .registry import ClaimResult, claim
 
 __all__ = ["NAME", "STATEMENT", "SWEEPS", "default_factor", "check"]
 

@@ -35,7 +35,8 @@ WORDS = ["sign", "relu", "leaky:1/4", "leaky:-1", "tanh", "step", "brute", "fast
          "keep-outgoing", "1/4:1/10", "2:1", "1/2", "", "--", "-", "=", "\x00", "é"]
 #: values for options whose name says what they take
 BY_OPTION = {"--arch": ARCHS, "--teacher": ARCHS, "--prior-arch": ARCHS, "--q": QS, "--scale-q": QS,
-             "--domain": DOMAINS, "--teacher-table": TABLES, "--table": TABLES, "--teacher-params": PARAMS}
+             "--domain": DOMAINS, "--teacher-table": TABLES, "--table": TABLES, "--teacher-params": PARAMS,
+             "--widths": ["1-2", "1", "2,1", "0", "3-1", "x", "1-", "", "1-1001", "99999999999999999999"]}
 MAX_TIME_FORCED = ["fc:2,1", "fc:1,1,1"]  # --force only ever meets a tiny network
 
 
@@ -73,6 +74,8 @@ VALID = {
     "sat-count": ["--arch", "fc:2,1", "--q=-1,0,1", "--teacher-table=---+"],
     "min-teacher": ["--arch", "fc:2,W,1", "--q=-1,0,1", "--table=---+", "--max-width", "1"],
     "sound": ["--arch", "fc:2,2,1", "--q=-1,0,1", "--teacher", "fc:2,1,1"],
+    "width-sweep": ["--arch", "fc:2,W,1", "--q=-1,0,1", "--teacher", "fc:2,1,1", "--teacher-params=1,1,-1,1,0",
+                    "--widths", "1-2"],
     "": ["fake"],
 }
 

@@ -96,7 +96,7 @@ def test_a_wrong_table_or_width_is_caught():
 
 
 def test_budget_refuses_without_force():
-    from enumerate.brute import BudgetError
+    from enumerate.counting.budget import BudgetError
 
     spec = NetworkSpec.parse("fc:4,20,1", "-1,0,1")
     assert not teacher_count_supported(NetworkSpec.parse("fc:2,2,2,1", "-1,0,1"))

@@ -9,8 +9,9 @@ FC student, exact/bound, seconds) and writes JSON ``{"schema": "proofs.width-swe
 "rows": [{"width", "rho" ("p/q"), "C", ..., "seconds"}]}``. Exit code 0 when every
 bound holds, 1 when one fails, 2 on bad input.
 
->>> width_sweep_main(["--arch", "fc:2,W,1", "--q", "-1,0,1", "--teacher", "fc:2,1,1",
-...                   "--teacher-params", "1,1,-1,1,0", "--widths", "1-2", "--quiet"])  # doctest: +ELLIPSIS
+>>> from proofs.cli import main
+>>> main(["width-sweep", "--arch", "fc:2,W,1", "--q", "-1,0,1", "--teacher", "fc:2,1,1",
+...       "--teacher-params", "1,1,-1,1,0", "--widths", "1-2", "--quiet"])  # doctest: +ELLIPSIS
 student fc:2,W,1 (Q = {-1,0,1}, sign, domain 01, zero-label -1); teacher fc:2,1,1 [1, 1, -1, 1, 0]: table ---+, ...
 W=1   rho~ 0.00823  C~ 4.7999  single 0.00412 (2x)  multi 0.00412 (2x)  sfc bound 0.00137 (6x)  [teacher, ... s]
 W=2   rho~ 0.01605  C~ 4.1318  single 0.00137 (11.7x)  multi 0.00274 (5.85x)  sfc bound 0.000457 (35.1x)  [teacher, ... s]
@@ -20,30 +21,27 @@ bounds hold at every width
 
 from __future__ import annotations
 
-from enumerate.cliutil import ArgParser, check_out, run_command
+from enumerate.cli.args import add_student_args, add_teacher_args
+from enumerate.cli.parser import check_out
 
-__all__ = ["width_sweep_main", "PROG"]
+__all__ = ["HELP", "add_arguments", "run"]
 
-PROG = "python -m proofs width-sweep"
+HELP = "Exact rho~ of a teacher in students of growing width, against the bounds."
 
 
-def _parser():
-    from enumerate.cli import add_student_args, add_teacher_args
-
-    p = ArgParser(prog=PROG, description="Exact rho~ of a teacher in students of growing width, against the bounds.")
+def add_arguments(p):
     add_student_args(p)
     add_teacher_args(p)
     p.add_argument("--widths", required=True, help="the widths W: 1-12 | 1,2,4,8 | 1-4,8")
     p.add_argument("--force", action="store_true", help="run even above the time / memory budget")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", default=None, help="also write the sweep as JSON")
-    return p
 
 
-def _run(args) -> int:
-    from enumerate.cliutil import atomic_write_json
+def run(args) -> int:
+    from enumerate._support.files import atomic_write_json
 
-    from .width_sweep import parse_widths, substitute_width, width_sweep
+    from ..width_sweep import parse_widths, substitute_width, width_sweep
 
     widths = parse_widths(args.widths)
     substitute_width(args.arch, 1)  # the W marker, checked before any work
@@ -63,8 +61,3 @@ def _run(args) -> int:
         atomic_write_json(args.out, sweep.to_json())
         print(f"wrote {args.out}")
     return 0 if holds else 1
-
-
-def width_sweep_main(argv) -> int:
-    """Run ``python -m proofs width-sweep`` in-process; returns the exit code."""
-    return run_command(PROG, _parser(), _run, argv)

@@ -2,7 +2,7 @@
 
 from proofs.claims import sfc_vs_fc_exact, width_slope
 from proofs.cli import main
-from proofs.registry import all_claims
+from proofs.claims.registry import all_claims
 
 
 def test_registered():
