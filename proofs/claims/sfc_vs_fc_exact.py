@@ -1,7 +1,7 @@
 """Claim ``sfc-vs-fc-exact``: FC against SFC students of a depth-3 teacher, on exact counts.
 
 The scaled construction pins fewer parameters than the vanilla one once the student is
-wide and deep (K_SFC < K_FC for d = (2, W, 2, 1), d* = (2, 1, 2, 1) from W = 4 on). The
+wide and deep (K_SFC < K_FC for d = (2, W, 2, 1), d* = (2, 1, 2, 1) from W = 5 on; equal at 4). The
 claim compares what the counts say: for the teacher sweep ``fc:2,W,2,1`` and
 ``sfc:2,W,2,1`` (the same function, ``-+++``), each student's exact rho~ is at least
 its family's single- and multi-embedding bounds at every width, and the exact ratio
