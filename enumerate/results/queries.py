@@ -52,6 +52,9 @@ class PriorQueries:
 
         ``teacher`` is a truth table string, or a :class:`~enumerate.core.teacher.Teacher`.
         """
+        if not isinstance(teacher, str) and not isinstance(getattr(teacher, "table", None), str):
+            raise TypeError(f"rho: teacher must be a truth table like '+-' or a Teacher (make_teacher), "
+                            f"not {type(teacher).__name__}")
         table = teacher if isinstance(teacher, str) else teacher.table
         return self.probability(table)
 
