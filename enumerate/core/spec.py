@@ -605,6 +605,9 @@ class NetworkSpec:
     def __repr__(self):
         return f"<NetworkSpec {self.describe()}>"
 
+    def _repr_pretty_(self, p, cycle):  # hypothesis and IPython print the one line too
+        p.text(repr(self))
+
     @classmethod
     def parse(cls, arch, q, act="sign", domain="01", zero_label="-1", scale_q=None) -> "NetworkSpec":
         """Build a spec from command-line style strings (or already-built parts)."""
