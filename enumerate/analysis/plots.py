@@ -77,7 +77,9 @@ def plot_ones(a, ax=None):
     p = np.array([n / d for n, d in a["ones"].values()])
     ax.semilogy(t, p, ".", label=_label(a))
     num, den = map(int, a["uniform_ones_law"].split("/"))
-    ax.axhline(num / den, color="gray", ls="--", lw=1, label=rf"uniform $2^{{-{int(math.log2(den))}}}$")
+    label = rf"uniform $2^{{-{int(math.log2(den))}}}$"
+    if label not in ax.get_legend_handles_labels()[1]:  # one line for several networks on the same inputs
+        ax.axhline(num / den, color="gray", ls="--", lw=1, label=label)
     ax.set_xlabel(r"$t$ = number of $+$ points")
     ax.set_ylabel(r"$P(t)$")
     ax.legend(fontsize=8)

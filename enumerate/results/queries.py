@@ -36,6 +36,8 @@ class PriorQueries:
 
     @property
     def is_complete(self) -> bool:
+        """True when every one of the ``total`` settings is counted (``covered == total``);
+        a run stopped early and saved as partial has ``False``."""
         return self.covered == self.total
 
     def probability(self, table: str) -> Fraction:
