@@ -54,7 +54,7 @@ def format_table(results, width=88) -> str:
         lines.append(f"{a:<{w[0]}}  {b:>{w[1]}}  {c:<{w[2]}}".rstrip())
         figs = ", ".join(f"{k} {v}" for k, v in r.figures.items())
         if figs:
-            lines += textwrap.wrap(figs, width, initial_indent="    ", subsequent_indent="    ")
+            lines += textwrap.wrap(figs, width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False)
     for r in results:
         if not r.passed and r.counterexample:
             lines.append(f"counterexample for {r.name}: {r.counterexample}")
