@@ -275,12 +275,7 @@ def _prior_files(folder):
     return prior, paths
 
 
-#: byte-level npz corruption (zlib.error, BadZipFile) becomes one line with the load checks
-#: of issue 18 ("saved priors validated on load", a separate change); drop the mark then
-NPZ_LOAD_CHECKS = pytest.mark.xfail(reason="npz load checks land separately (issue 18)", strict=False)
-
-
-@pytest.mark.parametrize("suffix", [".json", pytest.param(".npz", marks=NPZ_LOAD_CHECKS)])
+@pytest.mark.parametrize("suffix", [".json", ".npz"])
 def test_corrupted_prior_files_load_or_give_one_line(suffix):
     """One byte changed, a slice cut out or bytes added: ``load_prior`` returns a prior or
     raises SpecError (one line), never another exception."""
