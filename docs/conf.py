@@ -24,6 +24,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # MathJax from the docs extra, copied into _static: no CDN
     "numpydoc",
 ]
 exclude_patterns = ["_build", "jupyter_execute", ".venv", "**.ipynb_checkpoints", "generated/_api.rst"]
@@ -75,11 +76,41 @@ def _api_stubs(app):
                               imported_members=app.config.autosummary_imported_members)
 
 
+_IMPORT = re.compile(r"^\s*(?:from\s+((?:enumerate|proofs)[\w.]*)\s+import\s+([\w, ]+)|import\s+((?:enumerate|proofs)[\w.]*))",
+                     re.M)
+
+
+def page_imports(srcdir=os.path.dirname(os.path.abspath(__file__))):
+    """The modules of ``enumerate``/``proofs`` the pages import that have no reference page
+    (``from proofs import bounds`` counts as ``proofs.bounds``), sorted."""
+    found = set()
+    for name in sorted(os.listdir(srcdir)):
+        if name.endswith(".md"):
+            with open(os.path.join(srcdir, name)) as fh:
+                for m in _IMPORT.finditer(fh.read()):
+                    if m.group(3):
+                        found.add(m.group(3))
+                    else:
+                        found.add(m.group(1))
+                        found.update(f"{m.group(1)}.{item.strip()}" for item in m.group(2).split(",") if item.strip())
+    documented = set(api_modules())
+    return sorted(m for m in found if m not in documented and _is_module(m))
+
+
+def _is_module(name):
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def _api_table(app, docname, source):
-    """Put the module table on the reference page in place of its ``% API-MODULES`` line."""
+    """Put the module table on the reference page in place of its ``% API-MODULES`` line,
+    and the modules the pages also import in place of ``% PAGE-IMPORTS``."""
     if docname == "api":
         table = "```{eval-rst}\n" + _autosummary(api_modules(), "generated") + "```"
-        source[0] = source[0].replace("% API-MODULES", table)
+        others = ", ".join(f"`{m}`" for m in page_imports(app.srcdir))
+        source[0] = source[0].replace("% API-MODULES", table).replace("% PAGE-IMPORTS", others + ".")
 
 
 _LITERAL = re.compile(r"``.*?``|:[\w:]+:`[^`]*`|`[^`]*`")
@@ -135,7 +166,7 @@ html_theme_options = {
     "navbar_center": [],                 # the left sidebar carries the navigation
     "navbar_end": ["theme-switcher"],
     "navbar_persistent": ["search-button"],
-    "secondary_sidebar_items": [],       # the page's sections are in the left sidebar
+    "secondary_sidebar_items": ["page-toc"],  # "On this page": the sections of a long page
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }

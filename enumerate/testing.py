@@ -26,11 +26,12 @@ A user's property test::
 from __future__ import annotations
 
 import itertools
+import json
 from fractions import Fraction
 
 from .results.prior import FunctionPrior
 from .core.reference import truth_table
-from .core.spec import NetworkSpec, SpecError
+from .core.spec import Domain, NetworkSpec, SpecError, parse_domain
 from .core.teacher import make_teacher
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "specs",
     "teachers",
     "tables",
+    "permute_inputs",
     "reference_prior",
     "assert_priors_equal",
     "assert_bound_holds",
@@ -77,7 +79,22 @@ def _choices(argument, given):
     return given
 
 
-def architectures(families=FAMILIES):
+def _dims(input_dims):
+    """``input_dims`` as a range of input dimensions (``None``: the default sizes)."""
+    if input_dims is None:
+        return None
+    if isinstance(input_dims, int) and not isinstance(input_dims, bool):
+        input_dims = (input_dims, input_dims)
+    try:
+        lo, hi = (int(x) for x in input_dims)
+    except (TypeError, ValueError):
+        raise SpecError("input_dims", f"{input_dims!r}: give an int or a (min, max) pair") from None
+    if not 1 <= lo <= hi <= 8:
+        raise SpecError("input_dims", f"{input_dims!r}: need 1 <= min <= max <= 8")
+    return range(lo, hi + 1)
+
+
+def architectures(families=FAMILIES, input_dims=None):
     """The small architectures :func:`specs` draws from, as strings (fixed order).
 
     FC/SFC: 1 to 3 inputs, up to two hidden layers of width 1 or 2. CNN/SCNN: 1 or 2
@@ -88,6 +105,9 @@ def architectures(families=FAMILIES):
     ----------
     families : sequence of str
         Any of ``"fc"``, ``"sfc"``, ``"cnn"``, ``"scnn"``.
+    input_dims : int or (int, int), optional
+        Only networks with this many inputs (a ``(min, max)`` range, at most 8): FC/SFC
+        inputs ``min..max``, CNN/SCNN channels x length in the range (length 1 to 8).
 
     Returns
     -------
@@ -97,24 +117,29 @@ def architectures(families=FAMILIES):
     --------
     >>> architectures(["fc"])[:4]
     ['fc:1,1', 'fc:1,1,1', 'fc:1,2,1', 'fc:1,1,1,1']
+    >>> architectures(["fc", "cnn"], input_dims=(4, 4))[:2], len(architectures(["cnn"], 4))
+    (['fc:4,1', 'fc:4,1,1'], 40)
     """
     families = _choices("families", families)
     bad = [f for f in families if f not in FAMILIES]
     if bad:
         raise SpecError("families", f"unknown family {bad[0]!r}; allowed: {', '.join(FAMILIES)}")
+    dims = _dims(input_dims)
     out = []
-    for d0 in (1, 2, 3):
+    for d0 in dims or (1, 2, 3):
         for hidden in itertools.chain([()], itertools.product((1, 2), repeat=1), itertools.product((1, 2), repeat=2)):
             widths = ",".join(map(str, (d0, *hidden, 1)))
             out += [f"{kind}:{widths}" for kind in ("fc", "sfc") if kind in families and (hidden or kind == "fc")]
-    for kind, c0, n0, c1, readout in itertools.product(("cnn", "scnn"), (1, 2), (2, 3), (1, 2), ("flat", "sum")):
+    shapes = [(c0, n0) for c0 in (1, 2) for n0 in (2, 3)] if dims is None else \
+        [(c0, d // c0) for d in dims for c0 in (1, 2) if d % c0 == 0]
+    for kind, (c0, n0), c1, readout in itertools.product(("cnn", "scnn"), shapes, (1, 2), ("flat", "sum")):
         if kind in families:
-            out += [f"{kind}:{c0}x{n0}/{c1}k{k}s{s}/{readout}" for k in range(1, n0 + 1) for s in (1, 2)]
+            out += [f"{kind}:{c0}x{n0}/{c1}k{k}s{s}/{readout}" for k in range(1, min(n0, 3) + 1) for s in (1, 2)]
     return out
 
 
 def specs(*, families=FAMILIES, activations=ACTIVATIONS, q_sets=Q_SETS, domains=DOMAINS, zero_labels=ZERO_LABELS,
-          max_settings=60_000):
+          max_settings=60_000, input_dims=None):
     """A hypothesis strategy over valid :class:`~enumerate.NetworkSpec` of every family.
 
     Parameters
@@ -126,12 +151,16 @@ def specs(*, families=FAMILIES, activations=ACTIVATIONS, q_sets=Q_SETS, domains=
         Activations, as on the command line (``sign``, ``relu``, ``leaky:1/3`` ...).
     q_sets : sequence of str
         Quantization sets (``-1,0,1``, ``grid:2`` ...); SFC/SCNN scales use the same set.
-    domains : sequence of str
-        ``01`` and/or ``pm1``.
+    domains : sequence
+        ``01``, ``pm1`` and custom domains (a list of points, or its JSON text); with a
+        custom domain only architectures with as many inputs as its points have
+        coordinates are drawn.
     zero_labels : sequence of str
         Zero-label rules: ``-1``, ``+1``, ``0``.
     max_settings : int
         Only specs with at most this many parameter settings |Q|^P.
+    input_dims : int or (int, int), optional
+        Only networks with this many inputs (see :func:`architectures`).
 
     Returns
     -------
@@ -147,30 +176,65 @@ def specs(*, families=FAMILIES, activations=ACTIVATIONS, q_sets=Q_SETS, domains=
     ... def check(spec):
     ...     assert spec.arch.kind == "cnn" and spec.total <= 1000
     >>> check()
+    >>> @settings(max_examples=5, deadline=None)
+    ... @given(specs(domains=[[[0, 0], [1, 2], ["1/2", -1]]], max_settings=1000))
+    ... def on_points(spec):
+    ...     assert spec.arch.input_dim == 2 and len(spec.domain) == 3
+    >>> on_points()
     """
     st = _hypothesis()
     families = _choices("families", families)
-    archs = architectures(families)
-    # NetworkSpec.parse order: q, act, domain, zero label
+    archs = architectures(families, input_dims)
+    domains = _domains(domains)
+    # NetworkSpec.parse order: q, act, zero label
     choices = [_choices(name, value) for name, value in (("q_sets", q_sets), ("activations", activations),
-                                                             ("domains", domains), ("zero_labels", zero_labels))]
+                                                             ("zero_labels", zero_labels))]
     # validate every option now: a bad one is the caller's mistake, not a failing example
     for i, options in enumerate(choices):
         for option in options:
-            NetworkSpec.parse("fc:1,1", *(option if j == i else c[0] for j, c in enumerate(choices)))
+            NetworkSpec.parse("fc:1,1", *(option if j == i else c[0] for j, c in enumerate(choices[:2])),
+                              zero_label=option if i == 2 else choices[2][0])
 
-    fits = {q: [a for a in archs if NetworkSpec.parse(a, q).total <= max_settings] for q in choices[0]}
-    fits = {q: a for q, a in fits.items() if a}
+    def fit(arch, domain, q):
+        try:
+            spec = NetworkSpec.parse(arch, q, domain=domain)
+        except SpecError:  # the domain has another dimension than the network's input
+            return False
+        return spec.total <= max_settings
+
+    # (q, domain) -> the architectures that fit both
+    fits = {(q, d): [a for a in archs if fit(a, d, q)] for q in choices[0] for d in domains}
+    fits = {key: a for key, a in fits.items() if a}
     if not fits:
-        raise SpecError("max_settings", f"no architecture of {', '.join(families)} has at most {max_settings:,} settings")
+        raise SpecError("max_settings", f"no architecture of {', '.join(families)} fits the domains with at most "
+                                        f"{max_settings:,} settings")
 
     @st.composite
     def draw_spec(draw):
-        q = draw(st.sampled_from(list(fits)))
-        act, domain, zl = (draw(st.sampled_from(c)) for c in choices[1:])
-        return NetworkSpec.parse(draw(st.sampled_from(fits[q])), q, act, domain, zl)
+        q, domain = draw(st.sampled_from(list(fits)))
+        act, zl = (draw(st.sampled_from(c)) for c in choices[1:])
+        return NetworkSpec.parse(draw(st.sampled_from(fits[q, domain])), q, act, domain, zl)
 
     return draw_spec()
+
+
+def _domains(domains):
+    """The domains :func:`specs` draws from, as hashable values parse_domain accepts."""
+    if isinstance(domains, str) or (isinstance(domains, (list, tuple)) and domains
+                                    and all(isinstance(p, (list, tuple)) and p and
+                                            not isinstance(p[0], (list, tuple)) for p in domains)):
+        domains = [domains]  # one domain (a name, or one list of points)
+    out = []
+    for d in _choices("domains", domains):
+        if isinstance(d, str) and d.strip() in ("01", "pm1"):
+            out.append(d.strip())
+            continue
+        points = json.loads(d.replace("'", '"')) if isinstance(d, str) else d
+        dim = len(points[0]) if isinstance(points, (list, tuple)) and points and \
+            isinstance(points[0], (list, tuple)) else 0
+        dom = parse_domain(points if dim else d, dim, "domains")
+        out.append(json.dumps([[str(c) for c in p] for p in dom.points]))
+    return tuple(dict.fromkeys(out))
 
 
 def teachers(spec):
@@ -247,6 +311,56 @@ def tables(spec):
     chars = "+-0" if spec.zero_label == "0" else "+-"
     n = len(spec.domain)
     return st.text(alphabet=chars, min_size=n, max_size=n)
+
+
+def permute_inputs(table, perm, domain) -> str:
+    """The truth table of ``x -> f(x[perm])``: ``table`` (of ``f``) with its inputs permuted.
+
+    Entry ``i`` of the result is the entry of ``table`` at the point whose coordinate
+    ``k`` is coordinate ``perm[k]`` of point ``i``. For a network whose input layer is
+    fully connected, permuting the inputs permutes the first-layer weights, so the prior
+    gives both tables the same count: a symmetry property to test.
+
+    Parameters
+    ----------
+    table : str
+        One character per point of ``domain``, in domain order.
+    perm : sequence of int
+        A permutation of ``0..d-1`` (``d`` the points' dimension).
+    domain : Domain, NetworkSpec or str
+        The domain (a spec's domain; ``"01"``/``"pm1"`` of dimension ``len(perm)``). Every
+        permuted point must be in it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from enumerate import NetworkSpec, count_prior
+    >>> permute_inputs("-+--", (1, 0), "01")  # + at x = (0, 1) becomes + at (1, 0)
+    '--+-'
+    >>> prior = count_prior(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), progress=False)
+    >>> prior.count("-+--") == prior.count(permute_inputs("-+--", (1, 0), prior.spec))
+    True
+    """
+    if isinstance(domain, NetworkSpec):
+        domain = domain.domain
+    perm = tuple(perm)
+    if not isinstance(domain, Domain):
+        domain = parse_domain(domain, len(perm), "domain")
+    if sorted(perm) != list(range(domain.dim)):
+        raise SpecError("perm", f"{perm!r}: need a permutation of 0..{domain.dim - 1}")
+    if not isinstance(table, str) or len(table) != len(domain):
+        raise SpecError("table", f"need one character per domain point ({len(domain)}), got {table!r}")
+    index = {p: i for i, p in enumerate(domain.points)}
+    out = []
+    for p in domain.points:
+        q = tuple(p[k] for k in perm)
+        if q not in index:
+            raise SpecError("domain", f"the permuted point {tuple(map(str, q))} is not in the domain")
+        out.append(table[index[q]])
+    return "".join(out)
 
 
 def reference_prior(spec, max_settings=REFERENCE_MAX_SETTINGS) -> FunctionPrior:

@@ -317,17 +317,23 @@ def check_bounds(student, teacher, *, method="auto", progress=None, force=False,
     >>> check_bounds(student, make_teacher(NetworkSpec.parse("fc:1,2,1", "-1,0,1"), "fc:1,1,1", "1,0,1,0"))
     Traceback (most recent call last):
     ...
-    enumerate.SpecError: --teacher: teacher family fc differs from the student's sfc
+    enumerate.SpecError: teacher: teacher family fc differs from the student's sfc
     """
     from enumerate import count_prior
-    from enumerate.core.teacher import check_fits_student
+    from enumerate.core.spec import require_spec
+    from enumerate.core.teacher import Teacher, check_fits_student
 
     from .embedding import count_automorphisms_brute, is_irreducible, require_zero
 
+    require_spec(student, "check_bounds", "student")
+    if not isinstance(teacher, Teacher):
+        raise TypeError(f"check_bounds: teacher must be a Teacher built by make_teacher(student, arch, params), "
+                        f"not {type(teacher).__name__}: the bounds need the teacher's parameters (for the exact "
+                        f"rho~ of a table alone: count_prior(student).rho(table))")
     tspec = teacher.spec
     check_fits_student(tspec.arch, student.arch)
     if student.with_arch(tspec.arch) != tspec:
-        raise SpecError("--teacher", "the teacher was built for another student (its Q, scale set, activation, "
+        raise SpecError("teacher", "the teacher was built for another student (its Q, scale set, activation, "
                                      "domain or zero-label rule differ); build it with make_teacher(student, ...)")
     require_zero(student)
     if prior is None:

@@ -42,6 +42,10 @@ def check_writable(path, argument):
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise SpecError(argument, f"directory {folder!r} does not exist")
+    if os.path.islink(path) and not os.path.exists(path):  # written through: its target's folder must exist
+        target = os.path.join(folder, os.readlink(path))
+        if not os.path.isdir(os.path.dirname(os.path.abspath(target))):
+            raise SpecError(argument, f"{path!r} is a link to {os.readlink(path)!r}, whose directory does not exist")
     if os.path.isdir(path):
         raise SpecError(argument, f"{path!r} is a directory; give a file name")
     if os.path.exists(path) and not os.path.isfile(path):
@@ -59,7 +63,10 @@ def atomic_write(path, suffix, write):
     ``path``: the file is never half-written."""
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=suffix)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=suffix)
+    except OSError as exc:  # name the file asked for, not the temporary one
+        raise type(exc)(exc.errno, exc.strerror, path) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-__all__ = ["plot_rank", "plot_lz", "plot_ones", "write_figures"]
+__all__ = ["plot_rank", "plot_lz", "plot_ones", "write_figures", "FIGURES"]
 
 
 def _axes(ax):
@@ -77,27 +77,41 @@ def plot_ones(a, ax=None):
     p = np.array([n / d for n, d in a["ones"].values()])
     ax.semilogy(t, p, ".", label=_label(a))
     num, den = map(int, a["uniform_ones_law"].split("/"))
-    ax.axhline(num / den, color="gray", ls="--", lw=1, label=rf"uniform $2^{{-{int(math.log2(den))}}}$")
+    label = rf"uniform $2^{{-{int(math.log2(den))}}}$"
+    if label not in ax.get_legend_handles_labels()[1]:  # one line for several networks on the same inputs
+        ax.axhline(num / den, color="gray", ls="--", lw=1, label=label)
     ax.set_xlabel(r"$t$ = number of $+$ points")
     ax.set_ylabel(r"$P(t)$")
     ax.legend(fontsize=8)
     return ax
 
 
+#: the figures :func:`write_figures` writes (``lz`` only when K_LZ was computed)
+FIGURES = ("rank", "lz", "ones")
+
+
 def write_figures(a, out_dir):
-    """Write rank.png, lz.png (when K_LZ was computed) and ones.png into ``out_dir``; their paths."""
+    """Write rank.png, lz.png (when K_LZ was computed) and ones.png into ``out_dir``; their paths.
+
+    Every figure is drawn before the first is written, and each is written atomically
+    (never a half-written png)."""
+    import io
     import os
 
     import matplotlib.pyplot as plt
 
-    paths = []
-    for name, plot in (("rank", plot_rank), ("lz", plot_lz), ("ones", plot_ones)):
+    from .._support.files import atomic_write
+
+    images = {}
+    for name, plot in zip(FIGURES, (plot_rank, plot_lz, plot_ones)):
         if name == "lz" and "lz" not in a:
             continue
         ax = plot(a)
-        path = os.path.join(out_dir, f"{name}.png")
+        buf = io.BytesIO()
         ax.figure.tight_layout()
-        ax.figure.savefig(path, dpi=120)
+        ax.figure.savefig(buf, dpi=120, format="png")
         plt.close(ax.figure)
-        paths.append(path)
-    return paths
+        images[os.path.join(out_dir, f"{name}.png")] = buf.getvalue()
+    for path, data in images.items():
+        atomic_write(path, ".png", lambda fh, data=data: fh.write(data))
+    return list(images)

@@ -13,7 +13,8 @@ from .._support.files import check_writable
 from ..core.spec import NetworkSpec
 from .parser import int_at_least
 
-__all__ = ["add_student_args", "student_spec", "add_count_args", "compute_prior", "add_teacher_args"]
+__all__ = ["add_student_args", "student_spec", "add_count_args", "compute_prior", "add_teacher_args",
+           "make_cli_teacher", "teacher_target"]
 
 
 def add_student_args(p):
@@ -57,8 +58,46 @@ def compute_prior(spec, args):
     return count_prior(spec, args.method, scheduler=getattr(args, "dask", None), **options)
 
 
-def add_teacher_args(p, required=True):
+def add_teacher_args(p, required=True, table=False):
+    """``--teacher`` and ``--teacher-params``; with ``table``, also ``--teacher-table`` (the
+    target as a truth table instead; read both forms with :func:`teacher_target`)."""
     g = p.add_argument_group("teacher")
-    g.add_argument("--teacher", required=required, help="teacher architecture, same family, narrower (e.g. fc:3,1,1)")
-    g.add_argument("--teacher-params", required=required, dest="teacher_params",
+    g.add_argument("--teacher", required=required and not table,
+                   help="teacher architecture, same family, narrower (e.g. fc:3,1,1)")
+    g.add_argument("--teacher-params", required=required and not table, dest="teacher_params",
                    help="teacher parameters in canonical order, comma-separated, each in Q")
+    if table:
+        g.add_argument("--teacher-table", dest="teacher_table", default=None,
+                       help="the target as a truth table (one of + - [0] per domain point), instead of --teacher; "
+                            "write --teacher-table=---+ when it starts with -")
+
+
+def make_cli_teacher(spec, arch, params):
+    """:func:`~enumerate.core.teacher.make_teacher` with its errors naming the options
+    (``arch`` -> ``--teacher``, ``params`` -> ``--teacher-params``)."""
+    from .._support.errors import SpecError
+    from ..core.teacher import make_teacher
+
+    try:
+        return make_teacher(spec, arch, params)
+    except SpecError as exc:
+        flag = {"arch": "--teacher", "params": "--teacher-params"}.get(exc.argument)
+        raise (exc.naming(flag) if flag else exc) from None
+
+
+def teacher_target(spec, args):
+    """The target of a command with :func:`add_teacher_args` ``(table=True)``: (table, teacher),
+    the teacher ``None`` when given as ``--teacher-table``; validated before any counting."""
+    from .._support.errors import SpecError
+    from ..core.validate import check_table
+
+    has_teacher = args.teacher is not None or args.teacher_params is not None
+    if (args.teacher_table is None) == (not has_teacher):
+        raise SpecError("--teacher-table", "give either --teacher-table TABLE or --teacher with --teacher-params")
+    if args.teacher_table is not None:
+        return check_table(args.teacher_table.strip(), len(spec.domain), spec.zero_label, "--teacher-table"), None
+    if args.teacher is None or args.teacher_params is None:
+        missing = "--teacher-params" if args.teacher_params is None else "--teacher"
+        raise SpecError(missing, "--teacher and --teacher-params go together")
+    teacher = make_cli_teacher(spec, args.teacher, args.teacher_params)
+    return teacher.table, teacher

@@ -45,14 +45,13 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .args import add_count_args, add_student_args, add_teacher_args, compute_prior, student_spec
+from .args import add_count_args, add_student_args, add_teacher_args, compute_prior, student_spec, teacher_target
 from .._support.files import write_json
 from .parser import check_out, int_at_least
 from ..analysis.noisy import NoisyFamily, parse_noise
 from ..analysis.posterior import MAX_EXACT_POINTS, PosteriorFamily, lemma_sample_size
 from ..results.io import fraction_str, versions
 from ..core.spec import SpecError, parse_rational
-from ..core.validate import check_table
 
 __all__ = ["curve_report", "SCHEMA", "HELP", "add_arguments", "run"]
 
@@ -64,10 +63,7 @@ DEFAULT_LEMMA = "1/4:1/10"
 
 def add_arguments(p):
     add_student_args(p)
-    add_teacher_args(p, required=False)
-    p.add_argument("--teacher-table", dest="teacher_table", default=None,
-                   help="the target as a truth table (one of + - [0] per domain point), instead of --teacher; "
-                        "write --teacher-table=---+ when it starts with -")
+    add_teacher_args(p, table=True)
     add_count_args(p)
     p.add_argument("--n-max", dest="n_max", type=int_at_least(0), required=True, help="largest training-set size N")
     p.add_argument("--lemma", default=DEFAULT_LEMMA,
@@ -94,20 +90,10 @@ def _parse_lemma(text):
 
 def _target(spec, args):
     """Validate the target arguments before any counting; returns (table or None, teacher or None)."""
-    has_teacher = args.teacher is not None or args.teacher_params is not None
-    if (args.teacher_table is None) == (not has_teacher):
-        raise SpecError("--teacher-table", "give either --teacher-table TABLE or --teacher with --teacher-params")
     n = len(spec.domain)
     if n > MAX_EXACT_POINTS:
         raise SpecError("--domain", f"exact curves need |X| <= {MAX_EXACT_POINTS} points, got {n}")
-    if args.teacher_table is not None:
-        return check_table(args.teacher_table, n, spec.zero_label, "--teacher-table"), None
-    if args.teacher is None or args.teacher_params is None:
-        raise SpecError("--teacher", "--teacher and --teacher-params go together")
-    from ..core.teacher import make_teacher
-
-    teacher = make_teacher(spec, args.teacher, args.teacher_params)
-    return teacher.table, teacher
+    return teacher_target(spec, args)
 
 
 def curve_report(prior, table, n_max, lemma=(), teacher=None, kl=True, label_noise=None) -> dict:

@@ -35,7 +35,7 @@ from .._support.errors import SpecError
 from .._support.files import check_writable
 
 __all__ = ["UsageError", "ArgParser", "glue_dash_values", "run_command", "int_at_least", "check_out",
-           "command_module", "add_commands", "DASH_VALUE_OPTIONS"]
+           "command_module", "add_commands", "DASH_VALUE_OPTIONS", "fit_advice"]
 
 
 class UsageError(SpecError):
@@ -137,13 +137,49 @@ def run_command(prog, parser, handler, argv):
     except _Exit as exc:
         return exc.status
     except SpecError as exc:
-        print(f"{prog}: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {fit_advice(exc, _command_parser(parser, args))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         ckpt = getattr(args, "checkpoint", None)
         saved = f"; progress saved in {ckpt}: run the same command to resume" if ckpt and os.path.exists(ckpt) else ""
         print(f"{prog}: interrupted after {time.perf_counter() - t0:.1f} s{saved}", file=sys.stderr)
         return 130
+
+
+def _command_parser(parser, args):
+    """The parser of the command that ran (a subcommand's own parser, which has its options)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and getattr(args, "command", None) in action.choices:
+            return action.choices[args.command]
+    return parser
+
+
+_FORCE = re.compile(r"; pass --force to run it$")
+_METHOD = re.compile(r"; use --method \w+$")
+
+
+def fit_advice(exc, parser) -> SpecError:
+    """``exc`` as this command can act on it: advice naming an option the command lacks
+    (``pass --force`` on a command without ``--force``, ``use --method fast`` without
+    ``--method``) becomes what the user can change instead.
+
+    >>> p = ArgParser(prog="demo")
+    >>> _ = p.add_argument("--arch")
+    >>> print(fit_advice(SpecError("--force", "fc:9,9,1 is above the budget; pass --force to run it"), p))
+    --arch: fc:9,9,1 is above the budget; this command has no --force: choose a smaller network
+    """
+    options = {opt for action in parser._actions for opt in action.option_strings}
+    message, argument = exc.message, exc.argument
+    if "--force" not in options and _FORCE.search(message):
+        message = _FORCE.sub("; this command has no --force: choose a smaller network", message)
+        argument = "--arch" if argument == "--force" else argument
+    if "--method" not in options and _METHOD.search(message):
+        message = _METHOD.sub("; this command has no --method: choose a smaller network", message)
+    if "--method" not in options and argument == "--method":
+        argument = "--arch"
+    if (message, argument) == (exc.message, exc.argument):
+        return exc
+    return SpecError(argument, message)
 
 
 def check_out(path):

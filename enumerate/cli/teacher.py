@@ -13,9 +13,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .._support.files import write_json
-from ..core.teacher import make_teacher
 from ..results.io import fraction_str, versions
-from .args import add_count_args, add_student_args, add_teacher_args, compute_prior, student_spec
+from .args import add_count_args, add_student_args, add_teacher_args, compute_prior, student_spec, teacher_target
 from .parser import check_out
 
 __all__ = ["HELP", "add_arguments", "run", "teacher_report"]
@@ -24,17 +23,19 @@ HELP = "exact teacher-equivalence probability rho~ of a teacher network"
 
 
 def teacher_report(prior, teacher) -> dict:
-    """The JSON of ``python -m enumerate teacher``."""
-    count = prior.count(teacher.table)
+    """The JSON of ``python -m enumerate teacher``; ``teacher`` is a Teacher or a table
+    (then ``"teacher"`` is ``null``)."""
+    table = teacher if isinstance(teacher, str) else teacher.table
+    count = prior.count(table)
     return {
         "schema": "enumerate.teacher/1",
         "spec": prior.spec.to_json(),
-        "teacher": teacher.to_json(),
-        "table": teacher.table,
+        "teacher": None if isinstance(teacher, str) else teacher.to_json(),
+        "table": table,
         "count": count,
         "total": prior.total,
-        "rho": fraction_str(prior.rho(teacher)),
-        "C": prior.neg_log_prob(teacher.table),
+        "rho": fraction_str(prior.rho(table)),
+        "C": prior.neg_log_prob(table),
         "num_functions": prior.num_functions,
         "method": prior.method,
         "versions": versions(),
@@ -43,22 +44,23 @@ def teacher_report(prior, teacher) -> dict:
 
 def add_arguments(p):
     add_student_args(p)
-    add_teacher_args(p)
+    add_teacher_args(p, table=True)
     add_count_args(p)
     p.add_argument("--out", default=None, help="write the result as JSON (default: print it)")
 
 
 def run(args):
     spec = student_spec(args)
-    teacher = make_teacher(spec, args.teacher, args.teacher_params)
+    table, teacher = teacher_target(spec, args)
     check_out(args.out)
     prior = compute_prior(spec, args)
-    rep = teacher_report(prior, teacher)
+    rep = teacher_report(prior, teacher or table)
     if args.out:
         write_json(args.out, rep)
         print(f"wrote {args.out}: rho~ = {rep['rho']}")
     else:
-        print(f"student {spec.arch} (|Q|^P = {prior.total:,}), teacher {args.teacher} with table {teacher.table}")
+        given = f"teacher {args.teacher} with table {table}" if teacher else f"teacher table {table}"
+        print(f"student {spec.arch} (|Q|^P = {prior.total:,}), {given}")
         print(f"settings realizing it: {rep['count']:,}")
         print(f"rho~ = {rep['rho']} = {float(Fraction(rep['rho'])):.6g};  C~ = -ln rho~ = {rep['C']:.4f}")
     return 0

@@ -59,37 +59,26 @@ class IntegerPlan:
         code = ACT_CODES[act.name]
         r, p = (act.slope.denominator, act.slope.numerator) if act.name == "leaky" else (1, 0)
 
-        A = Dx
-        amax = max((abs(c) for row in xi for c in row), default=0)
-        bound = amax
-        bias_mult, clamp = [], []
-        for c, m, k, s, cin, _nin in spec.arch.hidden_shapes():
-            zmax = cin * k * qmax * amax + qmax * A
-            bound = max(bound, zmax)
-            bias_mult.append(A)
-            S = Dq * A
-            clamp.append(S)
-            if code in (0, 1):
-                A, amax = 1, 1
-            elif code == 5:
-                A, amax = r * S, max(r, p) * zmax
-            elif code == 4:
-                A, amax = S, min(zmax, S)
-            else:
-                A, amax = S, zmax
-            if spec.arch.scaled:
-                A, amax = A * Dg, amax * gmax
-            bound = max(bound, amax, A * Dq)
-        c_last, n_last = spec.arch.last_hidden()
-        if spec.arch.is_conv and spec.arch.readout == "sum":
-            amax *= n_last
-        zout = spec.arch.readout_fan_in * qmax * amax + qmax * A
-        bound = max(bound, zout)
+        amax0 = max((abs(c) for row in xi for c in row), default=0)
+        walk = (spec.arch, code, spec.arch.scaled)
+        bias_mult, clamp, A, bound = _walk(*walk, Dq, qmax, Dx, amax0, r, p, Dg, gmax)
         if bound >= LIMIT:
+            # blame the value whose replacement by the simplest one shrinks the bound most
+            tries = {"--q": (1, 1, Dx, amax0, r, p, Dg, gmax), "--domain": (Dq, qmax, 1, 1, r, p, Dg, gmax),
+                     "--act": (Dq, qmax, Dx, amax0, 1, 1, Dg, gmax)}
+            if spec.arch.scaled:
+                tries["--scale-q"] = (Dq, qmax, Dx, amax0, r, p, 1, 1)
+            shrunk = {arg: _walk(*walk, *t)[3] for arg, t in tries.items()}
+            arg = min(shrunk, key=shrunk.get)
+            what = {"--q": "smaller Q denominators or values", "--domain": "domain points with smaller "
+                    "denominators or values", "--act": "a leaky slope with a smaller numerator and denominator",
+                    "--scale-q": "a scale set with smaller denominators or values"}[arg]
+            if shrunk[arg] >= LIMIT:
+                arg, what = "--arch", "fewer layers or a narrower network"
             raise SpecError(
-                "--q",
-                f"exact int64 arithmetic could reach {approx(bound)} >= 2^62 for this Q/activation/depth; "
-                "use fewer layers, smaller Q denominators or a sign/step activation",
+                arg,
+                f"exact int64 arithmetic could reach {approx(bound)} >= 2^62 on this network; "
+                f"use {what}, or a sign/step activation",
             )
         return cls(qi, gi, xi, code, r, p, tuple(bias_mult), tuple(clamp), A, bound)
 
@@ -117,3 +106,32 @@ class IntegerPlan:
             S = self.clamp[layer]
             return np.clip(z, -S, S)
         return np.where(z > 0, self.leaky_pos * z, self.leaky_neg * z)
+
+
+def _walk(arch, code, scaled, Dq, qmax, Dx, amax, r, p, Dg, gmax):
+    """The lattice scale factors layer by layer and the largest magnitude reached."""
+    A = Dx
+    bound = amax
+    bias_mult, clamp = [], []
+    for c, m, k, s, cin, _nin in arch.hidden_shapes():
+        zmax = cin * k * qmax * amax + qmax * A
+        bound = max(bound, zmax)
+        bias_mult.append(A)
+        S = Dq * A
+        clamp.append(S)
+        if code in (0, 1):
+            A, amax = 1, 1
+        elif code == 5:
+            A, amax = r * S, max(r, p) * zmax
+        elif code == 4:
+            A, amax = S, min(zmax, S)
+        else:
+            A, amax = S, zmax
+        if scaled:
+            A, amax = A * Dg, amax * gmax
+        bound = max(bound, amax, A * Dq)
+    c_last, n_last = arch.last_hidden()
+    if arch.is_conv and arch.readout == "sum":
+        amax *= n_last
+    zout = arch.readout_fan_in * qmax * amax + qmax * A
+    return bias_mult, clamp, A, max(bound, zout)

@@ -33,6 +33,7 @@ __all__ = [
     "Activation",
     "ConvLayer",
     "Architecture",
+    "require_spec",
     "NetworkSpec",
     "parse_rational",
     "parse_q",
@@ -64,6 +65,12 @@ def parse_zero_label(text, argument="--zero-label") -> str:
 
 def _fmt(v: Fraction) -> str:
     return str(v)
+
+
+def _short(text, limit=60) -> str:
+    """``repr(text)``, cut to about ``limit`` characters (a 100 kB argument is not echoed)."""
+    text = str(text)
+    return repr(text) if len(text) <= limit else f"{text[:limit - 20]!r}...({len(text):,} characters)"
 
 
 # --------------------------------------------------------------------------- Q
@@ -143,7 +150,17 @@ def parse_q(text, argument="--q") -> QSet:
     """
     if isinstance(text, QSet):
         return text
+    try:
+        return _parse_q(text, argument)
+    except SpecError as exc:  # QSet checks its values as --q
+        raise exc.naming(argument) from None
+
+
+def _parse_q(text, argument):
     if not isinstance(text, str):
+        if not hasattr(text, "__iter__"):
+            raise TypeError(f"{argument}: give Q as a string like '-1,0,1' or 'int:2', or a list of "
+                            f"numbers, not {type(text).__name__}")
         return QSet(tuple(parse_rational(v, argument) for v in text))
     s = text.strip()
     if not s:
@@ -270,8 +287,9 @@ def parse_domain(text, dim: int, argument="--domain") -> Domain:
                 try:
                     with open(s) as fh:
                         raw = json.load(fh)
-                except (OSError, json.JSONDecodeError) as exc:
-                    raise SpecError(argument, f"cannot read points from {s!r} ({exc})") from None
+                except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+                    why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc
+                    raise SpecError(argument, f"cannot read points from {s!r} ({why})") from None
             else:
                 raise SpecError(argument, f"{s!r}: use 01, pm1, a JSON list of points or a JSON file")
         if not isinstance(raw, (list, tuple)) or not all(isinstance(p, (list, tuple)) for p in raw):
@@ -508,8 +526,8 @@ def parse_arch(text, argument="--arch") -> Architecture:
             raise SpecError(argument, f"{s!r}: widths must be integers; {_ARCH_HELP}") from None
         try:
             return Architecture(kind, widths=widths)
-        except SpecError:
-            raise SpecError(argument, f"{s!r}: need at least two positive widths ending in 1") from None
+        except SpecError as exc:
+            raise SpecError(argument, f"{_short(s)}: {exc.message.split(': ', 1)[-1]}") from None
     parts = rest.split("/")
     if len(parts) < 3 or parts[-1] not in ("flat", "sum"):
         raise SpecError(argument, f"{s!r}: {_ARCH_HELP}")
@@ -533,7 +551,7 @@ def parse_arch(text, argument="--arch") -> Architecture:
 # --------------------------------------------------------------------------- whole spec
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NetworkSpec:
     """Everything that defines the induced prior over functions.
 
@@ -563,6 +581,32 @@ class NetworkSpec:
             raise SpecError("--domain", f"points have dimension {self.domain.dim} but the network takes {self.arch.input_dim} inputs")
         if self.scale_q is not None and not self.arch.scaled:
             raise SpecError("--scale-q", f"only scaled architectures (sfc, scnn) take a scale set, not {self.arch.kind}")
+
+    def describe(self) -> str:
+        """The spec on one line: architecture, Q, scale set (if any), activation, domain and
+        zero-label rule (``z-1``, ``z+1``, ``z0``); a custom domain shows its points when short.
+
+        >>> NetworkSpec.parse("fc:1,1", "-1,0,1").describe()
+        'fc:1,1 Q=-1,0,1 sign 01 z-1'
+        >>> NetworkSpec.parse("sfc:1,1,1", "-1,1", "relu", [[0], [2]], "0", "1,2")
+        <NetworkSpec sfc:1,1,1 Q=-1,1 S=1,2 relu [[0],[2]] z0>
+        """
+        dom = self.domain
+        if dom.kind == "custom":
+            shown = "[" + ",".join("[" + ",".join(map(_fmt, p)) + "]" for p in dom.points) + "]"
+            where = shown if len(shown) <= 40 else f"custom({len(dom)} points in {dom.dim}-d)"
+        else:
+            where = dom.kind
+        if dom.weights is not None:
+            where += " weighted"
+        scales = "" if self.scale_q is None else f" S={self.scale_q.name}"
+        return f"{self.arch} Q={self.q.name}{scales} {self.act} {where} z{self.zero_label}"
+
+    def __repr__(self):
+        return f"<NetworkSpec {self.describe()}>"
+
+    def _repr_pretty_(self, p, cycle):  # hypothesis and IPython print the one line too
+        p.text(repr(self))
 
     @classmethod
     def parse(cls, arch, q, act="sign", domain="01", zero_label="-1", scale_q=None) -> "NetworkSpec":
@@ -634,3 +678,18 @@ class NetworkSpec:
             zero_label=data["zero_label"],
             scale_q=None if data.get("scale_q") is None else QSet(tuple(map(Fraction, data["scale_q"]["values"])), data["scale_q"]["name"]),
         )
+
+
+def require_spec(value, where, parameter="spec"):
+    """``value`` if it is a :class:`NetworkSpec`, else a ``TypeError`` saying how to build one.
+
+    >>> require_spec("fc:3,3,1", "count_prior")
+    Traceback (most recent call last):
+    ...
+    TypeError: count_prior: spec must be a NetworkSpec, not str; build one with NetworkSpec.parse('fc:3,3,1', '-1,0,1')
+    """
+    if not isinstance(value, NetworkSpec):
+        example = value if isinstance(value, str) and len(value) < 40 else "fc:2,1"
+        raise TypeError(f"{where}: {parameter} must be a NetworkSpec, not {type(value).__name__}; build one with "
+                        f"NetworkSpec.parse({example!r}, '-1,0,1')")
+    return value

@@ -33,19 +33,26 @@ def parse_rational(text, argument="value"):
     """Parse ``"3"``, ``"-1/2"``, ``"0.25"`` (or an int/Fraction) into an exact Fraction.
 
     The one rule for numbers everywhere (Q, scale sets, domain points, weights, slopes):
-    Python floats are refused, since ``Fraction(0.1)`` is not 1/10.
+    Python floats are refused, every one (even 0.5, which is exact in binary): most decimals
+    have no exact binary value (``Fraction(0.1)`` is not 1/10), and one rule is easier to
+    keep than a list of exceptions. Give a string (``"0.1"``, ``"1/2"``), an int or a Fraction.
 
     >>> parse_rational("0.25"), parse_rational("-3/6")
     (Fraction(1, 4), Fraction(-1, 2))
     >>> parse_rational(0.1, "--q")
     Traceback (most recent call last):
     ...
-    enumerate.SpecError: --q: float 0.1 is not exact; give it as a string like '1/10' or '0.1'
+    enumerate.SpecError: --q: floats are refused (most decimals have no exact binary value); give '1/10'
     """
     if isinstance(text, (int, Fraction)) and not isinstance(text, bool):
         return Fraction(text)
     if isinstance(text, float):
-        raise SpecError(argument, f"float {text!r} is not exact; give it as a string like '1/10' or '0.1'")
+        try:
+            exact = str(Fraction(repr(text)))
+            hint = f"give '{exact if len(exact) <= 24 else repr(text)}'"
+        except (ValueError, OverflowError):  # nan, inf
+            hint = "give a string like '1/10' or '0.1'"
+        raise SpecError(argument, f"floats are refused (most decimals have no exact binary value); {hint}")
     s = str(text).strip()
     m = _EXPONENT.search(s)
     if m and abs(int(m.group(1))) > MAX_EXPONENT:

@@ -77,7 +77,9 @@ def check_budget(spec, max_settings=DEFAULT_MAX_SETTINGS, force=False, threads=N
     ``max_settings`` settings, unless ``force``."""
     total = spec.total
     if total >= 2**62:
-        raise BudgetError("--method", f"brute force over {approx(total)} settings is out of reach; use --method fast")
+        err = BudgetError("--method", f"brute force over {approx(total)} settings is out of reach (at most 2^62)")
+        err.unsupported = "brute"  # count_prior adds which method can count it
+        raise err
     over = f"the size budget of {max_settings:,} settings" if total > max_settings else None
     return check_cost(spec, estimate_brute(spec, threads), force=force, over=over)
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from .._support.errors import SpecError
+from ..core.spec import require_spec
 from .brute import DEFAULT_MAX_SETTINGS
 
 __all__ = ["count_prior", "METHODS", "DEFAULT_METHOD"]
@@ -70,6 +71,7 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
     >>> prior.counts == count_prior(spec, "brute", progress=False).counts, prior.total
     (True, 9)
     """
+    require_spec(spec, "count_prior")
     if method not in METHODS:
         raise SpecError("--method", f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
     budget = DEFAULT_MAX_SETTINGS if max_settings is None else max_settings
@@ -86,6 +88,29 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
     if cluster_options:
         raise TypeError(f"count_prior() got unexpected keyword arguments {sorted(cluster_options)} (without scheduler)")
 
+    try:
+        return _count(spec, method, progress, force, budget, checkpoint, threads)
+    except SpecError as exc:
+        if not getattr(exc, "unsupported", None):
+            raise
+        raise SpecError(exc.argument, f"{exc.message}; {_advice(spec, exc.unsupported)}") from None
+
+
+def _advice(spec, refused) -> str:
+    """Where to turn when the ``refused`` method cannot count ``spec``: another method that
+    can (never one that sends back), or what to change."""
+    from .fast import fast_supported
+    from .perceptron import classes_supported
+
+    able = {"classes": classes_supported(spec), "fast": fast_supported(spec), "brute": spec.total < 2**62}
+    others = [m for m, ok in able.items() if ok and m != refused]
+    if others:
+        return f"use --method {others[0]}"
+    return ("no exact counter handles this network (brute force: |Q|^P < 2^62; fast: at most 62 domain points; "
+            "classes: perceptrons fc:D,1, D <= 12): use fewer inputs, fewer parameters or a smaller Q")
+
+
+def _count(spec, method, progress, force, budget, checkpoint, threads):
     # the counters load their numba kernels on first use: ``from enumerate import count_prior`` stays cheap
     from .brute import count_brute
     from .fast import count_fast, fast_supported

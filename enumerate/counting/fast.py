@@ -642,11 +642,15 @@ def count_fast(spec, progress=None, *, force=False, checkpoint=None, max_seconds
         bytes), the number of multisets visited and the residues used.
     """
     if len(spec.domain) > MAX_POINTS[spec.zero_label]:
-        raise SpecError("--method", f"the fast counter handles at most {MAX_POINTS[spec.zero_label]} domain points "
-                        f"under this zero-label rule, not {len(spec.domain)}; use --method brute")
+        err = SpecError("--method", f"the fast counter handles at most {MAX_POINTS[spec.zero_label]} domain points "
+                        f"under this zero-label rule, not {len(spec.domain)}")
+        err.unsupported = "fast"  # count_prior adds which method can count it
+        raise err
     if not fast_supported(spec):
         IntegerPlan.of(spec)  # raises the overflow error if that is the reason
-        raise SpecError("--method", "a hidden unit of this network has too many settings for the fast counter; use brute")
+        err = SpecError("--method", "a hidden unit of this network has too many settings for the fast counter")
+        err.unsupported = "fast"
+        raise err
     if checkpoint is not None:
         raise SpecError("--checkpoint", "the fast method is not resumable and writes no checkpoint; "
                         "drop --checkpoint, or use --method brute")

@@ -92,8 +92,10 @@ def estimate_classes(spec) -> dict:
     (36, 108)
     """
     if not classes_supported(spec):
-        raise SpecError("--method", "the class counter handles fc:D,1 on 01 or pm1 with D <= "
+        err = SpecError("--method", "the class counter handles fc:D,1 on 01 or pm1 with D <= "
                         f"{MAX_DIM} and |Q|^P < 2^63, not {spec.arch} on {spec.domain.kind}")
+        err.unsupported = "classes"  # count_prior adds which method can count it
+        raise err
     q = spec.q.values
     values = sum(1 for v in q if v <= 0) if symmetry_group(spec).flips else len(q)
     vectors = comb(values + spec.arch.input_dim - 1, spec.arch.input_dim)

@@ -208,6 +208,8 @@ class FunctionPrior(PriorQueries):
         }
 
     def to_json(self):
+        """The JSON form as a dict: :meth:`header` and every table with its exact count,
+        most probable first (:meth:`save` streams the same to a file)."""
         return {**self.header(), "functions": [{"table": t, "count": c} for t, c in self.ranked()]}
 
     @classmethod

@@ -36,6 +36,8 @@ class PriorQueries:
 
     @property
     def is_complete(self) -> bool:
+        """True when every one of the ``total`` settings is counted (``covered == total``);
+        a run stopped early and saved as partial has ``False``."""
         return self.covered == self.total
 
     def probability(self, table: str) -> Fraction:
@@ -52,6 +54,9 @@ class PriorQueries:
 
         ``teacher`` is a truth table string, or a :class:`~enumerate.core.teacher.Teacher`.
         """
+        if not isinstance(teacher, str) and not isinstance(getattr(teacher, "table", None), str):
+            raise TypeError(f"rho: teacher must be a truth table like '+-' or a Teacher (make_teacher), "
+                            f"not {type(teacher).__name__}")
         table = teacher if isinstance(teacher, str) else teacher.table
         return self.probability(table)
 

@@ -35,14 +35,27 @@ COMMANDS = {
 }
 
 
-def format_table(results) -> str:
-    rows = [("claim", "cases", "result", "figures")]
-    for r in results:
-        figs = ", ".join(f"{k} {v}" for k, v in r.figures.items())
-        rows.append((r.name, str(r.cases), "PASS" if r.passed else "FAIL", figs))
+def format_table(results, width=88) -> str:
+    """The claims as a table, one row each, with the figures wrapped under it to ``width``.
+
+    >>> from proofs.claims.registry import ClaimResult
+    >>> print(format_table([ClaimResult("c", "holds", 12, True, {"pairs": 3, "time": "0.1s"})]))
+    claim  cases  result
+    --------------------
+    c         12  PASS
+        pairs 3, time 0.1s
+    """
+    import textwrap
+
+    rows = [("claim", "cases", "result")] + [(r.name, str(r.cases), "PASS" if r.passed else "FAIL") for r in results]
     w = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = [f"{a:<{w[0]}}  {b:>{w[1]}}  {c:<{w[2]}}  {d}" for a, b, c, d in rows]
-    lines.insert(1, "-" * max(len(line) for line in lines))
+    head = f"{'claim':<{w[0]}}  {'cases':>{w[1]}}  {'result':<{w[2]}}"
+    lines = [head, "-" * len(head)]
+    for r, (a, b, c) in zip(results, rows[1:]):
+        lines.append(f"{a:<{w[0]}}  {b:>{w[1]}}  {c:<{w[2]}}".rstrip())
+        figs = ", ".join(f"{k} {v}" for k, v in r.figures.items())
+        if figs:
+            lines += textwrap.wrap(figs, width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False)
     for r in results:
         if not r.passed and r.counterexample:
             lines.append(f"counterexample for {r.name}: {r.counterexample}")

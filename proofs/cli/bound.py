@@ -34,15 +34,14 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from enumerate import make_teacher
-    from enumerate.cli.args import compute_prior
+    from enumerate.cli.args import compute_prior, make_cli_teacher
     from enumerate._support.files import atomic_write_json
 
     from ..check import check_bounds
     from ..embedding import require_zero
 
     spec = student_spec(args)
-    teacher = make_teacher(spec, args.teacher, args.teacher_params)
+    teacher = make_cli_teacher(spec, args.teacher, args.teacher_params)
     require_zero(spec)  # before counting the student's prior
     check_out(args.out)
     report = check_bounds(spec, teacher, prior=compute_prior(spec, args))

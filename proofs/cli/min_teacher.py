@@ -43,6 +43,13 @@ def run(args):
         raise SpecError("--max-width", "must be between 1 and 64")
     first = NetworkSpec.parse(arch_with_width(args.arch, 1), args.q, args.act, args.domain, args.zero_label, args.scale_q)
     check_supported(first)
+    if args.prior_arch is not None:
+        if not args.all:
+            raise SpecError("--prior-arch", "is used with --all (the prior of every table): add --all or drop it")
+        try:
+            NetworkSpec.parse(args.prior_arch, args.q, args.act, args.domain, args.zero_label, args.scale_q)
+        except SpecError as exc:
+            raise (exc.naming("--prior-arch") if exc.argument == "--arch" else exc) from None
     check_out(args.out)
     t0 = time.perf_counter()
     common = dict(act=args.act, domain=args.domain, zero_label=args.zero_label, scale_q=args.scale_q,

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import math
 
-from enumerate._support.errors import SpecError
 from enumerate._support.files import write_json
-from enumerate.cli.args import add_student_args, add_teacher_args, student_spec
+from enumerate.cli.args import add_student_args, add_teacher_args, student_spec, teacher_target
 from enumerate.cli.parser import check_out
-from enumerate.core.validate import check_table
 from enumerate.results.io import fraction_str, versions
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -22,32 +20,18 @@ HELP = "Exact rho~ by projected model counting (pyganak) of the CNF of the stude
 
 def add_arguments(p):
     add_student_args(p)
-    add_teacher_args(p, required=False)
-    p.add_argument("--teacher-table", dest="teacher_table", default=None,
-                   help="the target truth table instead of a teacher network (one of + - [0] per point)")
+    add_teacher_args(p, table=True)
     p.add_argument("--seed", type=int, default=0, help="pyganak seed (default 0)")
     p.add_argument("--out", default=None, help="write the result as JSON (default: print a summary)")
 
 
 def run(args):
-    from enumerate.core.teacher import make_teacher
-
     from ..sat.count import PROBABILISTIC, sat_count
     from ..sat.encode import check_supported
 
     spec = student_spec(args)
     check_supported(spec)
-    has_net = args.teacher is not None or args.teacher_params is not None
-    if has_net == (args.teacher_table is not None):
-        raise SpecError("--teacher-table", "give either --teacher with --teacher-params, or --teacher-table (not both)")
-    teacher = None
-    if has_net:
-        if args.teacher is None or args.teacher_params is None:
-            raise SpecError("--teacher-params", "--teacher and --teacher-params go together")
-        teacher = make_teacher(spec, args.teacher, args.teacher_params)
-        table = teacher.table
-    else:
-        table = check_table(args.teacher_table.strip(), len(spec.domain), spec.zero_label, "--teacher-table")
+    table, teacher = teacher_target(spec, args)
     check_out(args.out)
     r = sat_count(spec, table, seed=args.seed)
     rep = {

@@ -65,7 +65,7 @@ def test_command_writes_summary_and_figures(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv,arg", [
     (["--q", "peer:1", "--out-dir", "."], "--q"),
-    (["--q", "peer:3", "--out-dir", "/nonexistent/x"], "--out-dir"),
+    (["--q", "peer:3", "--out-dir", "/proc/version/x"], "--out-dir"),  # under a file: cannot be made
     (["--q", "-1,0,1", "--out-dir", ".", "--float-demo"], "--float-demo"),
     (["--q", "-1,0,1", "--out-dir", ".", "--zero-label", "0"], "--zero-label"),
 ])

@@ -7,13 +7,13 @@ from enumerate.core.validate import check_indices, check_table, check_weights
 
 
 def test_floats_are_refused_everywhere():
-    with pytest.raises(SpecError, match="^--q: float 0.1"):
+    with pytest.raises(SpecError, match="^--q: floats are refused.*give .1/10.$"):
         QSet((0.1, 1))
-    with pytest.raises(SpecError, match="^--domain: float"):
+    with pytest.raises(SpecError, match="^--domain: floats are refused"):
         Domain("custom", ((0.5, 1),))
-    with pytest.raises(SpecError, match="^--weights: float"):
+    with pytest.raises(SpecError, match="^--weights: floats are refused"):
         Domain("custom", ((0,), (1,)), (0.5, 0.5))
-    with pytest.raises(SpecError, match="^--q: float"):
+    with pytest.raises(SpecError, match="^--q: floats are refused"):
         NetworkSpec.parse("fc:1,1", [0.1, 1])
     assert QSet(("1/10", 1)).values[0] == Fraction(1, 10)  # strings are exact
 
