@@ -49,8 +49,9 @@ from ..core.lattice import IntegerPlan
 from ..results.memory import peak_rss_meta
 from ..results.prior import FunctionPrior
 from .._support.progress import progress_bar
-from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost
+from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, BudgetError, Cost, check_cost, fmt_bytes
 from ..core.spec import SpecError
+from .._support.errors import approx
 
 __all__ = ["count_fast", "fast_supported", "estimate_fast", "check_fast_budget", "UnitModel", "point_permutations",
            "from_residues"]
@@ -132,6 +133,16 @@ class _Model:
         self.base = 3 if self.zl == 2 else 2
         self.dense = self.base**self.nX <= DENSE_KEYS
         self._wsum = {}
+        self.max_bytes = None  # count_fast sets its memory budget: no distribution may be able to pass it
+
+    def guard(self, rows, width, step):
+        """Refuse (:class:`~enumerate.BudgetError`) a distribution step that could hold
+        ``rows`` vectors of ``width`` entries (an upper bound) beyond the memory budget."""
+        need = _map_bytes(self, rows, width)
+        if self.max_bytes is not None and need > self.max_bytes:
+            raise BudgetError("--force", f"the fast counter on {self.spec.arch} could hold up to {approx(rows)} "
+                                         f"distinct vectors (~{fmt_bytes(need)}) in {step}, above the memory budget "
+                                         f"of {fmt_bytes(self.max_bytes)}; use --method brute, or pass --force")
 
     def weight_sum(self, m):
         """{t: number of ways m i.i.d. values of Q sum to t} (exact ints)."""
@@ -177,7 +188,7 @@ class _Model:
                 terms.append((np.array(ts, np.int64)[:, None] * g[None, :], _residues([dist[t] for t in ts], mods)))
         bias = np.array(self.qi, np.int64)[:, None] * np.full((1, n), bias_mult, np.int64)
         terms.append((bias, _residues([1] * len(self.qi), mods)))
-        return _fold(terms, mods)
+        return _fold(terms, mods, self)
 
     def unit_outputs(self, M, layer):
         """Distribution D of one hidden unit's output map (flattened) of ``layer``."""
@@ -189,11 +200,14 @@ class _Model:
         return _merge(vecs, cnts, PLAIN)
 
 
-def _fold(terms, mods):
-    """Convolution of a list of vector distributions, smallest first."""
+def _fold(terms, mods, model=None):
+    """Convolution of a list of vector distributions, smallest first (each step first
+    checked against ``model``'s memory budget by its upper bound, the product of sizes)."""
     terms = sorted(terms, key=lambda t: len(t[0]))
     vecs, cnts = terms[0]
     for v, c in terms[1:]:
+        if model is not None:
+            model.guard(len(vecs) * len(v), vecs.shape[1], "a unit's pre-activation")
         vecs, cnts = conv(vecs, cnts, v, c, mods)
     return vecs, cnts
 
@@ -225,6 +239,13 @@ class _Stats:
 
 def _row_bytes(model, n):
     return n * np.dtype(model.dtype).itemsize + 8 * len(model.mods)
+
+
+def _map_bytes(model, rows, width):
+    """Peak bytes of a hash map of ``rows`` vectors of ``width`` entries while it grows:
+    slots, vectors and counts at up to 4x rows (the map doubles at half full, old and new
+    arrays side by side), with int64 entries (from above)."""
+    return int(4 * rows * (8 + 8 * width + 8 * len(model.mods)))
 
 
 class _Codec:
@@ -284,7 +305,8 @@ def _tables_of_sum(model, C, c, B, stats, note, perms=None):
     """
     mods = model.mods
     n = C[0].shape[1]
-    bound = c * int(np.abs(C[0]).max(initial=0)) + int(np.abs(B[0]).max(initial=0))
+    cmax = int(np.abs(C[0]).max(initial=0))
+    bound = c * cmax + int(np.abs(B[0]).max(initial=0))
     codec = _Codec(bound, n) if _Codec.fits(bound, n) else None
     dtype = np.int8 if bound < 127 else (np.int16 if bound < 2**15 else model.dtype)
 
@@ -324,6 +346,8 @@ def _tables_of_sum(model, C, c, B, stats, note, perms=None):
         if plan == j:
             right = with_bias(P[c - j])
             break
+        model.guard(min(len(P[j][0]) * len(C[0]), float(2 * (j + 1) * cmax + 1) ** n),
+                    n, f"convolution {j + 1} of {c} of the readout")
         est = len(P[j][0]) * len(P[j][0]) / len(P[j - 1][0])
         if est > NOTE_ROWS:
             note(f"fast: convolution {j + 1} of {c}: up to ~{est:.2g} distinct vectors, "
@@ -561,8 +585,21 @@ def estimate_fast(spec):
     """
     model = _Model(spec)
     out = {"points": model.nX, "residues": len(model.mods), "settings": spec.total, "readouts": 1}
+    # one unit's pre-activation (the output unit of a depth-1 network, else a first-layer
+    # unit) holds at most as many vectors as it has settings: bounded before it is enumerated
     if not model.shapes:
-        out.update(work=0.0, rows=0.0)
+        unit_settings, width = len(spec.q) ** (spec.arch.input_dim + 1), model.nX
+    else:
+        c, m, k, s, cin, nin = model.shapes[0]
+        unit_settings, width = len(spec.q) ** (cin * k + 1), m * model.nX
+    unit_bytes = _map_bytes(model, unit_settings, width)
+    if not model.shapes or unit_bytes > DEFAULT_MAX_BYTES:
+        # depth 1: the count is that one unit (its work: every setting once per term, from above);
+        # an unaffordable first unit is not enumerated here (its bound is the estimate)
+        out.update(work=float(unit_settings) * (spec.arch.input_dim + 1) * CONV_COST, rows=float(unit_settings))
+        out["seconds"] = out["readouts"] * SECONDS_PER_READOUT + out["work"] / WORK_PER_SECOND
+        out["bytes"] = max(unit_bytes, int(out["rows"] * _row_bytes(model, model.nX) * 3))
+        return out
     else:
         D = model.unit_outputs(model.inputs(), 0)
         if model.sym and len(model.shapes) > 1:
@@ -579,9 +616,9 @@ def estimate_fast(spec):
         C = _readout_contributions(model, D if len(model.shapes) == 1 else _as_last(model, D))
         work, rows = _readout_work(C, len(model.qi), model.shapes[-1][0])
         out.update(readouts=readouts, work=work * readouts, rows=rows)
-    row_bytes = _row_bytes(model, model.nX) if model.shapes else 0
+    row_bytes = _row_bytes(model, model.nX)
     out["seconds"] = out["readouts"] * SECONDS_PER_READOUT + out["work"] / WORK_PER_SECOND
-    out["bytes"] = int(out["rows"] * row_bytes * 3)
+    out["bytes"] = max(unit_bytes, int(out["rows"] * row_bytes * 3))
     return out
 
 
@@ -653,6 +690,7 @@ def count_fast(spec, progress=None, *, force=False, checkpoint=None, max_seconds
     t0 = time.perf_counter()
     est = check_fast_budget(spec, force, max_seconds, max_bytes)
     model = _Model(spec)
+    model.max_bytes = None if force else max_bytes  # the counter stops itself before it could pass it
     stats = _Stats()
     show = sys.stderr.isatty() if progress is None else progress
     notes = []
