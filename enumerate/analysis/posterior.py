@@ -47,7 +47,7 @@ import numpy as np
 
 from ..results.io import fraction_str
 from ..core.spec import SpecError
-from ..core.validate import check_indices, check_sample_size, check_table, check_weights
+from ..core.validate import check_indices, check_sample_size, check_table, check_weights, parse_rate
 
 __all__ = [
     "MAX_EXACT_POINTS",
@@ -392,7 +392,7 @@ class PosteriorFamily:
 
     def _per_set(self, which, eps=None, strict=False):
         """Numerators per training set U (denominator: fit[U], or total for 'fit'); cached."""
-        key = (which, None if eps is None else Fraction(eps), strict)
+        key = (which, None if eps is None else parse_rate(eps, "eps", "loss threshold"), strict)
         cache = self.__dict__.setdefault("_per_set_cache", {})
         if key not in cache:
             cache[key] = self._per_set_uncached(which, eps, strict)
@@ -486,7 +486,7 @@ class PosteriorFamily:
         n_max = check_sample_size(n_max, "--n-max")
         self._need_realizable()
         fitn, errn = self._per_set("fit"), self._per_set("err")
-        tails = {Fraction(e): self._per_set("tail", e, strict) for e in eps}
+        tails = {parse_rate(e, "eps", "loss threshold"): self._per_set("tail", e, strict) for e in eps}
         out = []
         for N in range(n_max + 1):
             out.append(CurvePoint(
@@ -518,7 +518,7 @@ class PosteriorFamily:
                     D[i, j] = True
         lossnum = np.array([sum(self.a[i] for i in range(self.n) if m >> i & 1) for m in masks], dtype=object)
         weighted = counts * lossnum
-        eps = [Fraction(e) for e in eps]
+        eps = [parse_rate(e, "eps", "loss threshold") for e in eps]
         tail_sel = {e: np.array([Fraction(int(x), self.W) >= e for x in lossnum.tolist()], dtype=bool) for e in eps}
         p = None if self.uniform else np.array([float(x) for x in self.weights])
         errs, fits, tails = [], [], {e: [] for e in eps}
