@@ -169,6 +169,10 @@ class _Model:
 
     # ---- one unit
     def preactivation(self, M, m, k, s, bias_mult, mods=PLAIN):
+        """The distribution of :meth:`terms` (folded)."""
+        return _fold(self.terms(M, m, k, s, bias_mult, mods), mods, self)
+
+    def terms(self, M, m, k, s, bias_mult, mods=PLAIN):
         """Distribution of a unit's pre-activation (flattened (m, |X|)) given its inputs M.
 
         Counts are plain int64 (``mods=PLAIN``: a hidden unit, whose settings number
@@ -188,7 +192,7 @@ class _Model:
                 terms.append((np.array(ts, np.int64)[:, None] * g[None, :], _residues([dist[t] for t in ts], mods)))
         bias = np.array(self.qi, np.int64)[:, None] * np.full((1, n), bias_mult, np.int64)
         terms.append((bias, _residues([1] * len(self.qi), mods)))
-        return _fold(terms, mods, self)
+        return terms
 
     def unit_outputs(self, M, layer):
         """Distribution D of one hidden unit's output map (flattened) of ``layer``."""
@@ -205,11 +209,33 @@ def _fold(terms, mods, model=None):
     checked against ``model``'s memory budget by its upper bound, the product of sizes)."""
     terms = sorted(terms, key=lambda t: len(t[0]))
     vecs, cnts = terms[0]
+    lo, hi = vecs.min(axis=0).astype(object), vecs.max(axis=0).astype(object)
     for v, c in terms[1:]:
+        lo, hi = lo + v.min(axis=0).astype(object), hi + v.max(axis=0).astype(object)
         if model is not None:
-            model.guard(len(vecs) * len(v), vecs.shape[1], "a unit's pre-activation")
+            model.guard(min(len(vecs) * len(v), _box(lo, hi)), vecs.shape[1], "a unit's pre-activation")
         vecs, cnts = conv(vecs, cnts, v, c, mods)
     return vecs, cnts
+
+
+def _box(lo, hi) -> float:
+    """The number of integer vectors between ``lo`` and ``hi`` (coordinate-wise), as a float."""
+    return math.prod(float(h - l + 1) for l, h in zip(lo.tolist(), hi.tolist()))
+
+
+def _rows_bound(terms) -> float:
+    """At most this many distinct vectors in the sum of ``terms``: the product of their sizes,
+    capped by the box of values the sum can take. Computed without enumerating anything.
+
+    >>> import numpy as np
+    >>> three = (np.array([[-1], [0], [1]]), None)
+    >>> _rows_bound([three] * 4)  # 81 settings, but the sum takes only 9 values
+    9.0
+    """
+    sizes = math.prod(float(len(v)) for v, _ in terms)
+    lo = sum(v.min(axis=0).astype(object) for v, _ in terms)
+    hi = sum(v.max(axis=0).astype(object) for v, _ in terms)
+    return min(sizes, _box(lo, hi))
 
 
 def _classes(vecs, cnts):
@@ -588,10 +614,11 @@ def estimate_fast(spec):
     # one unit's pre-activation (the output unit of a depth-1 network, else a first-layer
     # unit) holds at most as many vectors as it has settings: bounded before it is enumerated
     if not model.shapes:
-        unit_settings, width = len(spec.q) ** (spec.arch.input_dim + 1), model.nX
+        terms = model.terms(model.inputs(), 1, 1, 1, model.plan.out_bias_mult, model.mods)
     else:
         c, m, k, s, cin, nin = model.shapes[0]
-        unit_settings, width = len(spec.q) ** (cin * k + 1), m * model.nX
+        terms = model.terms(model.inputs(), m, k, s, model.plan.bias_mult[0])
+    unit_settings, width = _rows_bound(terms), terms[0][0].shape[1]
     unit_bytes = _map_bytes(model, unit_settings, width)
     if not model.shapes or unit_bytes > DEFAULT_MAX_BYTES:
         # depth 1: the count is that one unit (its work: every setting once per term, from above);
