@@ -44,7 +44,7 @@ from collections import Counter
 
 import numpy as np
 
-from .kernels.fast import collapse, conv, conv_sorted
+from .kernels.fast import RowLimit, collapse, conv, conv_sorted
 from ..core.lattice import IntegerPlan
 from ..results.memory import peak_rss_meta
 from ..results.prior import FunctionPrior
@@ -135,11 +135,20 @@ class _Model:
         self._wsum = {}
         self.max_bytes = None  # count_fast sets its memory budget: no distribution may be able to pass it
 
-    def guard(self, rows, width, step):
+    def max_rows(self, width):
+        """The most vectors of ``width`` entries a distribution may hold under the memory budget."""
+        return None if self.max_bytes is None else int(self.max_bytes // _map_bytes(self, 1, width))
+
+    def guard(self, rows, width, step, held=False):
         """Refuse (:class:`~enumerate.BudgetError`) a distribution step that could hold
-        ``rows`` vectors of ``width`` entries (an upper bound) beyond the memory budget."""
+        ``rows`` vectors of ``width`` entries (an upper bound; ``held``: it did) beyond the
+        memory budget."""
         need = _map_bytes(self, rows, width)
-        if self.max_bytes is not None and need > self.max_bytes:
+        if self.max_bytes is not None and (held or need > self.max_bytes):
+            if held:
+                raise BudgetError("--force", f"the fast counter on {self.spec.arch} grew past {approx(rows)} distinct "
+                                             f"vectors in {step}, the most its memory budget of "
+                                             f"{fmt_bytes(self.max_bytes)} allows; use --method brute, or pass --force")
             raise BudgetError("--force", f"the fast counter on {self.spec.arch} could hold up to {approx(rows)} "
                                          f"distinct vectors (~{fmt_bytes(need)}) in {step}, above the memory budget "
                                          f"of {fmt_bytes(self.max_bytes)}; use --method brute, or pass --force")
@@ -331,8 +340,7 @@ def _tables_of_sum(model, C, c, B, stats, note, perms=None):
     """
     mods = model.mods
     n = C[0].shape[1]
-    cmax = int(np.abs(C[0]).max(initial=0))
-    bound = c * cmax + int(np.abs(B[0]).max(initial=0))
+    bound = c * int(np.abs(C[0]).max(initial=0)) + int(np.abs(B[0]).max(initial=0))
     codec = _Codec(bound, n) if _Codec.fits(bound, n) else None
     dtype = np.int8 if bound < 127 else (np.int16 if bound < 2**15 else model.dtype)
 
@@ -343,7 +351,7 @@ def _tables_of_sum(model, C, c, B, stats, note, perms=None):
         Bs = codec.shifts(B[0])
 
         def step(P):
-            return conv_sorted(P[0], P[1], Cs, C[1], mods)
+            return conv_sorted(P[0], P[1], Cs, C[1], mods, model.max_rows(n))
 
         def with_bias(P):
             return conv_sorted(P[0], P[1], Bs, B[1], mods)
@@ -355,7 +363,7 @@ def _tables_of_sum(model, C, c, B, stats, note, perms=None):
         zero = (np.array([codec.keys(np.zeros((1, n), np.int64))[0]]), _residues([1], mods))
     else:
         def step(P):
-            return conv(P[0], P[1], C[0], C[1], mods)
+            return conv(P[0], P[1], C[0], C[1], mods, model.max_rows(n))
 
         def with_bias(P):
             return conv(P[0], P[1], B[0], B[1], mods)
@@ -372,13 +380,15 @@ def _tables_of_sum(model, C, c, B, stats, note, perms=None):
         if plan == j:
             right = with_bias(P[c - j])
             break
-        model.guard(min(len(P[j][0]) * len(C[0]), float(2 * (j + 1) * cmax + 1) ** n),
-                    n, f"convolution {j + 1} of {c} of the readout")
         est = len(P[j][0]) * len(P[j][0]) / len(P[j - 1][0])
         if est > NOTE_ROWS:
             note(f"fast: convolution {j + 1} of {c}: up to ~{est:.2g} distinct vectors, "
                  f"~{est * (8 + 8 * len(mods)) * 2 / 2**20:.0f} MiB")
-        P[j + 1] = step(P[j])
+        try:  # the power is built under the memory budget: the kernel stops once it holds more
+            P[j + 1] = step(P[j])
+        except RowLimit as stop:
+            model.guard(stop.args[0], n, f"convolution {j + 1} of {c} of the readout", held=True)
+            raise
         stats.saw(*P[j + 1])
         j += 1
     left = as_vecs(P[j])
