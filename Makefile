@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup demo test test-all docs bench proofs clean
+.PHONY: setup demo test test-random test-all docs bench proofs clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,8 +18,13 @@ setup: $(STAMP)  ## create .venv and install the project with test and docs extr
 demo: setup  ## the built-in worked example
 	$(BIN)/python -m enumerate demo
 
-test: setup  ## every test: doctests, property tests, cross-checks, worked examples (what CI runs)
-	$(BIN)/python -m pytest -q
+test: setup  ## every test: doctests, property tests, cross-checks, worked examples (CI runs it, then test-random)
+	$(BIN)/python -m pytest -q -p no:randomly
+
+# every test again in a random order (pytest-randomly; the seed is printed: SEED=N replays it)
+SEED ?=
+test-random: setup  ## every test in a random order, to show order dependence (CI runs it after test)
+	$(BIN)/python -m pytest -q $(if $(SEED),--randomly-seed=$(SEED),)
 
 test-all: test  ## an alias of test (there is no slow-test exclusion)
 

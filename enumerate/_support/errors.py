@@ -4,8 +4,8 @@
 '--q: value 2 is listed twice'
 >>> str(SpecError("--arch", f"'fc:{'1' * 100000},1' is too wide"))
 "--arch: 'fc:111111111111111111111111111111111111...(100,007 characters) is too wide"
->>> approx(10**400), approx(123456), approx(2.5e-7)
-('1.00e+400', '1.23e+05', '2.50e-07')
+>>> approx(10**400), approx(123456), approx(2.5e-7), approx(-3**20000)
+('1.00e+400', '1.23e+05', '2.50e-07', '-2.66e+9542')
 """
 
 from __future__ import annotations
@@ -59,7 +59,12 @@ SpecError.__module__ = "enumerate"
 def approx(x) -> str:
     """``x`` in 3-digit scientific notation, for any int (floats overflow beyond ~1e308)."""
     if isinstance(x, int) and not isinstance(x, bool) and abs(x) >= 10**300:
-        digits = str(abs(x))
-        mant = int(digits[:3]) / 100
-        return f"{'-' if x < 0 else ''}{mant:.2f}e+{len(digits) - 1}"
+        a = abs(x)  # no str(a): ints past 4300 digits refuse it; the exponent from the bit length
+        e = int((a.bit_length() - 1) * 0.30102999566398120)
+        while 10 ** (e + 1) <= a:
+            e += 1
+        while 10**e > a:
+            e -= 1
+        mant = a // 10 ** (e - 2)  # the leading three digits
+        return f"{'-' if x < 0 else ''}{mant // 100}.{mant % 100:02d}e+{e}"
     return f"{float(x):.2e}"

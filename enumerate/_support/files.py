@@ -2,7 +2,8 @@
 
 * :func:`check_writable` refuses, before any work, a path that cannot be written;
 * :func:`atomic_write` / :func:`atomic_write_json` write a temporary file beside the
-  target and rename it;
+  target and rename it; a symbolic link is written through (its target is replaced, the
+  link stays a link);
 * :func:`write_output` / :func:`write_json` report a late failure as a one-line
   :class:`~enumerate.SpecError` naming the argument (``--out``, ``--checkpoint``).
 
@@ -21,7 +22,7 @@ import tempfile
 
 from .errors import SpecError
 
-__all__ = ["check_writable", "atomic_write", "atomic_write_json", "atomic_write_npz", "write_output", "write_json"]
+__all__ = ["target", "check_writable", "atomic_write", "atomic_write_json", "atomic_write_npz", "write_output", "write_json"]
 
 
 def check_writable(path, argument):
@@ -39,6 +40,7 @@ def check_writable(path, argument):
     path = os.fspath(path)
     if not path.strip():
         raise SpecError(argument, "empty file name")
+    path = target(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise SpecError(argument, f"directory {folder!r} does not exist")
@@ -58,10 +60,25 @@ def check_writable(path, argument):
     os.unlink(tmp)
 
 
+def target(path) -> str:
+    """The file a write to ``path`` changes: ``path`` itself, or the file a symbolic link
+    (or a chain of them) points to.
+
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> os.symlink("real.json", os.path.join(folder, "link.json"))
+    >>> target(os.path.join(folder, "link.json")) == os.path.join(os.path.realpath(folder), "real.json")
+    True
+    """
+    path = os.fspath(path)
+    return os.path.realpath(path) if os.path.islink(path) else path
+
+
 def atomic_write(path, suffix, write):
     """Call ``write(fh)`` on a temporary binary file next to ``path``, then rename it to
-    ``path``: the file is never half-written."""
-    path = os.fspath(path)
+    ``path``: the file is never half-written. A symbolic link is written through: its
+    target gets the new content and the link stays."""
+    path = target(path)
     folder = os.path.dirname(os.path.abspath(path))
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=suffix)

@@ -48,7 +48,7 @@ from functools import cached_property
 import numpy as np
 
 from ..results.io import fraction_str
-from ..core.validate import check_sample_size, parse_rational
+from ..core.validate import check_sample_size, parse_rate
 from ..core.spec import SpecError
 
 __all__ = ["MAX_NOISY_POINTS", "NoisyFamily", "NoisyCurvePoint", "noisy_curve", "parse_noise"]
@@ -59,17 +59,13 @@ _INT64_SAFE = 2**62
 
 
 def parse_noise(eps, argument="--label-noise") -> Fraction:
-    """The noise rate as an exact Fraction in [0, 1] (int, Fraction or a string like ``1/10``).
+    """The noise rate as an exact Fraction in [0, 1] (int, Fraction or a string like ``1/10``;
+    a Python float is refused, by the one rule of :func:`~enumerate.core.validate.parse_rational`).
 
     >>> parse_noise("1/10"), parse_noise(0)
     (Fraction(1, 10), Fraction(0, 1))
     """
-    if not isinstance(eps, (str, int, Fraction, float)) or isinstance(eps, bool):
-        raise SpecError(argument, f"{eps!r}: need a rational noise rate in [0, 1], e.g. 1/10")
-    e = parse_rational(eps, argument)  # the one rule for numbers: floats refused, huge exponents too
-    if not 0 <= e <= 1:
-        raise SpecError(argument, f"{eps!r}: need a rational noise rate in [0, 1], e.g. 1/10")
-    return e
+    return parse_rate(eps, argument, "noise rate")
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,12 @@ from fractions import Fraction
 
 import numpy as np
 
+from .._support.child import run_in_child
+
 from .complexity import lz_complexities
 from ..core.spec import QSet
 
-__all__ = ["peer_grid", "rank_frequency", "lz_profile", "ones_distribution", "float_vs_exact", "analyze"]
+__all__ = ["peer_grid", "rank_frequency", "lz_profile", "ones_distribution", "float_vs_exact", "float_demo_cost", "analyze"]
 
 
 def peer_grid(bits) -> QSet:
@@ -162,6 +164,36 @@ def ones_distribution(prior) -> dict:
     return {t: Fraction(m, prior.total) for t, m in sorted(mass.items())}
 
 
+#: settings labelled per second by the float-vs-exact kernel (about 3.5e5 on a busy 2-core machine)
+FLOAT_DEMO_RATE = 3e5
+#: float-vs-exact runs estimated above this many seconds label in a child process
+CHILD_SECONDS = 2.0
+
+
+def _float_kernel(*args):
+    from .kernels.simplicity import float_vs_exact as kernel
+
+    return kernel(*args)
+
+
+def float_demo_cost(bits, dim):
+    """The cost of :func:`float_vs_exact` stated up front (a
+    :class:`~enumerate.counting.budget.Cost`): every setting labelled twice, and two sets of
+    tables, each at most min(settings, 2^(2^dim)), in hash maps that double.
+
+    >>> cost = float_demo_cost(10, 8)
+    >>> cost.work, cost.seconds > 3600
+    ('labels 1,237,940,039,285,380,274,899,124,224 settings exactly and in float64', True)
+    """
+    from ..counting.budget import Cost
+
+    settings = (2**bits) ** (dim + 1)
+    tables = min(settings, 2 ** (2**dim), 2**62)
+    words = -(-(2**dim) // 64) + 1
+    return Cost("float-demo", f"labels {settings:,} settings exactly and in float64", settings / FLOAT_DEMO_RATE,
+                2 * 2 * 2 * tables * words * 8 + 2**20)
+
+
 def float_vs_exact(bits, dim=7, bias_first=False):
     """The perceptron ``fc:dim,1`` on {0,1}^dim with the peers' ``bits``-bit grid, every
     setting labelled exactly and in float64 (``z += w_i * x_i`` in input order, the bias
@@ -174,11 +206,12 @@ def float_vs_exact(bits, dim=7, bias_first=False):
     >>> r["changed_settings"], r["exact_functions"], r["float_functions"]
     (0, 75, 75)
     """
-    from .kernels.simplicity import float_vs_exact as kernel
-
     s = (2**bits - 1) // 2
     num = np.arange(2**bits, dtype=np.int64) - s
-    changed, exact, flt = kernel(num, float(s), dim, bias_first)
+    args = (num, float(s), dim, bias_first)
+    # a long run labels in a child process: Ctrl-C ends it at once (inside numba it was ignored, or crashed)
+    seconds = float_demo_cost(bits, dim).seconds
+    changed, exact, flt = _float_kernel(*args) if seconds <= CHILD_SECONDS else run_in_child(_float_kernel, *args)
     E, F = {bytes(r) for r in exact}, {bytes(r) for r in flt}
     return {"bits": bits, "dim": dim, "settings": (2**bits) ** (dim + 1), "summation": "bias first" if bias_first
             else "inputs in order, bias last", "changed_settings": int(changed), "exact_functions": len(E),

@@ -49,7 +49,8 @@ from .args import add_count_args, add_student_args, add_teacher_args, compute_pr
 from .._support.files import write_json
 from .parser import check_out, int_at_least
 from ..analysis.noisy import NoisyFamily, parse_noise
-from ..analysis.posterior import MAX_EXACT_POINTS, PosteriorFamily, lemma_sample_size
+from ..analysis.posterior import MAX_EXACT_POINTS, PosteriorFamily, curve_cost, lemma_sample_size
+from ..counting.budget import check_cost
 from ..results.io import fraction_str, versions
 from ..core.spec import SpecError, parse_rational
 
@@ -175,6 +176,7 @@ def run(args):
     if noise is not None:
         NoisyFamily.check_target(table)
     check_out(args.out)
+    check_cost(spec, curve_cost(spec, args.n_max), force=args.force)  # before the count, too
     prior = compute_prior(spec, args)
     rep = curve_report(prior, table, args.n_max, lemma, teacher, kl=args.kl, label_noise=noise)
     if args.out:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .._support.errors import SpecError
 from .._support.files import write_output
+from ..counting.checkpoint import removed_after_success
 from .args import add_count_args, add_student_args, compute_prior, student_spec
 from .parser import check_out, int_at_least
 
@@ -31,9 +32,11 @@ def run(args):
     check_out(args.out)
     if args.out and not str(args.out).endswith(".npz") and getattr(args, "dask", None) is None:
         _check_class_json(spec, args.method)
-    prior = compute_prior(spec, args)
+    with removed_after_success():  # a finished run's checkpoint goes only once --out is written
+        prior = compute_prior(spec, args)
+        if args.out:
+            write_output(prior.save, args.out)
     if args.out:
-        write_output(prior.save, args.out)
         print(f"wrote {args.out}: {prior.num_functions:,} functions, total {prior.total:,} ({prior.method})")
     else:
         print(prior.summary(args.top))

@@ -27,6 +27,7 @@ def add_arguments(p):
     p.add_argument("--no-lz", action="store_true", dest="no_lz", help="skip P(f) against K_LZ (it expands every class)")
     p.add_argument("--float-demo", action="store_true", dest="float_demo",
                    help="also label every setting in float64 (fc:D,1 on 01 with --q peer:B only)")
+    p.add_argument("--force", action="store_true", help="run even above the time / memory budget")
 
 
 def check_out_dir(out_dir):
@@ -84,7 +85,8 @@ def run(args):
     from ..counting.dispatch import count_prior
     from .._support.files import atomic_write_json, write_output
     from ..results.io import versions
-    from ..analysis.simplicity import analyze, float_vs_exact
+    from ..analysis.simplicity import analyze, float_demo_cost, float_vs_exact
+    from ..counting.budget import check_cost
     from ..analysis.plots import write_figures
 
     spec = NetworkSpec.parse(args.arch, _q(args.q), args.act, args.domain, args.zero_label, args.scale_q)
@@ -94,8 +96,10 @@ def run(args):
         raise SpecError("--float-demo", "needs a perceptron fc:D,1 on domain 01 with --q peer:B")
     if spec.zero_label == "0" and not args.no_lz:
         raise SpecError("--zero-label", "K_LZ needs two-valued tables: use -1 or +1, or --no-lz")
+    if args.float_demo:  # its cost is stated and checked before any work
+        check_cost(spec, float_demo_cost(int(args.q[5:]), spec.arch.input_dim), force=args.force)
     t0 = time.perf_counter()
-    prior = count_prior(spec, "auto", progress=False)
+    prior = count_prior(spec, "auto", progress=False, force=args.force)
     counted = time.perf_counter() - t0
     summary = analyze(prior, lz=not args.no_lz)
     summary["count_s"] = counted

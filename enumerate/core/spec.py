@@ -212,15 +212,17 @@ class Domain:
     def __post_init__(self):
         if not self.points:
             raise SpecError("--domain", "the domain has no points")
-        if not all(isinstance(p, (tuple, list)) for p in self.points):
+        built = self.kind in ("01", "pm1") and isinstance(self.points, tuple) and all(
+            type(c) is Fraction for c in self.points[0])  # a cube from Domain.boolean: 2^20 points take no parsing
+        if not built and not all(isinstance(p, (tuple, list)) for p in self.points):
             raise SpecError("--domain", "every point must be a list of coordinates")
-        pts = tuple(tuple(parse_rational(c, "--domain") for c in p) for p in self.points)
-        dims = {len(p) for p in pts}
+        pts = self.points if built else tuple(tuple(parse_rational(c, "--domain") for c in p) for p in self.points)
+        dims = {len(pts[0])} if built else {len(p) for p in pts}
         if len(dims) != 1:
             raise SpecError("--domain", f"points have different dimensions {sorted(dims)}")
         if 0 in dims:
             raise SpecError("--domain", "points must have at least one coordinate")
-        if len(set(pts)) != len(pts):
+        if self.kind not in ("01", "pm1") and len(set(pts)) != len(pts):  # cube points are distinct
             raise SpecError("--domain", "a point is listed twice")
         object.__setattr__(self, "points", pts)
         if self.weights is not None:
@@ -240,8 +242,8 @@ class Domain:
         >>> Domain.boolean(2, "pm1").points[1]
         (Fraction(-1, 1), Fraction(1, 1))
         """
-        lo = 0 if kind == "01" else -1
-        return cls(kind, tuple(itertools.product((lo, 1), repeat=dim)))
+        lo = Fraction(0 if kind == "01" else -1)
+        return cls(kind, tuple(itertools.product((lo, Fraction(1)), repeat=dim)))  # Fractions: no parsing
 
     def to_json(self):
         out = {"kind": self.kind}

@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from .._support.errors import SpecError
 
-__all__ = ["parse_rational", "table_chars", "check_table", "check_weights", "check_indices", "check_sample_size",
+__all__ = ["parse_rational", "parse_rate", "table_chars", "check_table", "check_weights", "check_indices", "check_sample_size",
            "MAX_EXPONENT"]
 
 #: decimal exponents beyond this are refused (``1e999999999`` would take hours to expand)
@@ -61,6 +61,29 @@ def parse_rational(text, argument="value"):
         return Fraction(s)
     except (ValueError, ZeroDivisionError):
         raise SpecError(argument, f"{s[:40]!r} is not a rational number (examples: 2, -1/2, 0.25)") from None
+
+
+def parse_rate(value, argument="eps", what="rate") -> Fraction:
+    """A rate in [0, 1] (a noise rate, an error threshold) as an exact Fraction, by the one
+    rule for numbers of :func:`parse_rational` (a Python float is refused the same way).
+
+    >>> parse_rate("1/10"), parse_rate(0)
+    (Fraction(1, 10), Fraction(0, 1))
+    >>> parse_rate(2, "eps")
+    Traceback (most recent call last):
+    ...
+    enumerate.SpecError: eps: 2: need a rational rate in [0, 1], e.g. 1/10
+    >>> parse_rate(0.1, "eps")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    enumerate.SpecError: eps: float 0.1 ...
+    """
+    if value is None or isinstance(value, bool):
+        raise SpecError(argument, f"{value!r}: need a rational {what} in [0, 1], e.g. 1/10")
+    r = parse_rational(value, argument)
+    if not 0 <= r <= 1:
+        raise SpecError(argument, f"{str(value)[:40]}: need a rational {what} in [0, 1], e.g. 1/10")
+    return r
 
 
 def table_chars(zero_label) -> str:

@@ -30,7 +30,7 @@ from ..core.lattice import IntegerPlan
 from ..results.memory import peak_rss_meta
 from ..results.prior import FunctionPrior
 from .budget import BudgetError, Cost, check_cost
-from .checkpoint import load_checkpoint, save_checkpoint
+from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
 
 __all__ = ["count_brute", "count_steps", "total_steps", "KernelProblem", "estimate_brute", "check_budget",
            "estimate_seconds", "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE", "CHECKPOINT_SCHEMA",
@@ -341,7 +341,7 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
     del states
     if resumed:
         store = store.merge(FunctionPrior(spec, resumed).store)
-    if checkpoint and os.path.exists(checkpoint):
-        os.unlink(checkpoint)
+    if checkpoint:
+        remove_checkpoint(checkpoint)  # a failure is a warning: the result is complete
     elapsed = before + time.perf_counter() - t0  # a resumed run counts the time before the interruption too
     return FunctionPrior(spec, store, "brute", {"elapsed_s": elapsed, "steps": [lo, hi], **peak_rss_meta()})

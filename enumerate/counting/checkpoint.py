@@ -7,7 +7,7 @@ refuses, in one line that says how to start over, a file that
 
 * is not JSON, has another schema, or was written for another spec;
 * does not match its digest (an edited or damaged file);
-* holds a count that is not a non-negative integer, or a table that is not a valid table
+* holds a count that is not a positive integer, or a table that is not a valid table
   of the spec's domain;
 * has counts that do not add up to exactly the settings its progress covers (the caller's
   ``covered(progress)`` says how many; it raises ``ValueError`` for an impossible progress).
@@ -28,14 +28,19 @@ enumerate.SpecError: --checkpoint: ... is inconsistent (its counts cover 10 sett
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import sys
 
 from .._support.errors import SpecError
 from .._support.files import write_json
 from ..core.validate import check_table
 
-__all__ = ["save_checkpoint", "load_checkpoint", "digest"]
+__all__ = ["save_checkpoint", "load_checkpoint", "digest", "remove_checkpoint", "removed_after_success"]
+
+_DEFERRED = []  # the lists of checkpoints to remove once the caller's result is safe (innermost last)
 
 
 def digest(body) -> str:
@@ -96,8 +101,8 @@ def load_checkpoint(path, schema, spec, covered, other_schemas=None):
     if not isinstance(counts, dict):
         raise refuse("has no counts")
     for table, count in counts.items():
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise refuse(f"holds a count {count!r} that is not a non-negative integer")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:  # a run saves no zero counts
+            raise refuse(f"holds a count {str(count)[:40]!r} that is not a positive integer")
         try:
             check_table(table, n, spec.zero_label)
         except SpecError:
@@ -109,3 +114,55 @@ def load_checkpoint(path, schema, spec, covered, other_schemas=None):
     if sum(counts.values()) != expected:
         raise refuse(f"is inconsistent (its counts cover {sum(counts.values())} settings, its progress {expected})")
     return data["progress"], counts
+
+
+def remove_checkpoint(path) -> bool:
+    """Delete the checkpoint of a finished run (or, inside :func:`removed_after_success`,
+    once the caller's block has succeeded). A file that cannot be deleted is a one-line
+    warning on stderr, never an error: the result is complete. True if the file is gone.
+
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> remove_checkpoint(os.path.join(folder, "none.json"))
+    True
+    >>> remove_checkpoint(folder)  # a folder cannot be unlinked: a warning on stderr
+    False
+    """
+    if _DEFERRED:
+        _DEFERRED[-1].append(path)
+        return True
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return True
+    except OSError as exc:
+        print(f"warning: --checkpoint: cannot delete {os.fspath(path)!r} ({exc.strerror or exc}); the run is "
+              "complete; delete it by hand", file=sys.stderr)
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def removed_after_success():
+    """Keep the checkpoints that finished runs remove inside the block until the block
+    succeeds (the command line writes ``--out`` first): a crash before the result is
+    safe keeps the checkpoint to resume from.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "ck.json")
+    >>> open(path, "w").close()
+    >>> with removed_after_success():
+    ...     _ = remove_checkpoint(path)
+    ...     print(os.path.exists(path))
+    True
+    >>> os.path.exists(path)
+    False
+    """
+    pending = []
+    _DEFERRED.append(pending)
+    try:
+        yield
+    finally:
+        _DEFERRED.remove(pending)
+    for path in pending:
+        remove_checkpoint(path)

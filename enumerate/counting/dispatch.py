@@ -13,13 +13,52 @@ from .._support.errors import SpecError
 from ..core.spec import require_spec
 from .brute import DEFAULT_MAX_SETTINGS
 
-__all__ = ["count_prior", "METHODS", "DEFAULT_METHOD"]
+__all__ = ["count_prior", "choose_method", "METHODS", "DEFAULT_METHOD", "AUTO_QUICK_SECONDS"]
 
 #: the counting methods of :func:`count_prior` (and of ``--method`` on the command line)
 METHODS = ("auto", "brute", "fast", "classes")
 
 #: the default counting method, shared by :func:`count_prior` and the command line
 DEFAULT_METHOD = "auto"
+
+#: ``auto`` keeps the fast counter when its estimate is below this many seconds
+AUTO_QUICK_SECONDS = 1.0
+
+
+def choose_method(spec, *, max_settings=None, threads=None) -> str:
+    """The counter ``method="auto"`` runs, chosen by the estimates of time and memory.
+
+    The class counter for perceptrons with at least 3 inputs; otherwise the fast counter,
+    unless it does not support the spec, or brute force fits its budget (time, memory and
+    settings) and the fast counter either does not fit its own (time or memory) or is
+    estimated slower than brute force and above :data:`AUTO_QUICK_SECONDS`.
+
+    >>> from enumerate import NetworkSpec
+    >>> choose_method(NetworkSpec.parse("fc:2,2,1", "-1,0,1")), choose_method(NetworkSpec.parse("fc:4,1", "-1,0,1"))
+    ('fast', 'classes')
+    >>> many = ",".join(str(i) for i in range(-500, 500))  # the fast counter would hold 10^9 vectors
+    >>> choose_method(NetworkSpec.parse("fc:2,1", many))
+    'brute'
+    """
+    from .brute import estimate_brute
+    from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
+    from .fast import estimate_fast, fast_supported
+    from .perceptron import prefer_classes
+
+    if prefer_classes(spec):
+        return "classes"
+    if not fast_supported(spec):
+        return "brute"
+    if spec.total >= 2**62 or spec.total > (DEFAULT_MAX_SETTINGS if max_settings is None else max_settings):
+        return "fast"
+    brute = estimate_brute(spec, threads)
+    if brute.seconds > DEFAULT_MAX_SECONDS or brute.bytes > DEFAULT_MAX_BYTES:
+        return "fast"
+    fast = estimate_fast(spec)
+    fast_fits = fast["seconds"] <= DEFAULT_MAX_SECONDS and fast["bytes"] <= DEFAULT_MAX_BYTES
+    if not fast_fits or (fast["seconds"] > AUTO_QUICK_SECONDS and brute.seconds < fast["seconds"]):
+        return "brute"
+    return "fast"
 
 
 def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_settings=None, checkpoint=None,
@@ -35,8 +74,9 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
         structured exact counter, ``"classes"`` the symmetry-reduced perceptron counter
         (its result is a :class:`~enumerate.results.classes.ClassPrior` with the same queries).
         ``"auto"`` (the default, as on the command line) takes the class counter for
-        perceptrons with at least 3 inputs, else the fast counter where it supports the
-        spec, else brute force. Every method gives the same exact counts.
+        perceptrons with at least 3 inputs, else the fast counter or brute force, whichever
+        the estimates of time and memory say is cheaper (:func:`choose_method`). Every
+        method gives the same exact counts.
     progress : bool or None
         Progress bar on stderr; ``None``: only when stderr is a terminal.
     force : bool
@@ -113,12 +153,14 @@ def _advice(spec, refused) -> str:
 def _count(spec, method, progress, force, budget, checkpoint, threads):
     # the counters load their numba kernels on first use: ``from enumerate import count_prior`` stays cheap
     from .brute import count_brute
-    from .fast import count_fast, fast_supported
-    from .perceptron import count_classes, prefer_classes
+    from .fast import count_fast
+    from .perceptron import count_classes
 
-    if method == "classes" or (method == "auto" and prefer_classes(spec)):
+    if method == "auto":
+        method = choose_method(spec, max_settings=budget, threads=threads)
+    if method == "classes":
         return count_classes(spec, progress=progress, force=force)
-    if method == "brute" or (method == "auto" and not fast_supported(spec)):
+    if method == "brute":
         return count_brute(spec, progress=progress, force=force, max_settings=budget, checkpoint=checkpoint,
                            threads=threads)
     return count_fast(spec, progress=progress, force=force, checkpoint=checkpoint)

@@ -27,7 +27,7 @@ from .brute import CHECKPOINT_SCHEMA as INPROCESS_SCHEMA
 from .brute import DASK_CHECKPOINT_SCHEMA as CHECKPOINT_SCHEMA
 from .brute import DEFAULT_MAX_SETTINGS, check_budget, count_steps, total_steps
 from .._support import cores
-from .checkpoint import load_checkpoint, save_checkpoint
+from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
 from ..results.prior import FunctionPrior
 from .._support.progress import progress_bar
 from ..core.spec import NetworkSpec, SpecError
@@ -124,6 +124,8 @@ def connect(scheduler="local", workers=None):
     Traceback (most recent call last):
     enumerate.SpecError: --dask: 'nowhere': give a scheduler address like tcp://HOST:8786, or no value for a local cluster
     """
+    if isinstance(scheduler, str) and scheduler != "local":
+        _check_address(scheduler)
     distributed = _import_distributed()
     if isinstance(scheduler, distributed.Client):
         yield scheduler
@@ -132,9 +134,12 @@ def connect(scheduler="local", workers=None):
         scheduler = getattr(scheduler, "scheduler_address", scheduler)  # a LocalCluster or similar
     with contextlib.ExitStack() as stack:
         if scheduler == "local":
+            import logging
+
+            # silence_logs: an interrupted run ends in one line, not the workers' shutdown logging
             cluster = stack.enter_context(distributed.LocalCluster(
                 host="127.0.0.1", n_workers=cores.workers(workers), threads_per_worker=1,
-                processes=True, dashboard_address="127.0.0.1:0"))
+                processes=True, dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL))
             address = cluster.scheduler_address
         elif isinstance(scheduler, str) and ("://" in scheduler or scheduler.rpartition(":")[2].isdigit()):
             address = scheduler
@@ -147,6 +152,24 @@ def connect(scheduler="local", workers=None):
             raise SpecError("--dask", f"cannot reach a Dask scheduler at {address}: "
                                       f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
         yield client
+
+
+def _check_address(address):
+    """Refuse at once an address whose port is not a number in 1..65535 (before any connection).
+
+    >>> _check_address("tcp://127.0.0.1:99999")
+    Traceback (most recent call last):
+    ...
+    enumerate.SpecError: --dask: 'tcp://127.0.0.1:99999': port 99999 is not in 1..65535
+    >>> _check_address("tcp://10.0.0.5:8786")
+    """
+    rest = address.partition("://")[2] if "://" in address else address
+    host, sep, port = rest.rpartition(":")
+    if sep and host and not port.startswith("["):
+        if not port.isdigit():
+            raise SpecError("--dask", f"{address[:80]!r}: port {port[:20]!r} is not a number")
+        if not 1 <= int(port) <= 65535:
+            raise SpecError("--dask", f"{address[:80]!r}: port {int(port)} is not in 1..65535")
 
 
 def _load_checkpoint(path, spec, plan):
@@ -289,7 +312,7 @@ def count_distributed(spec, scheduler="local", *, shards=None, checkpoint=None, 
         nworkers = len(client.scheduler_info().get("workers", {}))
     if sum(counts.values()) != spec.total:  # every shard exactly once: a cheap exactness invariant
         raise RuntimeError(f"distributed run covered {sum(counts.values())} of {spec.total} settings")
-    if checkpoint and os.path.exists(checkpoint):
-        os.unlink(checkpoint)
+    if checkpoint:
+        remove_checkpoint(checkpoint)  # a failure is a warning: the result is complete
     meta = {"elapsed_s": time.perf_counter() - t0, "shards": plan.shards, "workers": nworkers}
     return FunctionPrior(spec, counts, "brute", meta)

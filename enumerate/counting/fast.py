@@ -44,13 +44,14 @@ from collections import Counter
 
 import numpy as np
 
-from .kernels.fast import collapse, conv, conv_sorted
+from .kernels.fast import RowLimit, collapse, conv, conv_sorted
 from ..core.lattice import IntegerPlan
 from ..results.memory import peak_rss_meta
 from ..results.prior import FunctionPrior
 from .._support.progress import progress_bar
-from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost
+from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, BudgetError, Cost, check_cost, fmt_bytes
 from ..core.spec import SpecError
+from .._support.errors import approx
 
 __all__ = ["count_fast", "fast_supported", "estimate_fast", "check_fast_budget", "UnitModel", "point_permutations",
            "from_residues"]
@@ -132,6 +133,25 @@ class _Model:
         self.base = 3 if self.zl == 2 else 2
         self.dense = self.base**self.nX <= DENSE_KEYS
         self._wsum = {}
+        self.max_bytes = None  # count_fast sets its memory budget: no distribution may be able to pass it
+
+    def max_rows(self, width):
+        """The most vectors of ``width`` entries a distribution may hold under the memory budget."""
+        return None if self.max_bytes is None else int(self.max_bytes // _map_bytes(self, 1, width))
+
+    def guard(self, rows, width, step, held=False):
+        """Refuse (:class:`~enumerate.BudgetError`) a distribution step that could hold
+        ``rows`` vectors of ``width`` entries (an upper bound; ``held``: it did) beyond the
+        memory budget."""
+        need = _map_bytes(self, rows, width)
+        if self.max_bytes is not None and (held or need > self.max_bytes):
+            if held:
+                raise BudgetError("--force", f"the fast counter on {self.spec.arch} grew past {approx(rows)} distinct "
+                                             f"vectors in {step}, the most its memory budget of "
+                                             f"{fmt_bytes(self.max_bytes)} allows; use --method brute, or pass --force")
+            raise BudgetError("--force", f"the fast counter on {self.spec.arch} could hold up to {approx(rows)} "
+                                         f"distinct vectors (~{fmt_bytes(need)}) in {step}, above the memory budget "
+                                         f"of {fmt_bytes(self.max_bytes)}; use --method brute, or pass --force")
 
     def weight_sum(self, m):
         """{t: number of ways m i.i.d. values of Q sum to t} (exact ints)."""
@@ -158,6 +178,10 @@ class _Model:
 
     # ---- one unit
     def preactivation(self, M, m, k, s, bias_mult, mods=PLAIN):
+        """The distribution of :meth:`terms` (folded)."""
+        return _fold(self.terms(M, m, k, s, bias_mult, mods), mods, self)
+
+    def terms(self, M, m, k, s, bias_mult, mods=PLAIN):
         """Distribution of a unit's pre-activation (flattened (m, |X|)) given its inputs M.
 
         Counts are plain int64 (``mods=PLAIN``: a hidden unit, whose settings number
@@ -177,7 +201,7 @@ class _Model:
                 terms.append((np.array(ts, np.int64)[:, None] * g[None, :], _residues([dist[t] for t in ts], mods)))
         bias = np.array(self.qi, np.int64)[:, None] * np.full((1, n), bias_mult, np.int64)
         terms.append((bias, _residues([1] * len(self.qi), mods)))
-        return _fold(terms, mods)
+        return terms
 
     def unit_outputs(self, M, layer):
         """Distribution D of one hidden unit's output map (flattened) of ``layer``."""
@@ -189,13 +213,38 @@ class _Model:
         return _merge(vecs, cnts, PLAIN)
 
 
-def _fold(terms, mods):
-    """Convolution of a list of vector distributions, smallest first."""
+def _fold(terms, mods, model=None):
+    """Convolution of a list of vector distributions, smallest first (each step first
+    checked against ``model``'s memory budget by its upper bound, the product of sizes)."""
     terms = sorted(terms, key=lambda t: len(t[0]))
     vecs, cnts = terms[0]
+    lo, hi = vecs.min(axis=0).astype(object), vecs.max(axis=0).astype(object)
     for v, c in terms[1:]:
+        lo, hi = lo + v.min(axis=0).astype(object), hi + v.max(axis=0).astype(object)
+        if model is not None:
+            model.guard(min(len(vecs) * len(v), _box(lo, hi)), vecs.shape[1], "a unit's pre-activation")
         vecs, cnts = conv(vecs, cnts, v, c, mods)
     return vecs, cnts
+
+
+def _box(lo, hi) -> float:
+    """The number of integer vectors between ``lo`` and ``hi`` (coordinate-wise), as a float."""
+    return math.prod(float(h - l + 1) for l, h in zip(lo.tolist(), hi.tolist()))
+
+
+def _rows_bound(terms) -> float:
+    """At most this many distinct vectors in the sum of ``terms``: the product of their sizes,
+    capped by the box of values the sum can take. Computed without enumerating anything.
+
+    >>> import numpy as np
+    >>> three = (np.array([[-1], [0], [1]]), None)
+    >>> _rows_bound([three] * 4)  # 81 settings, but the sum takes only 9 values
+    9.0
+    """
+    sizes = math.prod(float(len(v)) for v, _ in terms)
+    lo = sum(v.min(axis=0).astype(object) for v, _ in terms)
+    hi = sum(v.max(axis=0).astype(object) for v, _ in terms)
+    return min(sizes, _box(lo, hi))
 
 
 def _classes(vecs, cnts):
@@ -225,6 +274,13 @@ class _Stats:
 
 def _row_bytes(model, n):
     return n * np.dtype(model.dtype).itemsize + 8 * len(model.mods)
+
+
+def _map_bytes(model, rows, width):
+    """Peak bytes of a hash map of ``rows`` vectors of ``width`` entries while it grows:
+    slots, vectors and counts at up to 4x rows (the map doubles at half full, old and new
+    arrays side by side), with int64 entries (from above)."""
+    return int(4 * rows * (8 + 8 * width + 8 * len(model.mods)))
 
 
 class _Codec:
@@ -295,7 +351,7 @@ def _tables_of_sum(model, C, c, B, stats, note, perms=None):
         Bs = codec.shifts(B[0])
 
         def step(P):
-            return conv_sorted(P[0], P[1], Cs, C[1], mods)
+            return conv_sorted(P[0], P[1], Cs, C[1], mods, model.max_rows(n))
 
         def with_bias(P):
             return conv_sorted(P[0], P[1], Bs, B[1], mods)
@@ -307,7 +363,7 @@ def _tables_of_sum(model, C, c, B, stats, note, perms=None):
         zero = (np.array([codec.keys(np.zeros((1, n), np.int64))[0]]), _residues([1], mods))
     else:
         def step(P):
-            return conv(P[0], P[1], C[0], C[1], mods)
+            return conv(P[0], P[1], C[0], C[1], mods, model.max_rows(n))
 
         def with_bias(P):
             return conv(P[0], P[1], B[0], B[1], mods)
@@ -328,7 +384,11 @@ def _tables_of_sum(model, C, c, B, stats, note, perms=None):
         if est > NOTE_ROWS:
             note(f"fast: convolution {j + 1} of {c}: up to ~{est:.2g} distinct vectors, "
                  f"~{est * (8 + 8 * len(mods)) * 2 / 2**20:.0f} MiB")
-        P[j + 1] = step(P[j])
+        try:  # the power is built under the memory budget: the kernel stops once it holds more
+            P[j + 1] = step(P[j])
+        except RowLimit as stop:
+            model.guard(stop.args[0], n, f"convolution {j + 1} of {c} of the readout", held=True)
+            raise
         stats.saw(*P[j + 1])
         j += 1
     left = as_vecs(P[j])
@@ -561,8 +621,22 @@ def estimate_fast(spec):
     """
     model = _Model(spec)
     out = {"points": model.nX, "residues": len(model.mods), "settings": spec.total, "readouts": 1}
+    # one unit's pre-activation (the output unit of a depth-1 network, else a first-layer
+    # unit) holds at most as many vectors as it has settings: bounded before it is enumerated
     if not model.shapes:
-        out.update(work=0.0, rows=0.0)
+        terms = model.terms(model.inputs(), 1, 1, 1, model.plan.out_bias_mult, model.mods)
+    else:
+        c, m, k, s, cin, nin = model.shapes[0]
+        terms = model.terms(model.inputs(), m, k, s, model.plan.bias_mult[0])
+    unit_settings, width = _rows_bound(terms), terms[0][0].shape[1]
+    unit_bytes = _map_bytes(model, unit_settings, width)
+    if not model.shapes or unit_bytes > DEFAULT_MAX_BYTES:
+        # depth 1: the count is that one unit (its work: every setting once per term, from above);
+        # an unaffordable first unit is not enumerated here (its bound is the estimate)
+        out.update(work=float(unit_settings) * (spec.arch.input_dim + 1) * CONV_COST, rows=float(unit_settings))
+        out["seconds"] = out["readouts"] * SECONDS_PER_READOUT + out["work"] / WORK_PER_SECOND
+        out["bytes"] = max(unit_bytes, int(out["rows"] * _row_bytes(model, model.nX) * 3))
+        return out
     else:
         D = model.unit_outputs(model.inputs(), 0)
         if model.sym and len(model.shapes) > 1:
@@ -579,9 +653,9 @@ def estimate_fast(spec):
         C = _readout_contributions(model, D if len(model.shapes) == 1 else _as_last(model, D))
         work, rows = _readout_work(C, len(model.qi), model.shapes[-1][0])
         out.update(readouts=readouts, work=work * readouts, rows=rows)
-    row_bytes = _row_bytes(model, model.nX) if model.shapes else 0
+    row_bytes = _row_bytes(model, model.nX)
     out["seconds"] = out["readouts"] * SECONDS_PER_READOUT + out["work"] / WORK_PER_SECOND
-    out["bytes"] = int(out["rows"] * row_bytes * 3)
+    out["bytes"] = max(unit_bytes, int(out["rows"] * row_bytes * 3))
     return out
 
 
@@ -657,6 +731,7 @@ def count_fast(spec, progress=None, *, force=False, checkpoint=None, max_seconds
     t0 = time.perf_counter()
     est = check_fast_budget(spec, force, max_seconds, max_bytes)
     model = _Model(spec)
+    model.max_bytes = None if force else max_bytes  # the counter stops itself before it could pass it
     stats = _Stats()
     show = sys.stderr.isatty() if progress is None else progress
     notes = []

@@ -41,6 +41,7 @@ from ..core.cube import pack_tables, symmetry_group, unpack_tables
 from ..core.lattice import IntegerPlan
 from ..results.memory import peak_rss_meta
 from ..results.prior import ClassPrior
+from .._support.child import run_in_child
 from .budget import DEFAULT_MAX_SECONDS, Cost, check_cost
 
 __all__ = ["count_classes", "classes_supported", "prefer_classes", "estimate_classes", "check_classes_budget",
@@ -131,12 +132,7 @@ def _interruptible(seconds, *args):
     (the pool is terminated when the wait is interrupted)."""
     if seconds <= CHILD_SECONDS:
         return _count_sorted(*args)
-    import multiprocessing
-
-    # fork, not spawn: a spawned child re-imports the caller's main module, which re-runs a user's
-    # unguarded script (or fails for stdin); the child only runs one nogil numba kernel
-    with multiprocessing.get_context("fork").Pool(1) as pool:  # leaving the block terminates the child
-        return pool.apply_async(_count_sorted, args).get()
+    return run_in_child(_count_sorted, *args)
 
 
 def count_classes(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECONDS):

@@ -180,3 +180,28 @@ def test_cli_nothing_interpolable(tmp_path, capsys):
     row = json.loads(out.read_text())["curve"][1]
     assert row["interpolable_probability"] == "0/1" and row["expected_error"] is None
     assert "undefined" in capsys.readouterr().out
+
+
+def test_one_rule_for_floats_in_noise_rates_and_loss_thresholds():
+    # a Python float is refused with the message of parse_rational (the one rule for numbers),
+    # whether it is the noise rate or a learning curve's loss threshold; rates outside [0, 1] too
+    from enumerate.analysis.posterior import learning_curve
+    from enumerate.core.validate import parse_rational
+
+    prior = _prior("fc:2,1")
+    with pytest.raises(SpecError) as float_rule:
+        parse_rational(0.1, "--label-noise")
+    with pytest.raises(SpecError) as noisy:
+        noisy_curve(prior, "---+", 0.1, 2)
+    assert str(noisy.value) == str(float_rule.value)
+    with pytest.raises(SpecError) as tail:
+        learning_curve(prior, "---+", 2, eps=(0.1,))
+    assert str(tail.value) == str(float_rule.value).replace("--label-noise", "eps")
+    for bad in (-0.1, 2, "-1/10", "3/2", None, True):
+        with pytest.raises(SpecError, match="^eps: "):
+            learning_curve(prior, "---+", 2, eps=(bad,))
+        with pytest.raises(SpecError, match="^--label-noise: "):
+            noisy_curve(prior, "---+", bad, 2)
+    # exact values still work, as strings, ints and Fractions alike
+    assert learning_curve(prior, "---+", 2, eps=("1/4",)) == learning_curve(prior, "---+", 2, eps=(F(1, 4),))
+    assert noisy_curve(prior, "---+", "1/10", 2) == noisy_curve(prior, "---+", F(1, 10), 2)

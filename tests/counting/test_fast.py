@@ -185,19 +185,37 @@ def test_interrupt_inside_numba_is_a_keyboard_interrupt(monkeypatch):
         fk._interruptible(1, kernel)
 
 
+#: a child whose fast-counter kernels never finish: each one says so on stdout, then blocks
+#: until its stdin closes (so the worker thread ends once the test is done with the child)
+_BLOCKED_FAST_COUNT = """
+import sys
+import enumerate.counting.kernels.fast as fk
+from enumerate.cli import main
+
+def blocked(*args):
+    print("kernel started", flush=True)
+    sys.stdin.read()
+    raise RuntimeError("released")
+
+fk.INLINE_PAIRS = 0  # every kernel call goes to the worker thread, as a long one does
+fk._conv_rows = fk._collapse_rows = fk._merge_steps = blocked
+sys.exit(main(["prior", "--arch", "fc:2,3,1", "--q=-1,0,1", "--method", "fast", "--quiet"]))
+"""
+
+
 def test_ctrl_c_during_a_fast_count_prints_one_line():
-    proc = subprocess.Popen([sys.executable, "-c", "import sys; from enumerate.cli import main; "
-                             "sys.exit(main(['prior', '--arch', 'fc:3,7,1', '--q=-1,0,1', '--quiet', '--force']))"],
+    # the count cannot finish (its kernel blocks): the test waits for the kernel to start, not for a time
+    proc = subprocess.Popen([sys.executable, "-c", _BLOCKED_FAST_COUNT], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
-        proc.communicate(timeout=8)  # the count takes minutes: still running after 8 s
-    except subprocess.TimeoutExpired:
-        pass
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=120)  # a hang guard, not a timing check
+        assert proc.stdout.readline() == "kernel started\n"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=300)  # closes stdin (releasing the worker); a hang guard only
+    finally:
+        proc.kill()
     assert proc.returncode == 130, err
-    assert err.strip().startswith("python -m enumerate: interrupted after") and err.strip().count("\n") == 0
+    assert err.strip().startswith("python -m enumerate: interrupted after") and err.strip().count("\n") == 0, err
 
 
 def test_fast_method_estimates_and_refuses_beyond_its_budget(capsys):

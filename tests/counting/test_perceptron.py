@@ -236,23 +236,50 @@ def test_long_runs_count_in_a_child_process_with_the_same_result(monkeypatch):
     assert np.array_equal(child.tables, inline.tables) and np.array_equal(child.counts_by_class, inline.counts_by_class)
 
 
+_STARTED = []  # the write end of a pipe: the blocked child kernel says it has started
+
+
+def _blocked_count_sorted(*args):
+    """A class-counter kernel that never finishes (in the child: it says so, then waits for its end)."""
+    import os
+    import threading
+
+    os.write(_STARTED[0], b"started")
+    threading.Event().wait()
+
+
 def test_ctrl_c_ends_a_long_class_count_and_its_child(monkeypatch):
+    # the child's kernel cannot finish; Ctrl-C comes once the child has started, not after a time
     import multiprocessing
     import os
+    import select
     import signal
     import threading
 
     import enumerate.counting.perceptron as perceptron
 
     monkeypatch.setattr(perceptron, "CHILD_SECONDS", -1.0)
-    spec = NetworkSpec.parse("fc:7,1", "int:7", "sign", "01")  # seconds of work after the child starts
-    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
-    timer.start()
+    monkeypatch.setattr(perceptron, "_count_sorted", _blocked_count_sorted)
+    read, write = os.pipe()
+    _STARTED[:] = [write]
+    seen = []
+
+    def interrupt_once_started():
+        ready, _, _ = select.select([read], [], [], 300)  # a hang guard, not a timing check
+        seen.append(os.read(read, 7) if ready else b"")
+        os.kill(os.getpid(), signal.SIGINT)
+
+    waiter = threading.Thread(target=interrupt_once_started)
+    waiter.start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            count_classes(spec)
+            count_classes(NetworkSpec.parse("fc:3,1", "-1,0,1", "sign", "01"))
     finally:
-        timer.cancel()
+        waiter.join()
+        os.close(read)
+        os.close(write)
+        _STARTED.clear()
+    assert seen == [b"started"]  # the interrupt came while the child was counting
     assert multiprocessing.active_children() == []
 
 

@@ -22,7 +22,7 @@ reconstructs the exact integer by the Chinese remainder theorem.
 import numpy as np
 from numba import njit
 
-__all__ = ["conv", "conv_sorted", "collapse", "table_keys_to_strings", "interruptible"]
+__all__ = ["RowLimit", "conv", "conv_sorted", "collapse", "table_keys_to_strings", "interruptible"]
 
 _MULT = -7046029254386353131  # 0x9E3779B97F4A7C15 as a signed 64-bit integer
 
@@ -133,8 +133,13 @@ def _conv_rows(av, ac, bv, bc, mods, i0, i1, slots, ov, oc, used):
     return slots, ov, oc, used
 
 
-def conv(av, ac, bv, bc, mods):
-    """Distribution of u + v for independent u ~ (av, ac), v ~ (bv, bc)."""
+class RowLimit(Exception):
+    """A convolution passed its ``max_rows`` (the caller's memory budget); ``args[0]``: rows held."""
+
+
+def conv(av, ac, bv, bc, mods, max_rows=None):
+    """Distribution of u + v for independent u ~ (av, ac), v ~ (bv, bc); :class:`RowLimit`
+    once it holds more than ``max_rows`` distinct vectors (checked after each chunk)."""
     na, n = av.shape
     cap = 1024
     while cap < 4 * max(na, bv.shape[0]):
@@ -142,6 +147,8 @@ def conv(av, ac, bv, bc, mods):
     state = (np.full(cap, -1, np.int64), np.empty((cap // 2, n), av.dtype), np.zeros((cap // 2, ac.shape[1]), np.int64), 0)
     for i0, i1 in _row_chunks(na, bv.shape[0]):
         state = _interruptible((i1 - i0) * bv.shape[0], _conv_rows, av, ac, bv, bc, mods, i0, i1, *state)
+        if max_rows is not None and state[3] > max_rows:
+            raise RowLimit(state[3])
     _slots, ov, oc, used = state
     return ov[:used].copy(), oc[:used].copy()
 
@@ -288,7 +295,7 @@ def _merge_steps(pk, pc, sk, sc, mods, hk, hs, pos, size, ok, oc, n, steps):
     return size, ok, oc, n
 
 
-def conv_sorted(pk, pc, sk, sc, mods):
+def conv_sorted(pk, pc, sk, sc, mods, max_rows=None):
     """Convolution on linear keys: the distribution of key + shift.
 
     ``pk`` is sorted ascending (distinct keys, counts ``pc``); ``sk`` are the keys of the
@@ -311,6 +318,8 @@ def conv_sorted(pk, pc, sk, sc, mods):
     while size > 0:
         size, ok, oc, n = _interruptible(min(CHUNK_PAIRS, N * K), _merge_steps, pk, pc, sk, sc, mods, hk, hs, pos, size, ok, oc,
                                          n, CHUNK_PAIRS)
+        if max_rows is not None and n > max_rows:
+            raise RowLimit(n)
     return ok[:n].copy(), oc[:n].copy()
 
 
