@@ -40,14 +40,14 @@ def check_writable(path, argument):
     path = os.fspath(path)
     if not path.strip():
         raise SpecError(argument, "empty file name")
+    if os.path.islink(path) and not os.path.exists(path):  # written through: its target's folder must exist
+        linked = os.path.join(os.path.dirname(os.path.abspath(path)), os.readlink(path))
+        if not os.path.isdir(os.path.dirname(os.path.abspath(linked))):
+            raise SpecError(argument, f"{path!r} is a link to {os.readlink(path)!r}, whose directory does not exist")
     path = target(path)
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise SpecError(argument, f"directory {folder!r} does not exist")
-    if os.path.islink(path) and not os.path.exists(path):  # written through: its target's folder must exist
-        target = os.path.join(folder, os.readlink(path))
-        if not os.path.isdir(os.path.dirname(os.path.abspath(target))):
-            raise SpecError(argument, f"{path!r} is a link to {os.readlink(path)!r}, whose directory does not exist")
     if os.path.isdir(path):
         raise SpecError(argument, f"{path!r} is a directory; give a file name")
     if os.path.exists(path) and not os.path.isfile(path):
