@@ -38,7 +38,7 @@ def test_simplicity_float_demo_states_its_size_and_refuses_it(tmp_path, capsys):
 
 def test_simplicity_of_a_network_out_of_reach_is_refused(tmp_path, capsys):
     assert main(["simplicity", "--arch", "fc:20,1", "--q", "peer:10", "--out-dir", str(tmp_path)]) == 2
-    assert "out of reach" in one_line_error(capsys, "--method") and os.listdir(tmp_path) == []
+    assert "out of reach" in one_line_error(capsys, "--arch") and os.listdir(tmp_path) == []
 
 
 _STARTED = []  # the write end of a pipe: the blocked float-demo kernel says it has started

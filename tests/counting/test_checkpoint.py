@@ -47,7 +47,7 @@ def test_corrupt_checkpoint_is_one_line_and_says_how_to_start_over(tmp_path, cap
 import json
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import assume, HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from enumerate.counting import brute, distributed
@@ -183,6 +183,12 @@ def test_moved_progress_is_refused(tmp_path, fix_digest, data):
     _write_dask(path)
     done = data.draw(st.lists(st.integers(-1, CK_PLAN.shards), max_size=9).filter(lambda d: sorted(d) != CK_DONE),
                      label="done")
+    # A forged list of other shards of the same total size, with its digest recomputed, is
+    # consistent by every invariant a checkpoint can check without recounting: only the
+    # digest stands against it, so that case is left out of the recomputed-digest property.
+    same_size = (all(type(i) is int and 0 <= i < CK_PLAN.shards for i in done) and len(set(done)) == len(done)
+                 and sum(b - a for a, b in map(CK_PLAN.bounds, done)) == sum(b - a for a, b in map(CK_PLAN.bounds, CK_DONE)))
+    assume(not (fix_digest and same_size))
     _edit(path, lambda d: d["progress"].__setitem__("done", done), fix_digest)
     assert _refused_or_intact(path, "dask")
 
