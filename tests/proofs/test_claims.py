@@ -144,6 +144,8 @@ INJECTED = {
     "linear-dynamics-spectrum": "tests/proofs/test_linear_dynamics.py::test_spectrum_claim_passes_and_fails_on_a_wrong_law",
     "label-noise-zero": "tests/proofs/test_claim_label_noise.py::test_zero_claim_fails_with_noise",
     "label-noise-narrowest": "tests/proofs/test_claim_label_noise.py::test_narrowest_claim_fails_with_wrong_minimal_widths",
+    "width-slope": "tests/proofs/test_claims_wide.py::test_width_slope_fails_with_a_wrong_bound",
+    "sfc-vs-fc-exact": "tests/proofs/test_claims_wide.py::test_sfc_vs_fc_exact_passes_and_fails_with_a_wrong_bound",
     "linear-dynamics-asymptotics":
         "tests/proofs/test_linear_dynamics.py::test_asymptotics_claim_passes_and_fails_on_wrong_formulas",
 }
