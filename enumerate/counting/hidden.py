@@ -1,0 +1,402 @@
+"""Exact class-form priors of networks with one hidden layer on the cube domains.
+
+For ``fc:d,k,1`` (and ``sfc:d,k,1``) the output is ``f(x) = c + sum_j u_j(x)`` where unit
+j contributes the vector ``u_j = v_j sigma(w_j . x + b_j)`` on the domain (``v_j gamma_j
+sigma(...)`` with a scale). So:
+
+* the settings (w, b, v[, gamma]) of one unit are grouped by their contribution vector,
+  with exact multiplicities (:func:`~enumerate.counting.kernels.hidden.unit_vectors`);
+* the table depends only on the *multiset* of the k vectors (and the readout bias c):
+  multisets are enumerated with their number of orderings;
+* permuting the inputs (and, on ``pm1`` with Q = -Q, flipping their signs) maps settings
+  to settings and acts on the vectors and on the tables: one multiset per orbit of the
+  group is visited (the first unit is an orbit representative, each next unit runs over
+  the orbits of the stabilizer of the units before it), weighted by the orbit size;
+* every table goes to its class (canonical table: the smallest string of its orbit,
+  :func:`~enumerate.counting.kernels.hidden.canonical`), so the result is a
+  :class:`~enumerate.classes.ClassPrior` directly.
+
+The work is about (distinct unit vectors)^k / (k! |G|) multisets: ``fc:7,3,1`` on
+``{-1,0,1}`` (6,307 vectors, |G| = 5040) visits about 10^7. Counts are exact: plain
+int64 when ``|Q|^P < 2^63``, else residues modulo primes below 2^31 and the Chinese
+remainder theorem. Arithmetic follows :class:`~enumerate.lattice.IntegerPlan` exactly.
+
+>>> from enumerate import NetworkSpec
+>>> from enumerate.brute import count_brute
+>>> spec = NetworkSpec.parse("fc:3,2,1", "-1,0,1", "sign", "01")
+>>> cp = count_hidden(spec, progress=False)
+>>> cp.num_classes, cp.num_functions, cp.expand().counts == count_brute(spec, progress=False).counts
+(45, 146, True)
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections import Counter
+
+import numpy as np
+
+from ..classes import ClassPrior
+from ..cube import CubeGroup, symmetry_group
+from ..fast import _exact, _primes_for
+from ..lattice import IntegerPlan
+from ..progress import progress_bar
+from ..spec import SpecError
+
+__all__ = ["count_hidden", "hidden_supported", "estimate_hidden", "check_hidden_budget", "HiddenUnits",
+           "MAX_DIM", "DEFAULT_MAX_SECONDS", "DEFAULT_MAX_BYTES"]
+
+#: largest input dimension (2^d points per table)
+MAX_DIM = 8
+#: the enumeration uses the sign flips too when the whole group has at most this order
+#: (beyond, the input permutations alone: the element table would not fit)
+MAX_GROUP = 50_000
+#: one unit's settings (w, b) are enumerated one by one, at most this many
+MAX_UNIT_SETTINGS = 10**8
+#: the default budget (as for the other counters): above it, ``force=True`` is needed
+DEFAULT_MAX_SECONDS = 3600.0
+DEFAULT_MAX_BYTES = 4 * 2**30
+#: raw (not yet canonical) tables held before they are canonicalized into classes
+FLUSH_AT = 1 << 20
+#: seconds per visited multiset and per (point x readout bias); canonicalizing one table
+#: costs about CANON_SECONDS per point (measured: benchmarks/hidden.py, rounded up)
+LEAF_SECONDS = 2e-7
+POINT_SECONDS = 3e-9
+CANON_SECONDS = 1e-8
+#: runs estimated above this many seconds count in a child process, which Ctrl-C ends at once
+CHILD_SECONDS = 5.0
+
+
+def hidden_supported(spec) -> bool:
+    """True when :func:`count_hidden` handles ``spec``: ``fc:d,k,1`` or ``sfc:d,k,1`` on
+    ``01``/``pm1`` with d <= :data:`MAX_DIM` and at most :data:`MAX_UNIT_SETTINGS`
+    settings (w, b) of one hidden unit.
+
+    >>> from enumerate import NetworkSpec
+    >>> hidden_supported(NetworkSpec.parse("fc:7,2,1", "-1,0,1")), hidden_supported(NetworkSpec.parse("fc:3,1", "-1,0,1"))
+    (True, False)
+    """
+    arch = spec.arch
+    return (arch.kind in ("fc", "sfc") and len(arch.widths) == 3 and spec.domain.kind in ("01", "pm1")
+            and arch.input_dim <= MAX_DIM and len(spec.q) ** (arch.input_dim + 1) <= MAX_UNIT_SETTINGS)
+
+
+def _require(spec):
+    if not hidden_supported(spec):
+        raise SpecError("--method", f"the hidden-layer class counter handles fc:D,K,1 and sfc:D,K,1 on 01 or pm1 with "
+                        f"D <= {MAX_DIM} and |Q|^(D+1) <= {MAX_UNIT_SETTINGS:.0e}, not {spec.arch} with |Q| = "
+                        f"{len(spec.q)} on {spec.domain.kind}")
+
+
+def _generators(d, flips):
+    """Point permutations generating the group: adjacent input swaps (and flipping input 0)."""
+    pts = np.arange(1 << d)
+    gens = []
+    for i in range(d - 1):
+        a, b = d - 1 - i, d - 2 - i  # input i is bit d-1-i of the point index
+        ba, bb = (pts >> a) & 1, (pts >> b) & 1
+        gens.append(pts ^ ((ba ^ bb) << a) ^ ((ba ^ bb) << b))
+    if flips:
+        gens.append(pts ^ (1 << (d - 1)))
+    return np.array(gens, np.int64).reshape(len(gens), 1 << d)
+
+
+class HiddenUnits:
+    """The contribution vectors of one hidden unit, sorted into orbits of the enumeration group.
+
+    Attributes
+    ----------
+    vecs : int64 (M, n)
+        Distinct contribution vectors, orbit by orbit (orbits with larger stabilizers first).
+    mult : list of int
+        Number of unit settings (w, b, v[, gamma]) giving each vector.
+    ostart : int64 (t + 1,)
+        Orbit a is rows ``ostart[a] .. ostart[a+1]-1``; its first row is the representative.
+    group : CubeGroup
+        The enumeration group (the input permutations, with the flips when small enough).
+    act : int32 (|group|, M)
+        Every group element acting on the rows (built by :meth:`elements`).
+
+    >>> from enumerate import NetworkSpec
+    >>> units = HiddenUnits(NetworkSpec.parse("fc:2,1,1", "-1,0,1"))
+    >>> units.num_vectors, units.num_orbits, sum(units.mult) == 3**4
+    (21, 14, True)
+    """
+
+    def __init__(self, spec):
+        from .kernels.hidden import gen_images, index_table, orbit_labels, unit_vectors
+
+        _require(spec)
+        self.spec = spec
+        plan = IntegerPlan.of(spec)
+        d = spec.arch.input_dim
+        qi = np.array(plan.qi, np.int64)
+        xi = np.array(plan.xi, np.int64).reshape(len(spec.domain), d)
+        acts, counts = unit_vectors(qi, xi, qi * plan.bias_mult[0], plan.act_code, plan.clamp[0],
+                                    plan.leaky_pos, plan.leaky_neg)
+        factors = Counter(int(v) * int(g) for v in plan.qi for g in (plan.gi if spec.arch.scaled else (1,)))
+        rows, mult = [], []
+        for f, m in sorted(factors.items()):
+            rows.append(f * acts)
+            mult.append(counts * m)
+        vecs, inv = np.unique(np.concatenate(rows), axis=0, return_inverse=True)
+        total = np.zeros(len(vecs), np.int64)  # at most |Q|^(d+3) <= 2^63 (see hidden_supported)
+        np.add.at(total, inv.reshape(-1), np.concatenate(mult))
+        n = len(spec.domain)
+        self.full = symmetry_group(spec)
+        flips = self.full.flips and self.full.size <= MAX_GROUP
+        self.group = CubeGroup(d, spec.domain.kind, flips=flips)
+        self.gens = _generators(d, flips)
+        images = gen_images(vecs, index_table(vecs), self.gens)
+        if (images < 0).any():  # an internal invariant: the group maps settings to settings
+            raise AssertionError("a unit vector's image under the input symmetry is not a unit vector")
+        labels = orbit_labels(images)
+        sizes = np.bincount(labels, minlength=len(vecs))[labels]
+        order = np.lexsort((labels, sizes))  # small orbits (large stabilizers) first
+        self.vecs = np.ascontiguousarray(vecs[order])
+        self.mult = [int(m) for m in total[order]]
+        lab = labels[order]
+        starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
+        self.ostart = np.r_[starts, len(lab)].astype(np.int64)
+        self.orbit = np.repeat(np.arange(len(starts)), np.diff(self.ostart)).astype(np.int64)
+        self.n = n
+        self._act = None
+
+    @property
+    def num_vectors(self) -> int:
+        return len(self.vecs)
+
+    @property
+    def num_orbits(self) -> int:
+        return len(self.ostart) - 1
+
+    def act_bytes(self) -> int:
+        """Memory of the element table (:meth:`elements`)."""
+        return self.group.size * self.num_vectors * 4
+
+    def elements(self):
+        """int32 (|group|, M): element g sends row i to row ``act[g, i]`` (built once)."""
+        from .kernels.hidden import gen_images, group_closure, index_table
+
+        if self._act is None:
+            images = gen_images(self.vecs, index_table(self.vecs), self.gens)
+            elems, self._act = group_closure(self.gens, images)
+            if len(elems) != self.group.size:  # an internal invariant
+                raise AssertionError(f"the generators gave {len(elems)} elements, not {self.group.size}")
+        return self._act
+
+
+# --------------------------------------------------------------------------- cost
+
+
+def _rows_per_leaf(spec):
+    return len(spec.q)
+
+
+def estimate_hidden(spec, units=None) -> dict:
+    """Cost of :func:`count_hidden` stated before the run: the distinct contribution vectors
+    of one unit (computed: a fraction of a second up to ~10^6 unit settings), the multisets
+    to visit (about C(M + k - 1, k) / |G| plus one per multiset of orbits), ``seconds`` and
+    ``bytes``.
+
+    >>> from enumerate import NetworkSpec
+    >>> est = estimate_hidden(NetworkSpec.parse("fc:7,2,1", "-1,0,1"))
+    >>> est["unit_vectors"], est["orbits"], est["group_order"]
+    (6307, 78, 5040)
+    """
+    units = units or HiddenUnits(spec)
+    k = spec.arch.widths[1]
+    M, t, G = units.num_vectors, units.num_orbits, units.group.size
+    n = len(spec.domain)
+    leaves = math.comb(M + k - 1, k) / G + math.comb(t + k - 1, k)
+    B = _rows_per_leaf(spec)
+    P = 2 if spec.zero_label == "0" else 1
+    W = P * ((n + 63) // 64)
+    R = len(_primes_for(spec.total))
+    tables = leaves * B
+    seconds = leaves * (LEAF_SECONDS + POINT_SECONDS * n * (B + 1)) + min(tables, 2 * FLUSH_AT * t) * CANON_SECONDS * n
+    row = 2 * (W + 1) * 8 + R * 8  # a hash row at half load and its counts
+    classes = min(tables, 3.0**n if n < 64 else math.inf)
+    nbytes = units.act_bytes() + k * G * 4 + 4 * FLUSH_AT * row + classes / 2 * row  # raw map, class map
+    return {"unit_vectors": M, "orbits": t, "group_order": G, "multisets": int(leaves), "residues": R,
+            "seconds": seconds, "bytes": int(nbytes)}
+
+
+def check_hidden_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES, units=None):
+    """Estimate the cost (:func:`estimate_hidden`) and raise :class:`~enumerate.brute.BudgetError`
+    above ``max_seconds`` or ``max_bytes`` unless ``force``; returns the estimate.
+
+    >>> from enumerate import NetworkSpec
+    >>> check_hidden_budget(NetworkSpec.parse("fc:5,3,1", "-1,0,1"), max_seconds=0.01)
+    Traceback (most recent call last):
+    ...
+    enumerate.brute.BudgetError: --force: the hidden-layer class counter on fc:5,3,1 visits ~4,218,009 multisets of 667 unit vectors, estimated at ~1 s and ~0.0747 GiB, above the budget of 0 s and 4 GiB; pass --force to run it
+    """
+    from ..brute import BudgetError, _fmt_seconds
+
+    est = estimate_hidden(spec, units)
+    if not force and (est["seconds"] > max_seconds or est["bytes"] > max_bytes):
+        raise BudgetError("--force", f"the hidden-layer class counter on {spec.arch} visits ~{est['multisets']:,} "
+                          f"multisets of {est['unit_vectors']:,} unit vectors, estimated at "
+                          f"~{_fmt_seconds(est['seconds'])} and ~{est['bytes'] / 2**30:.3g} GiB, above the budget of "
+                          f"{_fmt_seconds(max_seconds)} and {max_bytes / 2**30:.3g} GiB; pass --force to run it")
+    return est
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _chunk_weights(units, k):
+    """Estimated multisets of each chunk (the multisets whose first orbit is a)."""
+    M, G = units.num_vectors, units.group.size
+    rest = M - units.ostart[:-1]
+    size = np.diff(units.ostart)
+    return [math.comb(int(r) + k - 2, k - 1) * int(s) / G + 1 for r, s in zip(rest, size)]
+
+
+def _enumerate(spec, units, mods, report):
+    """Every chunk through the kernel; returns the class keys, their residues and the multisets visited."""
+    from .kernels.hidden import count_chunk, flush, new_map
+
+    plan = IntegerPlan.of(spec)
+    act = units.elements()
+    k = spec.arch.widths[1]
+    d, n = spec.arch.input_dim, units.n
+    zl = {"-1": 0, "+1": 1, "0": 2}[spec.zero_label]
+    P = 2 if zl == 2 else 1
+    nw = (n + 63) // 64
+    W = P * nw
+    R = len(mods)
+    mods_a = np.array(mods, np.int64)
+    mult = np.array([[m if p == 0 else m % p for p in mods] for m in units.mult], np.int64).reshape(-1, R)
+    cb = np.array(plan.qi, np.int64) * plan.out_bias_mult
+    flips = units.full.flips
+    rtab, rcnt = new_map(W, R, 1 << 12)
+    ctab, ccnt = new_map(W, R, 1 << 12)
+    rsize = csize = leaves = 0
+    for a, w in enumerate(_chunk_weights(units, k)):
+        rtab, rcnt, rsize, ctab, ccnt, csize, lv = count_chunk(
+            a, k, units.vecs, mult, units.orbit, units.ostart, act, cb, zl, d, flips, mods_a,
+            rtab, rcnt, rsize, ctab, ccnt, csize, FLUSH_AT)
+        leaves += lv
+        report(w)
+    ctab, ccnt, csize = flush(rtab, rcnt, rsize, ctab, ccnt, csize, W, P, nw, d, flips, mods_a)
+    rows = ctab[:, W] != 0
+    ids = ctab[rows, W].astype(np.int64) - 1
+    return ctab[rows, :W].copy(), ccnt[ids].copy(), leaves
+
+
+def _in_child(work, report):
+    """``work(report)`` in a forked child process; progress comes back through a pipe, and
+    Ctrl-C (or any error) in the parent terminates the child at once."""
+    import multiprocessing
+    import signal
+
+    ctx = multiprocessing.get_context("fork")  # not spawn: see enumerate.perceptron
+    recv, send = ctx.Pipe(duplex=False)
+
+    def target():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+        try:
+            send.send(("done", work(lambda w: send.send(("progress", w)))))
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            send.send(("error", f"{type(exc).__name__}: {exc}"))
+        finally:
+            send.close()
+
+    proc = ctx.Process(target=target, daemon=True)
+    proc.start()
+    send.close()
+    try:
+        while True:
+            try:
+                kind, value = recv.recv()
+            except EOFError:
+                raise RuntimeError(f"the counting process ended without a result (exit code {proc.exitcode})") from None
+            if kind == "progress":
+                report(value)
+            elif kind == "done":
+                return value
+            else:
+                raise RuntimeError(f"the counting process failed: {value}")
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join()
+        recv.close()
+
+
+def _per_table(totals, sizes, mods):
+    """Exact count of each table of a class: its class total over the class size."""
+    if mods[0] == 0:
+        if (totals[:, 0] % sizes).any():  # an internal invariant, never expected to fire
+            raise AssertionError("a class total is not a multiple of its class size")
+        return totals[:, 0] // sizes
+    out = np.empty_like(totals)
+    for r, p in enumerate(mods):
+        inv = np.zeros(len(sizes), np.int64)
+        for s in np.unique(sizes):
+            inv[sizes == s] = pow(int(s), -1, p)
+        out[:, r] = totals[:, r] * inv % p
+    return _exact(out, mods)
+
+
+def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES):
+    """The exact prior of a one-hidden-layer network as a :class:`~enumerate.classes.ClassPrior`.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        ``fc:d,k,1`` or ``sfc:d,k,1`` on the ``01`` or ``pm1`` cube (see :func:`hidden_supported`);
+        any Q, activation and zero-label rule.
+    progress : bool or None
+        The estimate and a progress bar on stderr (None: only when stderr is a terminal).
+    force, max_seconds, max_bytes
+        The cost is estimated first (:func:`estimate_hidden`); above the budget the run
+        raises :class:`~enumerate.brute.BudgetError` unless ``force``. Runs estimated above
+        :data:`CHILD_SECONDS` count in a child process, so Ctrl-C stops them at once.
+
+    Returns
+    -------
+    ClassPrior
+        ``method="classes"``; ``meta["hidden"]`` has the unit vectors, orbits, group
+        order, multisets visited, residues and the estimate.
+    """
+    from ..brute import _fmt_seconds
+    from .kernels.hidden import class_sizes
+
+    t0 = time.perf_counter()
+    units = HiddenUnits(spec)
+    est = check_hidden_budget(spec, force, max_seconds, max_bytes, units)
+    show = sys.stderr.isatty() if progress is None else progress
+    if show:
+        print(f"classes {spec.arch}: {est['unit_vectors']:,} unit vectors in {est['orbits']:,} orbits of "
+              f"{est['group_order']:,} symmetries, ~{est['multisets']:,} multisets, estimated "
+              f"~{_fmt_seconds(est['seconds'])}, ~{est['bytes'] / 2**20:.0f} MiB", file=sys.stderr)
+    mods = _primes_for(spec.total)
+    k = spec.arch.widths[1]
+    with progress_bar(sum(_chunk_weights(units, k)), f"classes {spec.arch}", enabled=show, unit="multiset") as bar:
+        def work(report):
+            return _enumerate(spec, units, mods, report)
+
+        if est["seconds"] > CHILD_SECONDS:
+            keys, totals, leaves = _in_child(work, bar.update)
+        else:
+            keys, totals, leaves = work(bar.update)
+    n = units.n
+    P = 2 if spec.zero_label == "0" else 1
+    nw = (n + 63) // 64
+    group = units.full
+    sizes = class_sizes(keys, P, nw, spec.arch.input_dim, group.flips, group.size)
+    counts = _per_table(totals, sizes, mods)
+    meta = {"elapsed_s": time.perf_counter() - t0,
+            "hidden": {"unit_vectors": units.num_vectors, "orbits": units.num_orbits,
+                       "enumeration_group_order": units.group.size, "multisets": int(leaves),
+                       "residues": [int(p) for p in mods],
+                       "estimate": {"seconds": est["seconds"], "bytes": est["bytes"], "multisets": est["multisets"]}}}
+    prior = ClassPrior(spec, keys.reshape(len(keys), P, nw), sizes, counts, "classes", meta, group)
+    if prior.covered != spec.total:  # an internal invariant, never expected to fire
+        raise AssertionError(f"hidden-layer class counter covered {prior.covered} of {spec.total} settings")
+    return prior
