@@ -134,16 +134,11 @@ class HiddenUnits:
         d = spec.arch.input_dim
         qi = np.array(plan.qi, np.int64)
         xi = np.array(plan.xi, np.int64).reshape(len(spec.domain), d)
-        acts, counts = unit_vectors(qi, xi, qi * plan.bias_mult[0], plan.act_code, plan.clamp[0],
-                                    plan.leaky_pos, plan.leaky_neg)
         factors = Counter(int(v) * int(g) for v in plan.qi for g in (plan.gi if spec.arch.scaled else (1,)))
-        rows, mult = [], []
-        for f, m in sorted(factors.items()):
-            rows.append(f * acts)
-            mult.append(counts * m)
-        vecs, inv = np.unique(np.concatenate(rows), axis=0, return_inverse=True)
-        total = np.zeros(len(vecs), np.int64)  # at most |Q|^(d+3) <= 2^63 (see hidden_supported)
-        np.add.at(total, inv.reshape(-1), np.concatenate(mult))
+        f = np.array(sorted(factors), np.int64)
+        # counts are at most |Q|^(d+3) <= 2^63 (see hidden_supported)
+        vecs, total = unit_vectors(qi, xi, qi * plan.bias_mult[0], plan.act_code, plan.clamp[0], plan.leaky_pos,
+                                   plan.leaky_neg, f, np.array([factors[v] for v in f], np.int64))
         n = len(spec.domain)
         self.full = symmetry_group(spec)
         flips = self.full.flips and self.full.size <= MAX_GROUP

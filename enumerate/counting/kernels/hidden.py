@@ -28,7 +28,7 @@ from numba import njit
 from ..._hashmap import grow, slot
 
 __all__ = ["unit_vectors", "index_table", "lookup", "orbit_labels", "group_closure", "count_chunk",
-           "canonical", "flush", "class_sizes", "new_map"]
+           "canonical", "quick_canonical", "bit_masks", "flush", "class_sizes", "new_map"]
 
 
 # --------------------------------------------------------------------------- one unit
@@ -50,8 +50,9 @@ def _act(z, code, clamp, pos, neg):
 
 
 @njit(cache=True, nogil=True)
-def unit_vectors(qi, xi, bias, code, clamp, pos, neg):
-    """Histogram of the integer activation vectors ``sigma(w . x + b)`` over every (w, b).
+def unit_vectors(qi, xi, bias, code, clamp, pos, neg, factors, fmult):
+    """Histogram of the contribution vectors ``f sigma(w . x + b)`` over every (w, b) and
+    readout factor f (the readout weight, times the scale in a scaled network).
 
     Parameters
     ----------
@@ -63,6 +64,8 @@ def unit_vectors(qi, xi, bias, code, clamp, pos, neg):
         Bias values on the lattice of ``w . x``.
     code, clamp, pos, neg : int
         Activation code (:data:`~enumerate.lattice.ACT_CODES`), hardtanh clip, leaky r and p.
+    factors, fmult : int64 (F,)
+        The readout factors and how many settings give each.
 
     Returns
     -------
@@ -75,6 +78,7 @@ def unit_vectors(qi, xi, bias, code, clamp, pos, neg):
     idx = np.zeros(d, np.int64)
     z = np.zeros(n, np.int64)
     a = np.zeros(n, np.int64)
+    u = np.zeros(n, np.int64)
     while True:
         for p in range(n):
             s = 0
@@ -84,14 +88,17 @@ def unit_vectors(qi, xi, bias, code, clamp, pos, neg):
         for b in bias:
             for p in range(n):
                 a[p] = _act(z[p] + b, code, clamp, pos, neg)
-            key = a.view(np.uint64)
-            i = slot(tab, key, n)
-            if tab[i, n] == 0:
-                tab[i, :n] = key
-                size += 1
-            tab[i, n] += np.uint64(1)
-            if 2 * (size + 1) > tab.shape[0]:
-                tab = grow(tab, n)
+            for fi in range(factors.shape[0]):
+                for p in range(n):
+                    u[p] = factors[fi] * a[p]
+                key = u.view(np.uint64)
+                i = slot(tab, key, n)
+                if tab[i, n] == 0:
+                    tab[i, :n] = key
+                    size += 1
+                tab[i, n] += np.uint64(fmult[fi])
+                if 2 * (size + 1) > tab.shape[0]:
+                    tab = grow(tab, n)
         p = d - 1
         while p >= 0 and idx[p] == K - 1:
             idx[p] = 0
@@ -231,6 +238,58 @@ def group_closure(gens, images):
 
 
 @njit(cache=True, nogil=True)
+def _expand(codes, img, lvl, used, d, best, best_len, count, children, nchild):
+    """Children of a search node at level ``lvl``: the unused bits whose block (image points
+    2^lvl .. 2^(lvl+1)-1) is smallest; the block is checked against the best image.
+    Returns the new (best_len, count); ``nchild[lvl]`` is 0 when the node is cut."""
+    base = 1 << lvl
+    cb = -1
+    for c in range(d):
+        if (used >> c) & 1:
+            continue
+        if cb < 0:
+            cb = c
+            continue
+        for q in range(base):
+            a = codes[img[q] ^ (1 << c)]
+            b = codes[img[q] ^ (1 << cb)]
+            if a != b:
+                if a < b:
+                    cb = c
+                break
+    m = 0
+    for c in range(d):
+        if (used >> c) & 1:
+            continue
+        same = True
+        if c != cb:
+            for q in range(base):
+                if codes[img[q] ^ (1 << c)] != codes[img[q] ^ (1 << cb)]:
+                    same = False
+                    break
+        if same:
+            children[lvl, m] = c
+            m += 1
+    state = 0
+    for q in range(base):
+        p = base + q
+        v = codes[img[q] ^ (1 << cb)]
+        if state == 0 and p < best_len:
+            if v > best[p]:
+                nchild[lvl] = 0
+                return best_len, count
+            if v < best[p]:
+                state = -1
+                best_len = p
+                count = 0
+        if p >= best_len:
+            best[p] = v
+            best_len = p + 1
+    nchild[lvl] = m
+    return best_len, count
+
+
+@njit(cache=True, nogil=True)
 def canonical(key, P, nw, d, flips, out):
     """Write the canonical form of the table ``key`` into ``out`` and return the order of
     its stabilizer.
@@ -241,8 +300,9 @@ def canonical(key, P, nw, d, flips, out):
     point index to the bits of the table's point index; point q of the image is the
     table's point ``f xor (bits of q sent by the bijection)``. Frames are searched depth
     first, one bit at a time: fixing bit j fixes the image points ``2^j .. 2^(j+1)-1``, so
-    a frame whose block is larger than the best image found so far is cut at once. The
-    frames reaching the minimum form a coset of the stabilizer: their number is its order.
+    only the bits giving the smallest block are followed, and a node whose block is
+    larger than the best image found so far is cut. The frames reaching the minimum form
+    a coset of the stabilizer: their number is its order.
     """
     n = 1 << d
     codes = np.empty(n, np.uint8)
@@ -254,65 +314,44 @@ def canonical(key, P, nw, d, flips, out):
             codes[p] = 2
         else:
             codes[p] = 1
+    lowest = codes[0]
+    if flips:
+        for p in range(n):
+            lowest = min(lowest, codes[p])
     best = np.empty(n, np.uint8)
-    img = np.empty(n, np.int64)
-    choice = np.empty(d, np.int64)
-    best_len = 0
+    best[0] = lowest
+    best_len = 1
     count = 0
+    img = np.empty(n, np.int64)
+    children = np.empty((d, d), np.int64)
+    nchild = np.zeros(d, np.int64)
+    cur = np.zeros(d, np.int64)
     for f in range(n if flips else 1):
-        v = codes[f]
-        if best_len >= 1:
-            if v > best[0]:
-                continue
-            if v < best[0]:
-                best_len = 0
-                count = 0
-        if best_len == 0:
-            best[0] = v
-            best_len = 1
+        if codes[f] != lowest:
+            continue
         img[0] = f
-        lvl = 0
-        choice[0] = -1
         used = 0
+        best_len, count = _expand(codes, img, 0, used, d, best, best_len, count, children, nchild)
+        cur[0] = 0
+        lvl = 0
         while lvl >= 0:
-            if choice[lvl] >= 0:
-                used &= ~(1 << choice[lvl])
-            c = choice[lvl] + 1
-            while c < d and (used >> c) & 1:
-                c += 1
-            if c >= d:
-                choice[lvl] = -1
+            if cur[lvl] >= nchild[lvl]:
                 lvl -= 1
+                if lvl >= 0:
+                    used &= ~(1 << children[lvl, cur[lvl] - 1])
                 continue
-            choice[lvl] = c
+            c = children[lvl, cur[lvl]]
+            cur[lvl] += 1
             base = 1 << lvl
-            bit = 1 << c
-            state = 0
             for q in range(base):
-                p = base + q
-                im = img[q] ^ bit
-                img[p] = im
-                v = codes[im]
-                if state == 0 and p < best_len:
-                    if v > best[p]:
-                        state = 1
-                        break
-                    if v < best[p]:
-                        state = -1
-                        best_len = p
-                if p >= best_len:
-                    best[p] = v
-                    best_len = p + 1
-            if state == 1:
-                continue
-            if state == -1:
-                count = 0
-            used |= bit
+                img[base + q] = img[q] ^ (1 << c)
             if lvl == d - 1:
                 count += 1
-            else:
-                lvl += 1
-                choice[lvl] = -1
+                continue
+            used |= 1 << c
+            lvl += 1
+            best_len, count = _expand(codes, img, lvl, used, d, best, best_len, count, children, nchild)
+            cur[lvl] = 0
     out[:] = 0
     for p in range(n):
         w, b = p >> 6, np.uint64(p & 63)
@@ -324,12 +363,150 @@ def canonical(key, P, nw, d, flips, out):
 
 
 @njit(cache=True, nogil=True)
+def _popcount(x):
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True, nogil=True)
+def bit_masks(d):
+    """uint64 (d, nw): bit p of row i is set when bit i of the point index p is."""
+    n = 1 << d
+    nw = (n + 63) // 64
+    out = np.zeros((d, nw), np.uint64)
+    for i in range(d):
+        for p in range(n):
+            if (p >> i) & 1:
+                out[i, p >> 6] |= np.uint64(1) << np.uint64(p & 63)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _next_perm(a, lo, hi):
+    """Next permutation of a[lo:hi] in lexicographic order; False (and sorted) after the last."""
+    i = hi - 2
+    while i >= lo and a[i] >= a[i + 1]:
+        i -= 1
+    if i < lo:
+        a[lo:hi] = np.sort(a[lo:hi])
+        return False
+    j = hi - 1
+    while a[j] <= a[i]:
+        j -= 1
+    a[i], a[j] = a[j], a[i]
+    a[i + 1:hi] = a[i + 1:hi][::-1].copy()
+    return True
+
+
+@njit(cache=True, nogil=True)
+def quick_canonical(key, P, nw, d, flips, masks, out):
+    """A canonical form of the table ``key`` (not the smallest string: a form that is fast
+    to compute), written into ``out``.
+
+    Each input gets an invariant of the table (how many ``+`` and ``0`` points have it
+    set; with ``flips`` the pair for both of its values, the larger side taken as set);
+    the inputs are sorted by it, and the form is the smallest packed key over every order
+    of the inputs with equal invariants (and both signs of the inputs whose two sides
+    tie). Tables in one orbit get the same form, tables in different orbits different ones.
+    """
+    n = 1 << d
+    W = P * nw
+    inv = np.empty(d, np.int64)
+    flip = np.zeros(d, np.int64)  # 1: flip this input, 2: try both signs
+    for i in range(d):
+        on = 0
+        off = 0
+        for pl in range(P):
+            a = 0
+            b = 0
+            for w in range(nw):
+                a += _popcount(key[pl * nw + w] & masks[i, w])
+                b += _popcount(key[pl * nw + w] & ~masks[i, w])
+            on = on * (n + 1) + a
+            off = off * (n + 1) + b
+        if flips:
+            if on < off:
+                flip[i] = 1
+                on, off = off, on
+            elif on == off:
+                flip[i] = 2
+            inv[i] = on * (n + 1) ** P + off
+        else:
+            inv[i] = on
+    order = np.argsort(inv, kind="mergesort")
+    amb = np.empty(d, np.int64)
+    na = 0
+    base_f = 0
+    for i in range(d):
+        if flip[i] == 2:
+            amb[na] = i
+            na += 1
+        elif flip[i] == 1:
+            base_f |= 1 << i
+    codes = np.empty(n, np.uint8)
+    for p in range(n):
+        w, b = p >> 6, np.uint64(p & 63)
+        if (key[w] >> b) & np.uint64(1):
+            codes[p] = 0
+        elif P == 2 and (key[nw + w] >> b) & np.uint64(1):
+            codes[p] = 2
+        else:
+            codes[p] = 1
+    img = np.empty(n, np.int64)
+    cand = np.empty(W, np.uint64)
+    first = True
+    while True:
+        for fm in range(1 << na):
+            f = base_f
+            for t in range(na):
+                if (fm >> t) & 1:
+                    f |= 1 << amb[t]
+            img[0] = f
+            for j in range(d):
+                bit = 1 << order[j]
+                for q in range(1 << j):
+                    img[(1 << j) + q] = img[q] ^ bit
+            cand[:] = 0
+            for q in range(n):
+                c = codes[img[q]]
+                if c == 0:
+                    cand[q >> 6] |= np.uint64(1) << np.uint64(q & 63)
+                elif c == 2:
+                    cand[nw + (q >> 6)] |= np.uint64(1) << np.uint64(q & 63)
+            smaller = first
+            if not first:
+                for w in range(W - 1, -1, -1):
+                    if cand[w] != out[w]:
+                        smaller = cand[w] < out[w]
+                        break
+            if smaller:
+                out[:W] = cand
+                first = False
+        # the next order: permute inside the runs of equal invariants, last run fastest
+        moved = False
+        hi = d
+        while hi > 0 and not moved:
+            lo = hi - 1
+            while lo > 0 and inv[order[lo - 1]] == inv[order[hi - 1]]:
+                lo -= 1
+            if hi - lo > 1 and _next_perm(order, lo, hi):
+                moved = True
+            hi = lo
+        if not moved:
+            break
+
+
+@njit(cache=True, nogil=True)
 def class_sizes(keys, P, nw, d, flips, order):
-    """Orbit sizes of canonical tables (``order`` / stabilizer order)."""
+    """Replace each table of ``keys`` by the smallest string of its orbit (:func:`canonical`)
+    and return the orbit sizes (``order`` / stabilizer order)."""
     out = np.empty(keys.shape[0], np.int64)
     tmp = np.empty(keys.shape[1], np.uint64)
     for r in range(keys.shape[0]):
         out[r] = order // canonical(keys[r], P, nw, d, flips, tmp)
+        keys[r, :] = tmp
     return out
 
 
@@ -369,11 +546,13 @@ def _add(tab, cnt, size, key, W, w, mods):
 
 @njit(cache=True, nogil=True)
 def flush(rtab, rcnt, rsize, ctab, ccnt, csize, W, P, nw, d, flips, mods):
-    """Canonicalize every table of the raw histogram into the class histogram; empty the raw one."""
+    """Bring every table of the raw histogram to its :func:`quick_canonical` form in the class
+    histogram; empty the raw one."""
     canon = np.empty(W, np.uint64)
+    masks = bit_masks(d)
     for i in range(rtab.shape[0]):
         if rtab[i, W] != 0:
-            canonical(rtab[i], P, nw, d, flips, canon)
+            quick_canonical(rtab[i], P, nw, d, flips, masks, canon)
             ctab, ccnt, csize = _add(ctab, ccnt, csize, canon, W, rcnt[np.int64(rtab[i, W]) - 1], mods)
     rtab[:, :] = 0
     return ctab, ccnt, csize
