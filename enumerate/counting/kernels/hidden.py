@@ -238,9 +238,49 @@ def group_closure(gens, images):
 
 
 @njit(cache=True, nogil=True)
-def _expand(codes, img, lvl, used, d, best, best_len, count, children, nchild):
+def _codes(key, P, nw, n):
+    """Table values per point: 0 for ``+``, 1 for ``-``, 2 for ``0`` (the string order)."""
+    codes = np.empty(n, np.uint8)
+    for p in range(n):
+        w, b = p >> 6, np.uint64(p & 63)
+        if (key[w] >> b) & np.uint64(1):
+            codes[p] = 0
+        elif P == 2 and (key[nw + w] >> b) & np.uint64(1):
+            codes[p] = 2
+        else:
+            codes[p] = 1
+    return codes
+
+
+@njit(cache=True, nogil=True)
+def _swap_symmetric(codes, i, j, n):
+    """Swapping index bits i and j leaves the table unchanged."""
+    a, b = 1 << i, 1 << j
+    for p in range(n):
+        if (p & a) != 0 and (p & b) == 0 and codes[p] != codes[p ^ a ^ b]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _blocks(codes, d, n, among):
+    """Block of every index bit: the smallest bit it can be swapped with (table unchanged),
+    testing only pairs with equal ``among`` values (swap-symmetry is an equivalence)."""
+    blk = np.arange(d)
+    for i in range(d):
+        if blk[i] != i:
+            continue
+        for j in range(i + 1, d):
+            if blk[j] == j and among[i] == among[j] and _swap_symmetric(codes, i, j, n):
+                blk[j] = i
+    return blk
+
+
+@njit(cache=True, nogil=True)
+def _expand(codes, img, lvl, used, d, best, best_len, count, children, cmult, nchild, blk):
     """Children of a search node at level ``lvl``: the unused bits whose block (image points
-    2^lvl .. 2^(lvl+1)-1) is smallest; the block is checked against the best image.
+    2^lvl .. 2^(lvl+1)-1) is smallest, one per class of bits a table symmetry swaps (with
+    the class size in ``cmult``); the block is checked against the best image.
     Returns the new (best_len, count); ``nchild[lvl]`` is 0 when the node is cut."""
     base = 1 << lvl
     cb = -1
@@ -268,8 +308,18 @@ def _expand(codes, img, lvl, used, d, best, best_len, count, children, nchild):
                     same = False
                     break
         if same:
-            children[lvl, m] = c
-            m += 1
+            f = img[0]
+            dup = False
+            for t in range(m):  # swapping c with an earlier child maps subtree to subtree
+                e = children[lvl, t]
+                if blk[e] == blk[c] and ((f >> e) & 1) == ((f >> c) & 1):
+                    cmult[lvl, t] += 1
+                    dup = True
+                    break
+            if not dup:
+                children[lvl, m] = c
+                cmult[lvl, m] = 1
+                m += 1
     state = 0
     for q in range(base):
         p = base + q
@@ -305,15 +355,8 @@ def canonical(key, P, nw, d, flips, out):
     a coset of the stabilizer: their number is its order.
     """
     n = 1 << d
-    codes = np.empty(n, np.uint8)
-    for p in range(n):
-        w, b = p >> 6, np.uint64(p & 63)
-        if (key[w] >> b) & np.uint64(1):
-            codes[p] = 0
-        elif P == 2 and (key[nw + w] >> b) & np.uint64(1):
-            codes[p] = 2
-        else:
-            codes[p] = 1
+    codes = _codes(key, P, nw, n)
+    blk = _blocks(codes, d, n, np.zeros(d, np.int64))
     lowest = codes[0]
     if flips:
         for p in range(n):
@@ -324,14 +367,16 @@ def canonical(key, P, nw, d, flips, out):
     count = 0
     img = np.empty(n, np.int64)
     children = np.empty((d, d), np.int64)
+    cmult = np.empty((d, d), np.int64)
     nchild = np.zeros(d, np.int64)
     cur = np.zeros(d, np.int64)
+    weight = np.ones(d + 1, np.int64)  # product of the class sizes along the path
     for f in range(n if flips else 1):
         if codes[f] != lowest:
             continue
         img[0] = f
         used = 0
-        best_len, count = _expand(codes, img, 0, used, d, best, best_len, count, children, nchild)
+        best_len, count = _expand(codes, img, 0, used, d, best, best_len, count, children, cmult, nchild, blk)
         cur[0] = 0
         lvl = 0
         while lvl >= 0:
@@ -341,16 +386,17 @@ def canonical(key, P, nw, d, flips, out):
                     used &= ~(1 << children[lvl, cur[lvl] - 1])
                 continue
             c = children[lvl, cur[lvl]]
+            weight[lvl + 1] = weight[lvl] * cmult[lvl, cur[lvl]]
             cur[lvl] += 1
             base = 1 << lvl
             for q in range(base):
                 img[base + q] = img[q] ^ (1 << c)
             if lvl == d - 1:
-                count += 1
+                count += weight[lvl + 1]
                 continue
             used |= 1 << c
             lvl += 1
-            best_len, count = _expand(codes, img, lvl, used, d, best, best_len, count, children, nchild)
+            best_len, count = _expand(codes, img, lvl, used, d, best, best_len, count, children, cmult, nchild, blk)
             cur[lvl] = 0
     out[:] = 0
     for p in range(n):
@@ -409,7 +455,8 @@ def quick_canonical(key, P, nw, d, flips, masks, out):
     set; with ``flips`` the pair for both of its values, the larger side taken as set);
     the inputs are sorted by it, and the form is the smallest packed key over every order
     of the inputs with equal invariants (and both signs of the inputs whose two sides
-    tie). Tables in one orbit get the same form, tables in different orbits different ones.
+    tie); of inputs a table symmetry swaps only one order is tried. Tables in one orbit get
+    the same form, tables in different orbits different ones.
     """
     n = 1 << d
     W = P * nw
@@ -445,20 +492,22 @@ def quick_canonical(key, P, nw, d, flips, masks, out):
             na += 1
         elif flip[i] == 1:
             base_f |= 1 << i
-    codes = np.empty(n, np.uint8)
-    for p in range(n):
-        w, b = p >> 6, np.uint64(p & 63)
-        if (key[w] >> b) & np.uint64(1):
-            codes[p] = 0
-        elif P == 2 and (key[nw + w] >> b) & np.uint64(1):
-            codes[p] = 2
-        else:
-            codes[p] = 1
+    codes = _codes(key, P, nw, n)
+    ties = False
+    for j in range(1, d):
+        ties = ties or inv[order[j]] == inv[order[j - 1]]
+    blk = _blocks(codes, d, n, inv) if ties else np.arange(d)
     img = np.empty(n, np.int64)
     cand = np.empty(W, np.uint64)
     first = True
     while True:
-        for fm in range(1 << na):
+        # bits a table symmetry swaps give the same image in either order: keep one
+        skip = False
+        for a_ in range(d):
+            for b_ in range(a_ + 1, d):
+                if blk[order[a_]] == blk[order[b_]] and order[a_] > order[b_]:
+                    skip = True
+        for fm in range(0 if skip else (1 << na)):
             f = base_f
             for t in range(na):
                 if (fm >> t) & 1:
