@@ -252,8 +252,9 @@ def _chunk_weights(units, k):
 
 
 def _enumerate(spec, units, mods, report):
-    """Every chunk through the kernel; returns the class keys, their residues and the multisets visited."""
-    from .kernels.hidden import count_chunk, flush, new_map
+    """Every chunk through the kernel; returns the canonical tables, class sizes, class totals
+    (residues) and the number of multisets visited."""
+    from .kernels.hidden import class_sizes, count_chunk, flush, new_map
 
     plan = IntegerPlan.of(spec)
     act = units.elements()
@@ -280,7 +281,9 @@ def _enumerate(spec, units, mods, report):
     ctab, ccnt, csize = flush(rtab, rcnt, rsize, ctab, ccnt, csize, W, P, nw, d, flips, mods_a)
     rows = ctab[:, W] != 0
     ids = ctab[rows, W].astype(np.int64) - 1
-    return ctab[rows, :W].copy(), ccnt[ids].copy(), leaves
+    keys = ctab[rows, :W].copy()
+    sizes = class_sizes(keys, P, nw, d, flips, units.full.size)  # keys become the smallest strings
+    return keys, sizes, ccnt[ids].copy(), leaves
 
 
 def _in_child(work, report):
@@ -360,7 +363,6 @@ def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SE
         order, multisets visited, residues and the estimate.
     """
     from ..brute import _fmt_seconds
-    from .kernels.hidden import class_sizes
 
     t0 = time.perf_counter()
     units = HiddenUnits(spec)
@@ -377,14 +379,12 @@ def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SE
             return _enumerate(spec, units, mods, report)
 
         if est["seconds"] > CHILD_SECONDS:
-            keys, totals, leaves = _in_child(work, bar.update)
+            keys, sizes, totals, leaves = _in_child(work, bar.update)
         else:
-            keys, totals, leaves = work(bar.update)
-    n = units.n
+            keys, sizes, totals, leaves = work(bar.update)
     P = 2 if spec.zero_label == "0" else 1
-    nw = (n + 63) // 64
+    nw = (units.n + 63) // 64
     group = units.full
-    sizes = class_sizes(keys, P, nw, spec.arch.input_dim, group.flips, group.size)
     counts = _per_table(totals, sizes, mods)
     meta = {"elapsed_s": time.perf_counter() - t0,
             "hidden": {"unit_vectors": units.num_vectors, "orbits": units.num_orbits,

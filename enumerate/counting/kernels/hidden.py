@@ -418,14 +418,19 @@ def _popcount(x):
 
 @njit(cache=True, nogil=True)
 def bit_masks(d):
-    """uint64 (d, nw): bit p of row i is set when bit i of the point index p is."""
+    """uint64 (2d + 1, nw): bit p of row i < d is set when bit i of the point index p is; of
+    row d + w when p has w bits set."""
     n = 1 << d
     nw = (n + 63) // 64
-    out = np.zeros((d, nw), np.uint64)
-    for i in range(d):
-        for p in range(n):
+    out = np.zeros((2 * d + 1, nw), np.uint64)
+    for p in range(n):
+        bit = np.uint64(1) << np.uint64(p & 63)
+        c = 0
+        for i in range(d):
             if (p >> i) & 1:
-                out[i, p >> 6] |= np.uint64(1) << np.uint64(p & 63)
+                out[i, p >> 6] |= bit
+                c += 1
+        out[d + c, p >> 6] |= bit
     return out
 
 
@@ -451,8 +456,9 @@ def quick_canonical(key, P, nw, d, flips, masks, out):
     """A canonical form of the table ``key`` (not the smallest string: a form that is fast
     to compute), written into ``out``.
 
-    Each input gets an invariant of the table (how many ``+`` and ``0`` points have it
-    set; with ``flips`` the pair for both of its values, the larger side taken as set);
+    Each input gets an invariant of the table (how many ``+`` and ``0`` points of each
+    Hamming weight have it set, hashed; with ``flips`` how many have it set and unset,
+    the larger side taken as set);
     the inputs are sorted by it, and the form is the smallest packed key over every order
     of the inputs with equal invariants (and both signs of the inputs whose two sides
     tie); of inputs a table symmetry swaps only one order is tried. Tables in one orbit get
@@ -463,17 +469,17 @@ def quick_canonical(key, P, nw, d, flips, masks, out):
     inv = np.empty(d, np.int64)
     flip = np.zeros(d, np.int64)  # 1: flip this input, 2: try both signs
     for i in range(d):
-        on = 0
-        off = 0
-        for pl in range(P):
-            a = 0
-            b = 0
-            for w in range(nw):
-                a += _popcount(key[pl * nw + w] & masks[i, w])
-                b += _popcount(key[pl * nw + w] & ~masks[i, w])
-            on = on * (n + 1) + a
-            off = off * (n + 1) + b
         if flips:
+            on = 0
+            off = 0
+            for pl in range(P):
+                a = 0
+                b = 0
+                for w in range(nw):
+                    a += _popcount(key[pl * nw + w] & masks[i, w])
+                    b += _popcount(key[pl * nw + w] & ~masks[i, w])
+                on = on * (n + 1) + a
+                off = off * (n + 1) + b
             if on < off:
                 flip[i] = 1
                 on, off = off, on
@@ -481,7 +487,15 @@ def quick_canonical(key, P, nw, d, flips, masks, out):
                 flip[i] = 2
             inv[i] = on * (n + 1) ** P + off
         else:
-            inv[i] = on
+            # how many + (and 0) points with input i set lie in each layer of Hamming weight
+            h = np.uint64(1469598103934665603)
+            for pl in range(P):
+                for lw in range(d + 1):
+                    a = 0
+                    for w in range(nw):
+                        a += _popcount(key[pl * nw + w] & masks[i, w] & masks[d + lw, w])
+                    h = (h ^ np.uint64(a)) * np.uint64(1099511628211)
+            inv[i] = np.int64(h >> np.uint64(2))
     order = np.argsort(inv, kind="mergesort")
     amb = np.empty(d, np.int64)
     na = 0
