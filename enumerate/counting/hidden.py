@@ -14,15 +14,15 @@ sigma(...)`` with a scale). So:
   the orbits of the stabilizer of the units before it), weighted by the orbit size;
 * every table goes to its class (canonical table: the smallest string of its orbit,
   :func:`~enumerate.counting.kernels.hidden.canonical`), so the result is a
-  :class:`~enumerate.classes.ClassPrior` directly.
+  :class:`~enumerate.results.prior.ClassPrior` directly.
 
 The work is about (distinct unit vectors)^k / (k! |G|) multisets: ``fc:7,3,1`` on
 ``{-1,0,1}`` (6,307 vectors, |G| = 5040) visits about 10^7. Counts are exact: plain
 int64 when ``|Q|^P < 2^63``, else residues modulo primes below 2^31 and the Chinese
-remainder theorem. Arithmetic follows :class:`~enumerate.lattice.IntegerPlan` exactly.
+remainder theorem. Arithmetic follows :class:`~enumerate.core.lattice.IntegerPlan` exactly.
 
 >>> from enumerate import NetworkSpec
->>> from enumerate.brute import count_brute
+>>> from enumerate.counting.brute import count_brute
 >>> spec = NetworkSpec.parse("fc:3,2,1", "-1,0,1", "sign", "01")
 >>> cp = count_hidden(spec, progress=False)
 >>> cp.num_classes, cp.num_functions, cp.expand().counts == count_brute(spec, progress=False).counts
@@ -38,26 +38,26 @@ from collections import Counter
 
 import numpy as np
 
-from ..classes import ClassPrior
-from ..cube import CubeGroup, symmetry_group
-from ..fast import _exact, _primes_for
-from ..lattice import IntegerPlan
-from ..progress import progress_bar
-from ..spec import SpecError
+from .._support.errors import SpecError
+from .._support.progress import progress_bar
+from ..core.cube import CubeGroup, symmetry_group
+from ..core.lattice import IntegerPlan
+from ..results.prior import ClassPrior
+from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost, fmt_seconds
+from .fast import _exact, _primes_for
 
-__all__ = ["count_hidden", "hidden_supported", "estimate_hidden", "check_hidden_budget", "HiddenUnits",
-           "MAX_DIM", "DEFAULT_MAX_SECONDS", "DEFAULT_MAX_BYTES"]
+__all__ = ["count_hidden", "hidden_supported", "prefer_hidden", "estimate_hidden", "check_hidden_budget",
+           "HiddenUnits", "MAX_DIM"]
 
 #: largest input dimension (2^d points per table)
 MAX_DIM = 8
+#: ``--method auto`` considers the hidden-layer counter from this many inputs on
+AUTO_MIN_DIM = 3
 #: the enumeration uses the sign flips too when the whole group has at most this order
 #: (beyond, the input permutations alone: the element table would not fit)
 MAX_GROUP = 50_000
 #: one unit's settings (w, b) are enumerated one by one, at most this many
 MAX_UNIT_SETTINGS = 10**8
-#: the default budget (as for the other counters): above it, ``force=True`` is needed
-DEFAULT_MAX_SECONDS = 3600.0
-DEFAULT_MAX_BYTES = 4 * 2**30
 #: raw (not yet canonical) tables held before they are canonicalized into classes
 FLUSH_AT = 1 << 20
 #: seconds per visited multiset and per (point x readout bias); canonicalizing one table
@@ -81,6 +81,24 @@ def hidden_supported(spec) -> bool:
     arch = spec.arch
     return (arch.kind in ("fc", "sfc") and len(arch.widths) == 3 and spec.domain.kind in ("01", "pm1")
             and arch.input_dim <= MAX_DIM and len(spec.q) ** (arch.input_dim + 1) <= MAX_UNIT_SETTINGS)
+
+
+def prefer_hidden(spec) -> bool:
+    """``--method auto`` picks the hidden-layer counter: one hidden layer on at least
+    :data:`AUTO_MIN_DIM` inputs, where the fast counter cannot run or its estimate is not
+    below this counter's (the fast counter stays the method for wide layers on few points).
+
+    >>> from enumerate import NetworkSpec
+    >>> prefer_hidden(NetworkSpec.parse("fc:7,2,1", "-1,0,1")), prefer_hidden(NetworkSpec.parse("fc:3,8,1", "-1,0,1"))
+    (True, False)
+    """
+    if not hidden_supported(spec) or spec.arch.input_dim < AUTO_MIN_DIM:
+        return False
+    from .fast import MAX_POINTS, estimate_fast, fast_supported
+
+    if len(spec.domain) > MAX_POINTS[spec.zero_label] or not fast_supported(spec):
+        return True
+    return estimate_hidden(spec)["seconds"] <= estimate_fast(spec)["seconds"]
 
 
 def _require(spec):
@@ -220,23 +238,19 @@ def estimate_hidden(spec, units=None) -> dict:
 
 
 def check_hidden_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES, units=None):
-    """Estimate the cost (:func:`estimate_hidden`) and raise :class:`~enumerate.brute.BudgetError`
+    """Estimate the cost (:func:`estimate_hidden`) and raise :class:`~enumerate.BudgetError`
     above ``max_seconds`` or ``max_bytes`` unless ``force``; returns the estimate.
 
     >>> from enumerate import NetworkSpec
     >>> check_hidden_budget(NetworkSpec.parse("fc:5,3,1", "-1,0,1"), max_seconds=0.01)
     Traceback (most recent call last):
     ...
-    enumerate.brute.BudgetError: --force: the hidden-layer class counter on fc:5,3,1 visits ~4,218,009 multisets of 667 unit vectors, estimated at ~1 s and ~0.0747 GiB, above the budget of 0 s and 4 GiB; pass --force to run it
+    enumerate.BudgetError: --force: the hidden-layer class counter on fc:5,3,1 visits ~440,230 multisets of 667 unit vectors, estimated at ~1 s and ~186 MiB, above the budget of 0 s and 4 GiB; pass --force to run it
     """
-    from ..brute import BudgetError, _fmt_seconds
-
     est = estimate_hidden(spec, units)
-    if not force and (est["seconds"] > max_seconds or est["bytes"] > max_bytes):
-        raise BudgetError("--force", f"the hidden-layer class counter on {spec.arch} visits ~{est['multisets']:,} "
-                          f"multisets of {est['unit_vectors']:,} unit vectors, estimated at "
-                          f"~{_fmt_seconds(est['seconds'])} and ~{est['bytes'] / 2**30:.3g} GiB, above the budget of "
-                          f"{_fmt_seconds(max_seconds)} and {max_bytes / 2**30:.3g} GiB; pass --force to run it")
+    work = f"visits ~{est['multisets']:,} multisets of {est['unit_vectors']:,} unit vectors"
+    check_cost(spec, Cost("hidden-layer class", work, est["seconds"], est["bytes"], est), force=force,
+               max_seconds=max_seconds, max_bytes=max_bytes)
     return est
 
 
@@ -342,7 +356,7 @@ def _per_table(totals, sizes, mods):
 
 
 def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES):
-    """The exact prior of a one-hidden-layer network as a :class:`~enumerate.classes.ClassPrior`.
+    """The exact prior of a one-hidden-layer network as a :class:`~enumerate.results.prior.ClassPrior`.
 
     Parameters
     ----------
@@ -353,7 +367,7 @@ def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SE
         The estimate and a progress bar on stderr (None: only when stderr is a terminal).
     force, max_seconds, max_bytes
         The cost is estimated first (:func:`estimate_hidden`); above the budget the run
-        raises :class:`~enumerate.brute.BudgetError` unless ``force``. Runs estimated above
+        raises :class:`~enumerate.BudgetError` unless ``force``. Runs estimated above
         :data:`CHILD_SECONDS` count in a child process, so Ctrl-C stops them at once.
 
     Returns
@@ -362,8 +376,6 @@ def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SE
         ``method="classes"``; ``meta["hidden"]`` has the unit vectors, orbits, group
         order, multisets visited, residues and the estimate.
     """
-    from ..brute import _fmt_seconds
-
     t0 = time.perf_counter()
     units = HiddenUnits(spec)
     est = check_hidden_budget(spec, force, max_seconds, max_bytes, units)
@@ -371,7 +383,7 @@ def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SE
     if show:
         print(f"classes {spec.arch}: {est['unit_vectors']:,} unit vectors in {est['orbits']:,} orbits of "
               f"{est['group_order']:,} symmetries, ~{est['multisets']:,} multisets, estimated "
-              f"~{_fmt_seconds(est['seconds'])}, ~{est['bytes'] / 2**20:.0f} MiB", file=sys.stderr)
+              f"~{fmt_seconds(est['seconds'])}, ~{est['bytes'] / 2**20:.0f} MiB", file=sys.stderr)
     mods = _primes_for(spec.total)
     k = spec.arch.widths[1]
     with progress_bar(sum(_chunk_weights(units, k)), f"classes {spec.arch}", enabled=show, unit="multiset") as bar:

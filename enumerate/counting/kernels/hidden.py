@@ -12,7 +12,7 @@
 * :func:`canonical`: the smallest table string of a table's orbit under the input
   permutations (and sign flips), with the order of its stabilizer.
 
-Tables are bit-packed as in :mod:`enumerate.cube`: ``P * nw`` words, plane 0 (bit p:
+Tables are bit-packed as in :mod:`enumerate.core.cube`: ``P * nw`` words, plane 0 (bit p:
 point p is ``+``) then plane 1 (bit p: point p is ``0``, zero-label rule ``0`` only).
 
 >>> import numpy as np
@@ -25,7 +25,7 @@ point p is ``+``) then plane 1 (bit p: point p is ``0``, zero-label rule ``0`` o
 import numpy as np
 from numba import njit
 
-from ..._hashmap import grow, slot
+from .hashmap import grow, slot
 
 __all__ = ["unit_vectors", "index_table", "lookup", "orbit_labels", "group_closure", "count_chunk",
            "canonical", "quick_canonical", "bit_masks", "flush", "class_sizes", "new_map"]
@@ -63,7 +63,7 @@ def unit_vectors(qi, xi, bias, code, clamp, pos, neg, factors, fmult):
     bias : int64 (B,)
         Bias values on the lattice of ``w . x``.
     code, clamp, pos, neg : int
-        Activation code (:data:`~enumerate.lattice.ACT_CODES`), hardtanh clip, leaky r and p.
+        Activation code (:data:`~enumerate.core.lattice.ACT_CODES`), hardtanh clip, leaky r and p.
     factors, fmult : int64 (F,)
         The readout factors and how many settings give each.
 
