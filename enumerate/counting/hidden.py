@@ -217,7 +217,7 @@ def estimate_hidden(spec, units=None) -> dict:
     >>> from enumerate import NetworkSpec
     >>> est = estimate_hidden(NetworkSpec.parse("fc:7,2,1", "-1,0,1"))
     >>> est["unit_vectors"], est["orbits"], est["group_order"]
-    (6307, 78, 5040)
+    (6307, 94, 5040)
     """
     units = units or HiddenUnits(spec)
     k = spec.arch.widths[1]
@@ -245,7 +245,7 @@ def check_hidden_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_
     >>> check_hidden_budget(NetworkSpec.parse("fc:5,3,1", "-1,0,1"), max_seconds=0.01)
     Traceback (most recent call last):
     ...
-    enumerate.BudgetError: --force: the hidden-layer class counter on fc:5,3,1 visits ~440,230 multisets of 667 unit vectors, estimated at ~1 s and ~186 MiB, above the budget of 0 s and 4 GiB; pass --force to run it
+    enumerate.BudgetError: --force: the hidden-layer class counter on fc:5,3,1 visits ~440,230 multisets of 667 unit vectors, estimated at ~1 s and ~185 MiB, above the budget of 0 s and 4 GiB; pass --force to run it
     """
     est = estimate_hidden(spec, units)
     work = f"visits ~{est['multisets']:,} multisets of {est['unit_vectors']:,} unit vectors"
