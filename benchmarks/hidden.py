@@ -80,7 +80,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     sys.path.insert(0, os.path.dirname(HERE))
     from benchmarks._common import machine
-    from enumerate.prior import atomic_write_json
+    from enumerate._support.files import atomic_write_json
 
     old = []
     if os.path.exists(args.out):

@@ -44,7 +44,7 @@ from ..core.cube import CubeGroup, symmetry_group
 from ..core.lattice import IntegerPlan
 from ..results.prior import ClassPrior
 from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost, fmt_seconds
-from .fast import _exact, _primes_for
+from .fast import _primes_for, from_residues
 
 __all__ = ["count_hidden", "hidden_supported", "prefer_hidden", "estimate_hidden", "check_hidden_budget",
            "HiddenUnits", "MAX_DIM"]
@@ -60,11 +60,13 @@ MAX_GROUP = 50_000
 MAX_UNIT_SETTINGS = 10**8
 #: raw (not yet canonical) tables held before they are canonicalized into classes
 FLUSH_AT = 1 << 20
-#: seconds per visited multiset and per (point x readout bias); canonicalizing one table
-#: costs about CANON_SECONDS per point (measured: benchmarks/hidden.py, rounded up)
-LEAF_SECONDS = 2e-7
-POINT_SECONDS = 3e-9
-CANON_SECONDS = 1e-8
+#: seconds per (multiset x readout bias x point^2): visiting a multiset, canonicalizing its
+#: tables and finding the smallest string of the classes grow about with the square of the
+#: points; fitted to benchmarks/results/hidden.json (fc:5,3,1 to fc:7,3,1 on a shared,
+#: loaded 2-core machine, so an upper estimate on a free one)
+TABLE_SECONDS = 6e-9
+#: seconds per (group element x unit vector): the element table
+ELEMENT_SECONDS = 5e-8
 #: runs estimated above this many seconds count in a child process, which Ctrl-C ends at once
 CHILD_SECONDS = 5.0
 
@@ -229,7 +231,7 @@ def estimate_hidden(spec, units=None) -> dict:
     W = P * ((n + 63) // 64)
     R = len(_primes_for(spec.total))
     tables = leaves * B
-    seconds = leaves * (LEAF_SECONDS + POINT_SECONDS * n * (B + 1)) + min(tables, 2 * FLUSH_AT * t) * CANON_SECONDS * n
+    seconds = G * M * ELEMENT_SECONDS + tables * n * n * TABLE_SECONDS
     row = 2 * (W + 1) * 8 + R * 8  # a hash row at half load and its counts
     classes = min(tables, 3.0**n if n < 64 else math.inf)
     nbytes = units.act_bytes() + k * G * 4 + 4 * FLUSH_AT * row + classes / 2 * row  # raw map, class map
@@ -245,7 +247,7 @@ def check_hidden_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_
     >>> check_hidden_budget(NetworkSpec.parse("fc:5,3,1", "-1,0,1"), max_seconds=0.01)
     Traceback (most recent call last):
     ...
-    enumerate.BudgetError: --force: the hidden-layer class counter on fc:5,3,1 visits ~440,230 multisets of 667 unit vectors, estimated at ~1 s and ~185 MiB, above the budget of 0 s and 4 GiB; pass --force to run it
+    enumerate.BudgetError: --force: the hidden-layer class counter on fc:5,3,1 visits ~440,230 multisets of 667 unit vectors, estimated at ~8 s and ~185 MiB, above the budget of 0 s and 4 GiB; pass --force to run it
     """
     est = estimate_hidden(spec, units)
     work = f"visits ~{est['multisets']:,} multisets of {est['unit_vectors']:,} unit vectors"
@@ -352,7 +354,7 @@ def _per_table(totals, sizes, mods):
         for s in np.unique(sizes):
             inv[sizes == s] = pow(int(s), -1, p)
         out[:, r] = totals[:, r] * inv % p
-    return _exact(out, mods)
+    return from_residues(out, mods)
 
 
 def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES):
