@@ -87,8 +87,9 @@ def hidden_supported(spec) -> bool:
 
 def prefer_hidden(spec) -> bool:
     """``--method auto`` picks the hidden-layer counter: one hidden layer on at least
-    :data:`AUTO_MIN_DIM` inputs, where the fast counter cannot run or its estimate is not
-    below this counter's (the fast counter stays the method for wide layers on few points).
+    :data:`AUTO_MIN_DIM` inputs, where the fast counter cannot run, or its estimate is above
+    :data:`~enumerate.counting.dispatch.AUTO_QUICK_SECONDS` and this counter's is lower (the
+    fast counter stays the method for small nets and wide layers on few points).
 
     >>> from enumerate import NetworkSpec
     >>> prefer_hidden(NetworkSpec.parse("fc:7,2,1", "-1,0,1")), prefer_hidden(NetworkSpec.parse("fc:3,8,1", "-1,0,1"))
@@ -96,11 +97,13 @@ def prefer_hidden(spec) -> bool:
     """
     if not hidden_supported(spec) or spec.arch.input_dim < AUTO_MIN_DIM:
         return False
+    from .dispatch import AUTO_QUICK_SECONDS
     from .fast import MAX_POINTS, estimate_fast, fast_supported
 
     if len(spec.domain) > MAX_POINTS[spec.zero_label] or not fast_supported(spec):
         return True
-    return estimate_hidden(spec)["seconds"] <= estimate_fast(spec)["seconds"]
+    fast = estimate_fast(spec)["seconds"]
+    return fast > AUTO_QUICK_SECONDS and estimate_hidden(spec)["seconds"] < fast
 
 
 def _require(spec):
