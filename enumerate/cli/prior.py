@@ -46,10 +46,10 @@ def run(args):
 def _check_class_json(spec, method):
     """Refuse a JSON ``--out`` before the work when the class counter's result may be too
     large to expand (a JSON prior lists every table)."""
+    from ..counting.dispatch import uses_classes
     from ..results.prior import MAX_JSON_FUNCTIONS
-    from ..counting.perceptron import prefer_classes
 
-    if method == "classes" or (method == "auto" and prefer_classes(spec)):
+    if uses_classes(spec, method):
         bound = min(spec.total, (3 if spec.zero_label == "0" else 2) ** len(spec.domain))
         if bound > MAX_JSON_FUNCTIONS:
             raise SpecError("--out", f"this prior can have up to {bound:,} functions, more than a JSON file lists "

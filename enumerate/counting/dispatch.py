@@ -13,7 +13,7 @@ from .._support.errors import SpecError
 from ..core.spec import require_spec
 from .brute import DEFAULT_MAX_SETTINGS
 
-__all__ = ["count_prior", "choose_method", "METHODS", "DEFAULT_METHOD", "AUTO_QUICK_SECONDS"]
+__all__ = ["count_prior", "choose_method", "uses_classes", "METHODS", "DEFAULT_METHOD", "AUTO_QUICK_SECONDS"]
 
 #: the counting methods of :func:`count_prior` (and of ``--method`` on the command line)
 METHODS = ("auto", "brute", "fast", "classes")
@@ -43,9 +43,10 @@ def choose_method(spec, *, max_settings=None, threads=None) -> str:
     from .brute import estimate_brute
     from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
     from .fast import estimate_fast, fast_supported
+    from .hidden import prefer_hidden
     from .perceptron import prefer_classes
 
-    if prefer_classes(spec):
+    if prefer_classes(spec) or prefer_hidden(spec):
         return "classes"
     if not fast_supported(spec):
         return "brute"
@@ -71,10 +72,14 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
         The network (architecture, Q, activation, domain, zero-label rule).
     method : {"auto", "brute", "fast", "classes"}
         ``"brute"`` evaluates every setting (numba kernels), ``"fast"`` runs the
-        structured exact counter, ``"classes"`` the symmetry-reduced perceptron counter
-        (its result is a :class:`~enumerate.results.classes.ClassPrior` with the same queries).
+        structured exact counter, ``"classes"`` a symmetry-reduced class counter: the
+        perceptron counter for ``fc:d,1``, the hidden-layer counter
+        (:mod:`enumerate.counting.hidden`) for ``fc:d,k,1`` and ``sfc:d,k,1`` (its result is a
+        :class:`~enumerate.results.prior.ClassPrior` with the same queries).
         ``"auto"`` (the default, as on the command line) takes the class counter for
-        perceptrons with at least 3 inputs, else the fast counter or brute force, whichever
+        perceptrons with at least 3 inputs, the hidden-layer counter for one hidden layer on
+        at least 3 inputs where its estimate beats the fast counter's (or the fast counter
+        cannot run), else the fast counter or brute force, whichever
         the estimates of time and memory say is cheaper (:func:`choose_method`). Every
         method gives the same exact counts.
     progress : bool or None
@@ -140,9 +145,11 @@ def _advice(spec, refused) -> str:
     """Where to turn when the ``refused`` method cannot count ``spec``: another method that
     can (never one that sends back), or what to change."""
     from .fast import fast_supported
+    from .hidden import hidden_supported
     from .perceptron import classes_supported
 
-    able = {"classes": classes_supported(spec), "fast": fast_supported(spec), "brute": spec.total < 2**62}
+    able = {"classes": classes_supported(spec) or hidden_supported(spec), "fast": fast_supported(spec),
+            "brute": spec.total < 2**62}
     others = [m for m, ok in able.items() if ok and m != refused]
     if others:
         return f"use --method {others[0]}"
@@ -154,13 +161,28 @@ def _count(spec, method, progress, force, budget, checkpoint, threads):
     # the counters load their numba kernels on first use: ``from enumerate import count_prior`` stays cheap
     from .brute import count_brute
     from .fast import count_fast
-    from .perceptron import count_classes
+    from .hidden import count_hidden, hidden_supported
+    from .perceptron import classes_supported, count_classes
 
     if method == "auto":
         method = choose_method(spec, max_settings=budget, threads=threads)
     if method == "classes":
+        if hidden_supported(spec) and not classes_supported(spec):
+            return count_hidden(spec, progress=progress, force=force)
         return count_classes(spec, progress=progress, force=force)
     if method == "brute":
         return count_brute(spec, progress=progress, force=force, max_settings=budget, checkpoint=checkpoint,
                            threads=threads)
     return count_fast(spec, progress=progress, force=force, checkpoint=checkpoint)
+
+
+def uses_classes(spec, method=DEFAULT_METHOD) -> bool:
+    """True when :func:`count_prior` with ``method`` answers with a class-form prior.
+
+    >>> from enumerate import NetworkSpec
+    >>> uses_classes(NetworkSpec.parse("fc:7,2,1", "-1,0,1")), uses_classes(NetworkSpec.parse("fc:2,2,1", "-1,0,1"))
+    (True, False)
+    """
+    if method not in METHODS:
+        raise SpecError("--method", f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
+    return method == "classes" or (method == "auto" and choose_method(spec) == "classes")

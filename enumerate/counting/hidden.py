@@ -1,0 +1,414 @@
+"""Exact class-form priors of networks with one hidden layer on the cube domains.
+
+For ``fc:d,k,1`` (and ``sfc:d,k,1``) the output is ``f(x) = c + sum_j u_j(x)`` where unit
+j contributes the vector ``u_j = v_j sigma(w_j . x + b_j)`` on the domain (``v_j gamma_j
+sigma(...)`` with a scale). So:
+
+* the settings (w, b, v[, gamma]) of one unit are grouped by their contribution vector,
+  with exact multiplicities (:func:`~enumerate.counting.kernels.hidden.unit_vectors`);
+* the table depends only on the *multiset* of the k vectors (and the readout bias c):
+  multisets are enumerated with their number of orderings;
+* permuting the inputs (and, on ``pm1`` with Q = -Q, flipping their signs) maps settings
+  to settings and acts on the vectors and on the tables: one multiset per orbit of the
+  group is visited (the first unit is an orbit representative, each next unit runs over
+  the orbits of the stabilizer of the units before it), weighted by the orbit size;
+* every table goes to its class (canonical table: the smallest string of its orbit,
+  :func:`~enumerate.counting.kernels.hidden.canonical`), so the result is a
+  :class:`~enumerate.results.prior.ClassPrior` directly.
+
+The work is about (distinct unit vectors)^k / (k! |G|) multisets: ``fc:7,3,1`` on
+``{-1,0,1}`` (6,307 vectors, |G| = 5040) visits about 10^7. Counts are exact: plain
+int64 when ``|Q|^P < 2^63``, else residues modulo primes below 2^31 and the Chinese
+remainder theorem. Arithmetic follows :class:`~enumerate.core.lattice.IntegerPlan` exactly.
+
+>>> from enumerate import NetworkSpec
+>>> from enumerate.counting.brute import count_brute
+>>> spec = NetworkSpec.parse("fc:3,2,1", "-1,0,1", "sign", "01")
+>>> cp = count_hidden(spec, progress=False)
+>>> cp.num_classes, cp.num_functions, cp.expand().counts == count_brute(spec, progress=False).counts
+(45, 146, True)
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections import Counter
+
+import numpy as np
+
+from .._support.errors import SpecError
+from .._support.progress import progress_bar
+from ..core.cube import CubeGroup, symmetry_group
+from ..core.lattice import IntegerPlan
+from ..results.prior import ClassPrior
+from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost, fmt_seconds
+from .fast import _primes_for, from_residues
+
+__all__ = ["count_hidden", "hidden_supported", "prefer_hidden", "estimate_hidden", "check_hidden_budget",
+           "HiddenUnits", "MAX_DIM"]
+
+#: largest input dimension (2^d points per table)
+MAX_DIM = 8
+#: ``--method auto`` considers the hidden-layer counter from this many inputs on
+AUTO_MIN_DIM = 3
+#: the enumeration uses the sign flips too when the whole group has at most this order
+#: (beyond, the input permutations alone: the element table would not fit)
+MAX_GROUP = 50_000
+#: one unit's settings (w, b) are enumerated one by one, at most this many
+MAX_UNIT_SETTINGS = 10**8
+#: raw (not yet canonical) tables held before they are canonicalized into classes
+FLUSH_AT = 1 << 20
+#: seconds per (multiset x readout bias x point^2): visiting a multiset, canonicalizing its
+#: tables and finding the smallest string of the classes grow about with the square of the
+#: points; fitted to benchmarks/results/hidden.json (fc:5,3,1 to fc:7,3,1 on a shared,
+#: loaded 2-core machine, so an upper estimate on a free one)
+TABLE_SECONDS = 6e-9
+#: seconds per (group element x unit vector): the element table
+ELEMENT_SECONDS = 5e-8
+#: runs estimated above this many seconds count in a child process, which Ctrl-C ends at once
+CHILD_SECONDS = 5.0
+
+
+def hidden_supported(spec) -> bool:
+    """True when :func:`count_hidden` handles ``spec``: ``fc:d,k,1`` or ``sfc:d,k,1`` on
+    ``01``/``pm1`` with d <= :data:`MAX_DIM` and at most :data:`MAX_UNIT_SETTINGS`
+    settings (w, b) of one hidden unit.
+
+    >>> from enumerate import NetworkSpec
+    >>> hidden_supported(NetworkSpec.parse("fc:7,2,1", "-1,0,1")), hidden_supported(NetworkSpec.parse("fc:3,1", "-1,0,1"))
+    (True, False)
+    """
+    arch = spec.arch
+    return (arch.kind in ("fc", "sfc") and len(arch.widths) == 3 and spec.domain.kind in ("01", "pm1")
+            and arch.input_dim <= MAX_DIM and len(spec.q) ** (arch.input_dim + 1) <= MAX_UNIT_SETTINGS)
+
+
+def prefer_hidden(spec) -> bool:
+    """``--method auto`` picks the hidden-layer counter: one hidden layer on at least
+    :data:`AUTO_MIN_DIM` inputs, where the fast counter cannot run, or its estimate is above
+    :data:`~enumerate.counting.dispatch.AUTO_QUICK_SECONDS` and this counter's is lower (the
+    fast counter stays the method for small nets and wide layers on few points).
+
+    >>> from enumerate import NetworkSpec
+    >>> prefer_hidden(NetworkSpec.parse("fc:7,2,1", "-1,0,1")), prefer_hidden(NetworkSpec.parse("fc:3,8,1", "-1,0,1"))
+    (True, False)
+    """
+    if not hidden_supported(spec) or spec.arch.input_dim < AUTO_MIN_DIM:
+        return False
+    from .dispatch import AUTO_QUICK_SECONDS
+    from .fast import MAX_POINTS, estimate_fast, fast_supported
+
+    if len(spec.domain) > MAX_POINTS[spec.zero_label] or not fast_supported(spec):
+        return True
+    fast = estimate_fast(spec)["seconds"]
+    return fast > AUTO_QUICK_SECONDS and estimate_hidden(spec)["seconds"] < fast
+
+
+def _require(spec):
+    if not hidden_supported(spec):
+        raise SpecError("--method", f"the hidden-layer class counter handles fc:D,K,1 and sfc:D,K,1 on 01 or pm1 with "
+                        f"D <= {MAX_DIM} and |Q|^(D+1) <= {MAX_UNIT_SETTINGS:.0e}, not {spec.arch} with |Q| = "
+                        f"{len(spec.q)} on {spec.domain.kind}")
+
+
+def _generators(d, flips):
+    """Point permutations generating the group: adjacent input swaps (and flipping input 0)."""
+    pts = np.arange(1 << d)
+    gens = []
+    for i in range(d - 1):
+        a, b = d - 1 - i, d - 2 - i  # input i is bit d-1-i of the point index
+        ba, bb = (pts >> a) & 1, (pts >> b) & 1
+        gens.append(pts ^ ((ba ^ bb) << a) ^ ((ba ^ bb) << b))
+    if flips:
+        gens.append(pts ^ (1 << (d - 1)))
+    return np.array(gens, np.int64).reshape(len(gens), 1 << d)
+
+
+class HiddenUnits:
+    """The contribution vectors of one hidden unit, sorted into orbits of the enumeration group.
+
+    Attributes
+    ----------
+    vecs : int64 (M, n)
+        Distinct contribution vectors, orbit by orbit (orbits with larger stabilizers first).
+    mult : list of int
+        Number of unit settings (w, b, v[, gamma]) giving each vector.
+    ostart : int64 (t + 1,)
+        Orbit a is rows ``ostart[a] .. ostart[a+1]-1``; its first row is the representative.
+    group : CubeGroup
+        The enumeration group (the input permutations, with the flips when small enough).
+    act : int32 (|group|, M)
+        Every group element acting on the rows (built by :meth:`elements`).
+
+    >>> from enumerate import NetworkSpec
+    >>> units = HiddenUnits(NetworkSpec.parse("fc:2,1,1", "-1,0,1"))
+    >>> units.num_vectors, units.num_orbits, sum(units.mult) == 3**4
+    (21, 14, True)
+    """
+
+    def __init__(self, spec):
+        from .kernels.hidden import gen_images, index_table, orbit_labels, unit_vectors
+
+        _require(spec)
+        self.spec = spec
+        plan = IntegerPlan.of(spec)
+        d = spec.arch.input_dim
+        qi = np.array(plan.qi, np.int64)
+        xi = np.array(plan.xi, np.int64).reshape(len(spec.domain), d)
+        factors = Counter(int(v) * int(g) for v in plan.qi for g in (plan.gi if spec.arch.scaled else (1,)))
+        f = np.array(sorted(factors), np.int64)
+        # counts are at most |Q|^(d+3) <= 2^63 (see hidden_supported)
+        vecs, total = unit_vectors(qi, xi, qi * plan.bias_mult[0], plan.act_code, plan.clamp[0], plan.leaky_pos,
+                                   plan.leaky_neg, f, np.array([factors[v] for v in f], np.int64))
+        n = len(spec.domain)
+        self.full = symmetry_group(spec)
+        flips = self.full.flips and self.full.size <= MAX_GROUP
+        self.group = CubeGroup(d, spec.domain.kind, flips=flips)
+        self.gens = _generators(d, flips)
+        images = gen_images(vecs, index_table(vecs), self.gens)
+        if (images < 0).any():  # an internal invariant: the group maps settings to settings
+            raise AssertionError("a unit vector's image under the input symmetry is not a unit vector")
+        labels = orbit_labels(images)
+        sizes = np.bincount(labels, minlength=len(vecs))[labels]
+        order = np.lexsort((labels, sizes))  # small orbits (large stabilizers) first
+        self.vecs = np.ascontiguousarray(vecs[order])
+        self.mult = [int(m) for m in total[order]]
+        lab = labels[order]
+        starts = np.flatnonzero(np.r_[True, lab[1:] != lab[:-1]])
+        self.ostart = np.r_[starts, len(lab)].astype(np.int64)
+        self.orbit = np.repeat(np.arange(len(starts)), np.diff(self.ostart)).astype(np.int64)
+        self.n = n
+        self._act = None
+
+    @property
+    def num_vectors(self) -> int:
+        return len(self.vecs)
+
+    @property
+    def num_orbits(self) -> int:
+        return len(self.ostart) - 1
+
+    def act_bytes(self) -> int:
+        """Memory of the element table (:meth:`elements`)."""
+        return self.group.size * self.num_vectors * 4
+
+    def elements(self):
+        """int32 (|group|, M): element g sends row i to row ``act[g, i]`` (built once)."""
+        from .kernels.hidden import gen_images, group_closure, index_table
+
+        if self._act is None:
+            images = gen_images(self.vecs, index_table(self.vecs), self.gens)
+            elems, self._act = group_closure(self.gens, images)
+            if len(elems) != self.group.size:  # an internal invariant
+                raise AssertionError(f"the generators gave {len(elems)} elements, not {self.group.size}")
+        return self._act
+
+
+# --------------------------------------------------------------------------- cost
+
+
+def _rows_per_leaf(spec):
+    return len(spec.q)
+
+
+def estimate_hidden(spec, units=None) -> dict:
+    """Cost of :func:`count_hidden` stated before the run: the distinct contribution vectors
+    of one unit (computed: a fraction of a second up to ~10^6 unit settings), the multisets
+    to visit (about C(M + k - 1, k) / |G| plus one per multiset of orbits), ``seconds`` and
+    ``bytes``.
+
+    >>> from enumerate import NetworkSpec
+    >>> est = estimate_hidden(NetworkSpec.parse("fc:7,2,1", "-1,0,1"))
+    >>> est["unit_vectors"], est["orbits"], est["group_order"]
+    (6307, 94, 5040)
+    """
+    units = units or HiddenUnits(spec)
+    k = spec.arch.widths[1]
+    M, t, G = units.num_vectors, units.num_orbits, units.group.size
+    n = len(spec.domain)
+    leaves = math.comb(M + k - 1, k) / G + math.comb(t + k - 1, k)
+    B = _rows_per_leaf(spec)
+    P = 2 if spec.zero_label == "0" else 1
+    W = P * ((n + 63) // 64)
+    R = len(_primes_for(spec.total))
+    tables = leaves * B
+    seconds = G * M * ELEMENT_SECONDS + tables * n * n * TABLE_SECONDS
+    row = 2 * (W + 1) * 8 + R * 8  # a hash row at half load and its counts
+    classes = min(tables, 3.0**n if n < 64 else math.inf)
+    nbytes = units.act_bytes() + k * G * 4 + 4 * FLUSH_AT * row + classes / 2 * row  # raw map, class map
+    return {"unit_vectors": M, "orbits": t, "group_order": G, "multisets": int(leaves), "residues": R,
+            "seconds": seconds, "bytes": int(nbytes)}
+
+
+def check_hidden_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES, units=None):
+    """Estimate the cost (:func:`estimate_hidden`) and raise :class:`~enumerate.BudgetError`
+    above ``max_seconds`` or ``max_bytes`` unless ``force``; returns the estimate.
+
+    >>> from enumerate import NetworkSpec
+    >>> check_hidden_budget(NetworkSpec.parse("fc:5,3,1", "-1,0,1"), max_seconds=0.01)
+    Traceback (most recent call last):
+    ...
+    enumerate.BudgetError: --force: the hidden-layer class counter on fc:5,3,1 visits ~440,230 multisets of 667 unit vectors, estimated at ~8 s and ~185 MiB, above the budget of 0 s and 4 GiB; pass --force to run it
+    """
+    est = estimate_hidden(spec, units)
+    work = f"visits ~{est['multisets']:,} multisets of {est['unit_vectors']:,} unit vectors"
+    check_cost(spec, Cost("hidden-layer class", work, est["seconds"], est["bytes"], est), force=force,
+               max_seconds=max_seconds, max_bytes=max_bytes)
+    return est
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _chunk_weights(units, k):
+    """Estimated multisets of each chunk (the multisets whose first orbit is a)."""
+    M, G = units.num_vectors, units.group.size
+    rest = M - units.ostart[:-1]
+    size = np.diff(units.ostart)
+    return [math.comb(int(r) + k - 2, k - 1) * int(s) / G + 1 for r, s in zip(rest, size)]
+
+
+def _enumerate(spec, units, mods, report):
+    """Every chunk through the kernel; returns the canonical tables, class sizes, class totals
+    (residues) and the number of multisets visited."""
+    from .kernels.hidden import class_sizes, count_chunk, flush, new_map
+
+    plan = IntegerPlan.of(spec)
+    act = units.elements()
+    k = spec.arch.widths[1]
+    d, n = spec.arch.input_dim, units.n
+    zl = {"-1": 0, "+1": 1, "0": 2}[spec.zero_label]
+    P = 2 if zl == 2 else 1
+    nw = (n + 63) // 64
+    W = P * nw
+    R = len(mods)
+    mods_a = np.array(mods, np.int64)
+    mult = np.array([[m if p == 0 else m % p for p in mods] for m in units.mult], np.int64).reshape(-1, R)
+    cb = np.array(plan.qi, np.int64) * plan.out_bias_mult
+    flips = units.full.flips
+    rtab, rcnt = new_map(W, R, 1 << 12)
+    ctab, ccnt = new_map(W, R, 1 << 12)
+    rsize = csize = leaves = 0
+    for a, w in enumerate(_chunk_weights(units, k)):
+        rtab, rcnt, rsize, ctab, ccnt, csize, lv = count_chunk(
+            a, k, units.vecs, mult, units.orbit, units.ostart, act, cb, zl, d, flips, mods_a,
+            rtab, rcnt, rsize, ctab, ccnt, csize, FLUSH_AT)
+        leaves += lv
+        report(w)
+    ctab, ccnt, csize = flush(rtab, rcnt, rsize, ctab, ccnt, csize, W, P, nw, d, flips, mods_a)
+    rows = ctab[:, W] != 0
+    ids = ctab[rows, W].astype(np.int64) - 1
+    keys = ctab[rows, :W].copy()
+    sizes = class_sizes(keys, P, nw, d, flips, units.full.size)  # keys become the smallest strings
+    return keys, sizes, ccnt[ids].copy(), leaves
+
+
+def _in_child(work, report):
+    """``work(report)`` in a forked child process; progress comes back through a pipe, and
+    Ctrl-C (or any error) in the parent terminates the child at once."""
+    import multiprocessing
+    import signal
+
+    ctx = multiprocessing.get_context("fork")  # not spawn: see enumerate.perceptron
+    recv, send = ctx.Pipe(duplex=False)
+
+    def target():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+        try:
+            send.send(("done", work(lambda w: send.send(("progress", w)))))
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            send.send(("error", f"{type(exc).__name__}: {exc}"))
+        finally:
+            send.close()
+
+    proc = ctx.Process(target=target, daemon=True)
+    proc.start()
+    send.close()
+    try:
+        while True:
+            try:
+                kind, value = recv.recv()
+            except EOFError:
+                raise RuntimeError(f"the counting process ended without a result (exit code {proc.exitcode})") from None
+            if kind == "progress":
+                report(value)
+            elif kind == "done":
+                return value
+            else:
+                raise RuntimeError(f"the counting process failed: {value}")
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join()
+        recv.close()
+
+
+def _per_table(totals, sizes, mods):
+    """Exact count of each table of a class: its class total over the class size."""
+    if mods[0] == 0:
+        if (totals[:, 0] % sizes).any():  # an internal invariant, never expected to fire
+            raise AssertionError("a class total is not a multiple of its class size")
+        return totals[:, 0] // sizes
+    out = np.empty_like(totals)
+    for r, p in enumerate(mods):
+        inv = np.zeros(len(sizes), np.int64)
+        for s in np.unique(sizes):
+            inv[sizes == s] = pow(int(s), -1, p)
+        out[:, r] = totals[:, r] * inv % p
+    return from_residues(out, mods)
+
+
+def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES):
+    """The exact prior of a one-hidden-layer network as a :class:`~enumerate.results.prior.ClassPrior`.
+
+    Parameters
+    ----------
+    spec : NetworkSpec
+        ``fc:d,k,1`` or ``sfc:d,k,1`` on the ``01`` or ``pm1`` cube (see :func:`hidden_supported`);
+        any Q, activation and zero-label rule.
+    progress : bool or None
+        The estimate and a progress bar on stderr (None: only when stderr is a terminal).
+    force, max_seconds, max_bytes
+        The cost is estimated first (:func:`estimate_hidden`); above the budget the run
+        raises :class:`~enumerate.BudgetError` unless ``force``. Runs estimated above
+        :data:`CHILD_SECONDS` count in a child process, so Ctrl-C stops them at once.
+
+    Returns
+    -------
+    ClassPrior
+        ``method="classes"``; ``meta["hidden"]`` has the unit vectors, orbits, group
+        order, multisets visited, residues and the estimate.
+    """
+    t0 = time.perf_counter()
+    units = HiddenUnits(spec)
+    est = check_hidden_budget(spec, force, max_seconds, max_bytes, units)
+    show = sys.stderr.isatty() if progress is None else progress
+    if show:
+        print(f"classes {spec.arch}: {est['unit_vectors']:,} unit vectors in {est['orbits']:,} orbits of "
+              f"{est['group_order']:,} symmetries, ~{est['multisets']:,} multisets, estimated "
+              f"~{fmt_seconds(est['seconds'])}, ~{est['bytes'] / 2**20:.0f} MiB", file=sys.stderr)
+    mods = _primes_for(spec.total)
+    k = spec.arch.widths[1]
+    with progress_bar(sum(_chunk_weights(units, k)), f"classes {spec.arch}", enabled=show, unit="multiset") as bar:
+        def work(report):
+            return _enumerate(spec, units, mods, report)
+
+        if est["seconds"] > CHILD_SECONDS:
+            keys, sizes, totals, leaves = _in_child(work, bar.update)
+        else:
+            keys, sizes, totals, leaves = work(bar.update)
+    P = 2 if spec.zero_label == "0" else 1
+    nw = (units.n + 63) // 64
+    group = units.full
+    counts = _per_table(totals, sizes, mods)
+    meta = {"elapsed_s": time.perf_counter() - t0,
+            "hidden": {"unit_vectors": units.num_vectors, "orbits": units.num_orbits,
+                       "enumeration_group_order": units.group.size, "multisets": int(leaves),
+                       "residues": [int(p) for p in mods],
+                       "estimate": {"seconds": est["seconds"], "bytes": est["bytes"], "multisets": est["multisets"]}}}
+    prior = ClassPrior(spec, keys.reshape(len(keys), P, nw), sizes, counts, "classes", meta, group)
+    if prior.covered != spec.total:  # an internal invariant, never expected to fire
+        raise AssertionError(f"hidden-layer class counter covered {prior.covered} of {spec.total} settings")
+    return prior
