@@ -27,12 +27,16 @@ from dataclasses import dataclass
 from .._support.errors import SpecError
 
 __all__ = ["BudgetError", "Cost", "check_cost", "fmt_seconds", "fmt_bytes", "DEFAULT_MAX_SECONDS",
-           "DEFAULT_MAX_BYTES"]
+           "DEFAULT_MAX_BYTES", "AUTO_QUICK_SECONDS"]
 
 #: the default time budget of every method: above it, ``force=True`` (``--force``) is needed
 DEFAULT_MAX_SECONDS = 3600.0
 #: the default memory budget of every method (estimated peak bytes)
 DEFAULT_MAX_BYTES = 4 * 2**30
+
+
+#: ``auto`` keeps the fast counter when its estimate is below this many seconds
+AUTO_QUICK_SECONDS = 1.0
 
 
 class BudgetError(SpecError):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from .._support.errors import SpecError
 from ..core.spec import require_spec
 from .brute import DEFAULT_MAX_SETTINGS
+from .budget import AUTO_QUICK_SECONDS
 
 __all__ = ["count_prior", "choose_method", "uses_classes", "METHODS", "DEFAULT_METHOD", "AUTO_QUICK_SECONDS"]
 
@@ -21,8 +22,6 @@ METHODS = ("auto", "brute", "fast", "classes")
 #: the default counting method, shared by :func:`count_prior` and the command line
 DEFAULT_METHOD = "auto"
 
-#: ``auto`` keeps the fast counter when its estimate is below this many seconds
-AUTO_QUICK_SECONDS = 1.0
 
 
 def choose_method(spec, *, max_settings=None, threads=None) -> str:

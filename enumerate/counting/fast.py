@@ -54,7 +54,7 @@ from ..core.spec import SpecError
 from .._support.errors import approx
 
 __all__ = ["count_fast", "fast_supported", "estimate_fast", "check_fast_budget", "UnitModel", "point_permutations",
-           "from_residues"]
+           "from_residues", "primes_for", "MAX_POINTS"]
 
 #: largest number of domain points a table key can hold (base 2 / base 3 digits in int64)
 MAX_POINTS = {"-1": 62, "+1": 62, "0": 39}
@@ -70,7 +70,7 @@ PLAIN = np.zeros(1, np.int64)
 # --------------------------------------------------------------------------- exact counts
 
 
-def _primes_for(total):
+def primes_for(total):
     """Primes below 2^31 whose product exceeds ``total`` (or [0]: plain int64)."""
     if total < 2**63:
         return [0]
@@ -128,7 +128,7 @@ class _Model:
         self.gi = list(plan.gi) if arch.scaled else [1]
         self.sym = sorted(-q for q in self.qi) == sorted(self.qi)
         self.zl = {"-1": 0, "+1": 1, "0": 2}[spec.zero_label]
-        self.mods = np.array(_primes_for(spec.total), dtype=np.int64)
+        self.mods = np.array(primes_for(spec.total), dtype=np.int64)
         self.dtype = np.int32 if plan.bound < 2**31 else np.int64
         self.base = 3 if self.zl == 2 else 2
         self.dense = self.base**self.nX <= DENSE_KEYS

@@ -44,7 +44,7 @@ from ..core.cube import CubeGroup, symmetry_group
 from ..core.lattice import IntegerPlan
 from ..results.prior import ClassPrior
 from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost, fmt_seconds
-from .fast import _primes_for, from_residues
+from .fast import from_residues, primes_for
 
 __all__ = ["count_hidden", "hidden_supported", "prefer_hidden", "estimate_hidden", "check_hidden_budget",
            "HiddenUnits", "MAX_DIM"]
@@ -88,7 +88,7 @@ def hidden_supported(spec) -> bool:
 def prefer_hidden(spec) -> bool:
     """``--method auto`` picks the hidden-layer counter: one hidden layer on at least
     :data:`AUTO_MIN_DIM` inputs, where the fast counter cannot run, or its estimate is above
-    :data:`~enumerate.counting.dispatch.AUTO_QUICK_SECONDS` and this counter's is lower (the
+    :data:`~enumerate.counting.budget.AUTO_QUICK_SECONDS` and this counter's is lower (the
     fast counter stays the method for small nets and wide layers on few points).
 
     >>> from enumerate import NetworkSpec
@@ -97,7 +97,7 @@ def prefer_hidden(spec) -> bool:
     """
     if not hidden_supported(spec) or spec.arch.input_dim < AUTO_MIN_DIM:
         return False
-    from .dispatch import AUTO_QUICK_SECONDS
+    from .budget import AUTO_QUICK_SECONDS
     from .fast import MAX_POINTS, estimate_fast, fast_supported
 
     if len(spec.domain) > MAX_POINTS[spec.zero_label] or not fast_supported(spec):
@@ -232,7 +232,7 @@ def estimate_hidden(spec, units=None) -> dict:
     B = _rows_per_leaf(spec)
     P = 2 if spec.zero_label == "0" else 1
     W = P * ((n + 63) // 64)
-    R = len(_primes_for(spec.total))
+    R = len(primes_for(spec.total))
     tables = leaves * B
     seconds = G * M * ELEMENT_SECONDS + tables * n * n * TABLE_SECONDS
     row = 2 * (W + 1) * 8 + R * 8  # a hash row at half load and its counts
@@ -389,7 +389,7 @@ def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SE
         print(f"classes {spec.arch}: {est['unit_vectors']:,} unit vectors in {est['orbits']:,} orbits of "
               f"{est['group_order']:,} symmetries, ~{est['multisets']:,} multisets, estimated "
               f"~{fmt_seconds(est['seconds'])}, ~{est['bytes'] / 2**20:.0f} MiB", file=sys.stderr)
-    mods = _primes_for(spec.total)
+    mods = primes_for(spec.total)
     k = spec.arch.widths[1]
     with progress_bar(sum(_chunk_weights(units, k)), f"classes {spec.arch}", enabled=show, unit="multiset") as bar:
         def work(report):

@@ -55,7 +55,7 @@ def test_every_code_path_agrees(spec, residues, hash_conv, no_symmetry):
     mp = pytest.MonkeyPatch()
     try:
         if residues:
-            mp.setattr(fast, "_primes_for", lambda total: [2147483647, 2147483629, 2147483587][: 1 + total.bit_length() // 31])
+            mp.setattr(fast, "primes_for", lambda total: [2147483647, 2147483629, 2147483587][: 1 + total.bit_length() // 31])
         if hash_conv:
             mp.setattr(fast._Codec, "fits", staticmethod(lambda bound, n: False))
         if no_symmetry:

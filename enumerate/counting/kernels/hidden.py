@@ -28,7 +28,7 @@ from numba import njit
 from .hashmap import grow, slot
 
 __all__ = ["unit_vectors", "index_table", "lookup", "orbit_labels", "group_closure", "count_chunk",
-           "canonical", "quick_canonical", "bit_masks", "flush", "class_sizes", "new_map"]
+           "canonical", "quick_canonical", "bit_masks", "flush", "class_sizes", "new_map", "gen_images"]
 
 
 # --------------------------------------------------------------------------- one unit
