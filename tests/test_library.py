@@ -101,7 +101,7 @@ def test_specs_respects_its_filters(spec):
 
 
 def test_specs_refuses_bad_filters():
-    with pytest.raises(SpecError, match="--act"):
+    with pytest.raises(SpecError, match="act"):
         specs(activations=["tanh"])
     with pytest.raises(SpecError, match="families"):
         specs(families=["rnn"])

@@ -87,3 +87,25 @@ def test_spec_repr_is_one_line():
     assert repr(spec) == "<NetworkSpec fc:1,1 Q=-1,0,1 sign 01 z-1>"
     big = NetworkSpec.parse("fc:1,1", "int:3", "leaky:1/3", [[i] for i in range(30)], "0")
     assert "\n" not in repr(big) and repr(big).endswith("leaky:1/3 custom(30 points in 1-d) z0>")
+
+
+@pytest.mark.parametrize("call, line", [
+    (lambda: NetworkSpec.parse("fc:2,1", "1,1"), "q: value 1 is listed twice; Q is a set"),
+    (lambda: NetworkSpec.parse("fc:2,1", "-1,0,1", scale_q="0"), "scale_q: only scaled architectures"),
+    (lambda: NetworkSpec.parse("fc:2,1", "-1,0,1", zero_label="x"), "zero_label: "),
+    (lambda: count_prior(STUDENT, method="x"), "method: unknown method 'x'; allowed: auto, brute, fast, classes"),
+])
+def test_python_errors_name_the_parameter_not_the_flag(call, line):
+    with pytest.raises(SpecError) as err:
+        call()
+    assert str(err.value).startswith(line) and "--" not in str(err.value)
+
+
+def test_advice_speaks_python_from_python_and_flags_from_the_command_line(capsys):
+    big = NetworkSpec.parse("fc:4,6,1", "-1,0,1")
+    with pytest.raises(SpecError) as err:
+        count_prior(big, method="brute", progress=False)
+    assert str(err.value).startswith("force: ") and str(err.value).endswith("pass force=True to run it")
+    assert err.value.cli().startswith("--force: ") and err.value.cli().endswith("pass --force to run it")
+    assert main(["prior", "--arch", "fc:4,6,1", "--q=-1,0,1", "--method", "brute"]) == 2
+    assert capsys.readouterr().err.rstrip().endswith("pass --force to run it")

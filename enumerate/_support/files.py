@@ -33,7 +33,7 @@ def check_writable(path, argument):
     >>> check_writable("/nonexistent-folder/x.json", "--out")
     Traceback (most recent call last):
     ...
-    enumerate.SpecError: --out: directory '/nonexistent-folder' does not exist
+    enumerate.SpecError: out: directory '/nonexistent-folder' does not exist
     """
     if path is None:
         return

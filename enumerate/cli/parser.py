@@ -18,7 +18,7 @@ Every command is a function ``main(argv) -> exit code`` built from these pieces:
 >>> try:
 ...     p.parse_args(["--top=-5"])
 ... except UsageError as exc:
-...     print(exc)
+...     print(exc.cli())
 --top: must be an integer >= 0, got '-5'
 """
 
@@ -137,7 +137,7 @@ def run_command(prog, parser, handler, argv):
     except _Exit as exc:
         return exc.status
     except SpecError as exc:
-        print(f"{prog}: error: {fit_advice(exc, _command_parser(parser, args))}", file=sys.stderr)
+        print(f"{prog}: error: {fit_advice(exc, _command_parser(parser, args)).cli()}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         ckpt = getattr(args, "checkpoint", None)
@@ -165,7 +165,7 @@ def fit_advice(exc, parser) -> SpecError:
 
     >>> p = ArgParser(prog="demo")
     >>> _ = p.add_argument("--arch")
-    >>> print(fit_advice(SpecError("--force", "fc:9,9,1 is above the budget; pass --force to run it"), p))
+    >>> print(fit_advice(SpecError("--force", "fc:9,9,1 is above the budget; pass --force to run it"), p).cli())
     --arch: fc:9,9,1 is above the budget; this command has no --force: choose a smaller network
     """
     options = {opt for action in parser._actions for opt in action.option_strings}

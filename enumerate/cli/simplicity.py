@@ -38,7 +38,7 @@ def check_out_dir(out_dir):
     >>> check_out_dir("/proc/version")
     Traceback (most recent call last):
     ...
-    enumerate.SpecError: --out-dir: '/proc/version' is a file, not a folder
+    enumerate.SpecError: out_dir: '/proc/version' is a file, not a folder
     """
     import tempfile
 

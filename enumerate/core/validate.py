@@ -42,7 +42,7 @@ def parse_rational(text, argument="value"):
     >>> parse_rational(0.1, "--q")
     Traceback (most recent call last):
     ...
-    enumerate.SpecError: --q: floats are refused (most decimals have no exact binary value); give '1/10'
+    enumerate.SpecError: q: floats are refused (most decimals have no exact binary value); give '1/10'
     """
     if isinstance(text, (int, Fraction)) and not isinstance(text, bool):
         return Fraction(text)

@@ -15,7 +15,7 @@ True
 >>> check_cost(spec, cost, max_seconds=1e-5)
 Traceback (most recent call last):
 ...
-enumerate.BudgetError: --force: the brute counter on fc:2,2,1 visits 19,683 settings, estimated at ~0 s and ~1 MiB, above the budget of 0 s and 4 GiB; pass --force to run it
+enumerate.BudgetError: force: the brute counter on fc:2,2,1 visits 19,683 settings, estimated at ~0 s and ~1 MiB, above the budget of 0 s and 4 GiB; pass force=True to run it
 >>> check_cost(spec, cost, max_seconds=1e-5, force=True).seconds
 0.0002
 """

@@ -23,7 +23,7 @@ refuses, in one line that says how to start over, a file that
 >>> load_checkpoint(path, "demo/1", spec, lambda progress: 9 * progress["done"])  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-enumerate.SpecError: --checkpoint: ... is inconsistent (its counts cover 10 settings, its progress 9); delete ... to start over
+enumerate.SpecError: checkpoint: ... is inconsistent (its counts cover 10 settings, its progress 9); delete ... to start over
 """
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ def connect(scheduler="local", workers=None):
     >>> with connect("nowhere") as client:
     ...     pass
     Traceback (most recent call last):
-    enumerate.SpecError: --dask: 'nowhere': give a scheduler address like tcp://HOST:8786, or no value for a local cluster
+    enumerate.SpecError: dask: 'nowhere': give a scheduler address like tcp://HOST:8786, or no value for a local cluster
     """
     if isinstance(scheduler, str) and scheduler != "local":
         _check_address(scheduler)
@@ -151,7 +151,19 @@ def connect(scheduler="local", workers=None):
         except (OSError, TimeoutError, ValueError) as exc:
             raise SpecError("--dask", f"cannot reach a Dask scheduler at {address}: "
                                       f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
-        yield client
+        try:
+            yield client
+        except KeyboardInterrupt:
+            _mute_distributed()  # the teardown of an interrupted run logs CRITICAL lost comms: one line instead
+            raise
+
+
+def _mute_distributed():
+    """Silence every ``distributed`` logger (their shutdown complaints after Ctrl-C)."""
+    import logging
+
+    for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"] + ["distributed"]:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def _check_address(address):
@@ -160,7 +172,7 @@ def _check_address(address):
     >>> _check_address("tcp://127.0.0.1:99999")
     Traceback (most recent call last):
     ...
-    enumerate.SpecError: --dask: 'tcp://127.0.0.1:99999': port 99999 is not in 1..65535
+    enumerate.SpecError: dask: 'tcp://127.0.0.1:99999': port 99999 is not in 1..65535
     >>> _check_address("tcp://10.0.0.5:8786")
     """
     rest = address.partition("://")[2] if "://" in address else address

@@ -250,7 +250,7 @@ def check_hidden_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_
     >>> check_hidden_budget(NetworkSpec.parse("fc:5,3,1", "-1,0,1"), max_seconds=0.01)
     Traceback (most recent call last):
     ...
-    enumerate.BudgetError: --force: the hidden-layer class counter on fc:5,3,1 visits ~440,230 multisets of 667 unit vectors, estimated at ~8 s and ~185 MiB, above the budget of 0 s and 4 GiB; pass --force to run it
+    enumerate.BudgetError: force: the hidden-layer class counter on fc:5,3,1 visits ~440,230 multisets of 667 unit vectors, estimated at ~8 s and ~185 MiB, above the budget of 0 s and 4 GiB; pass force=True to run it
     """
     est = estimate_hidden(spec, units)
     work = f"visits ~{est['multisets']:,} multisets of {est['unit_vectors']:,} unit vectors"

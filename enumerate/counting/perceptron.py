@@ -112,7 +112,7 @@ def check_classes_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS):
     >>> check_classes_budget(NetworkSpec.parse("fc:7,1", "int:31"))
     Traceback (most recent call last):
     ...
-    enumerate.BudgetError: --force: the class counter on fc:7,1 visits 1,078,897,248 sorted weight vectors x 63 biases, estimated at ~18.9 h, above the budget of 60 min; pass --force to run it
+    enumerate.BudgetError: force: the class counter on fc:7,1 visits 1,078,897,248 sorted weight vectors x 63 biases, estimated at ~18.9 h, above the budget of 60 min; pass force=True to run it
     """
     est = estimate_classes(spec)
     work = f"visits {est['sorted_weight_vectors']:,} sorted weight vectors x {len(spec.q.values)} biases"

@@ -22,18 +22,21 @@ def add_arguments(p):
     add_student_args(p)
     add_teacher_args(p, table=True)
     p.add_argument("--seed", type=int, default=0, help="pyganak seed (default 0)")
+    p.add_argument("--force", action="store_true",
+                   help="build a CNF above the size budget (5,000,000 clauses, estimated; the size is stated first)")
     p.add_argument("--out", default=None, help="write the result as JSON (default: print a summary)")
 
 
 def run(args):
     from ..sat.count import PROBABILISTIC, sat_count
-    from ..sat.encode import check_supported
+    from ..sat.encode import check_cnf_budget, check_supported
 
     spec = student_spec(args)
     check_supported(spec)
+    check_cnf_budget(spec, "SAT", force=args.force)  # before the teacher's table is computed on every point
     table, teacher = teacher_target(spec, args)
     check_out(args.out)
-    r = sat_count(spec, table, seed=args.seed)
+    r = sat_count(spec, table, seed=args.seed, force=args.force)
     rep = {
         "schema": "proofs.sat-count/1",
         "spec": spec.to_json(),

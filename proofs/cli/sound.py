@@ -28,6 +28,8 @@ def add_arguments(p):
     g.add_argument("--maps", default="first", help="embedding: first (teacher neuron j -> student j) | last")
     g.add_argument("--compare", default="label", help="label (the paper's event) | output (same real f on X)")
     g.add_argument("--share", action="store_true", help="share variables/gates with the teacher (smaller CNF)")
+    p.add_argument("--force", action="store_true",
+                   help="build a CNF above the size budget (5,000,000 clauses, estimated; the size is stated first)")
     p.add_argument("--out", default=None, help="write the result as JSON")
 
 
@@ -40,7 +42,8 @@ def run(args):
     if args.maps not in ("first", "last"):
         raise SpecError("--maps", f"{args.maps!r}; allowed: first, last")
     check_out(args.out)
-    r = check_construction(spec, args.teacher, args.construction, args.broken, args.maps, args.compare, args.share)
+    r = check_construction(spec, args.teacher, args.construction, args.broken, args.maps, args.compare, args.share,
+                           force=args.force)
     rep = dict(r.to_json(), schema="proofs.sound/1", spec=spec.to_json(), versions=versions(("python-sat", "pyganak")))
     if args.out:
         write_json(args.out, rep)

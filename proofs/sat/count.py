@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .encode import encode
+from .encode import check_cnf_budget, encode
 
 __all__ = ["SatCount", "sat_count", "projected_count", "enumerate_settings", "quiet_fd", "SOLVER", "PROBABILISTIC"]
 
@@ -103,9 +103,14 @@ class SatCount:
         return Fraction(self.count, self.total)
 
 
-def sat_count(spec, table: str, seed: int = 0) -> SatCount:
+def sat_count(spec, table: str, seed: int = 0, *, force: bool = False) -> SatCount:
     """Count the settings of ``spec`` computing ``table`` by projected model counting
-    (probabilistically exact: see :data:`PROBABILISTIC`)."""
+    (probabilistically exact: see :data:`PROBABILISTIC`).
+
+    The CNF's size is estimated first (:func:`~proofs.sat.encode.check_cnf_budget`); above
+    the budget a :class:`~enumerate.BudgetError` unless ``force``.
+    """
+    check_cnf_budget(spec, "SAT", force=force)
     t0 = time.perf_counter()
     enc = encode(spec)
     enc.assert_table(table)

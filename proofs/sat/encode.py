@@ -34,20 +34,103 @@ True
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from pysat.card import CardEnc, EncType
 
 from enumerate.core.lattice import IntegerPlan
+from enumerate.counting.budget import Cost, check_cost
 from enumerate.core.spec import SpecError
 from enumerate.core.validate import check_table
 from enumerate.core.validate import table_chars as _table_chars
 
 from .circuit import FALSE, TRUE, Circuit, Choice
 
-__all__ = ["encode", "NetworkEncoding", "SUPPORTED_ACTS", "check_supported", "table_chars", "constant_param"]
+__all__ = ["encode", "NetworkEncoding", "SUPPORTED_ACTS", "check_supported", "table_chars", "constant_param",
+           "estimate_clauses", "check_cnf_budget", "MAX_CLAUSES"]
 
 SUPPORTED_ACTS = ("sign", "step", "relu", "identity")
+
+#: the size budget of one CNF: above it (estimated), ``force=True`` / ``--force`` is needed
+MAX_CLAUSES = 5_000_000
+#: measured cost of building one clause in Python (20-60 us on a loaded 2-core machine) and
+#: of holding it (a list of a few ints)
+_SECONDS_PER_CLAUSE = 40e-6
+_BYTES_PER_CLAUSE = 160
+
+
+def estimate_clauses(spec) -> int:
+    """The number of clauses :func:`encode` writes for ``spec``, estimated without building
+    them (a formula over the domain points, the layer shapes and the integer lattice's bit
+    widths: 0.47 to 3.3 times the real count over 300 random dense specs, up to 17 times on conv
+    layers; a guard against a formula that cannot be built, not a forecast).
+
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:4,3,1", "-1,0,1", "sign", "01")
+    >>> est, real = estimate_clauses(spec), len(encode(spec).circuit.clauses)
+    >>> 1 / 2 <= est / real <= 2
+    True
+    >>> estimate_clauses(NetworkSpec.parse("fc:20,30,1", "int:100", "sign", "01")) > 10**9
+    True
+    """
+    arch, nq = spec.arch, len(spec.q)
+    qbits = max(abs(v.numerator) * (spec.q.denominator // v.denominator) for v in spec.q.values).bit_length() + 1
+    wide = spec.act.name in ("relu", "identity")  # activations that stay multi-bit
+    shapes = list(arch.hidden_shapes())
+
+    d = spec.domain.dim
+
+    def one_point(nonzero, bits):
+        total, fan = 0, nonzero
+        for l, (ch, m, k, _s, cin, _n) in enumerate(shapes, start=1):
+            taps = cin * k * (nonzero / d if l == 1 else 1)  # a zero input drops its product
+            terms = (taps if arch.is_conv or l > 1 else fan) + 1
+            out_bits = bits + qbits + math.ceil(math.log2(terms))
+            total += ch * m * terms * (nq * bits * 6 if wide and l > 1 else nq + 6 * out_bits)
+            fan = ch * m
+            bits = out_bits if wide else bits
+        if arch.is_conv and arch.readout == "sum":  # each channel summed over its positions first
+            total += fan * 6 * (bits + math.ceil(math.log2(fan)))
+            fan = shapes[-1][0]
+        terms = fan + 1
+        return int(total) + terms * (nq * bits * 6 if wide and shapes else nq + 6 * (bits + qbits + math.ceil(math.log2(terms))))
+
+    if spec.domain.kind == "01":  # a cube: the points by their number of nonzero coordinates, no loop over 2^d
+        groups = {(k, 1): math.comb(d, k) for k in range(d + 1)}
+    elif spec.domain.kind == "pm1":
+        groups = {(d, 1): 2**d}
+    else:
+        groups = {}
+        for x in IntegerPlan.of(spec).xi:
+            key = (sum(1 for c in x if c != 0), max(1, max(abs(int(c)) for c in x).bit_length()))
+            groups[key] = groups.get(key, 0) + 1
+    points = sum(n * one_point(*key) for key, n in groups.items())
+    return points + spec.layout.size * nq * 3
+
+
+def check_cnf_budget(spec, what, *, networks=(), force=False, max_clauses=MAX_CLAUSES) -> Cost:
+    """The cost of encoding ``spec`` (and the other ``networks`` in the same formula) as a
+    :class:`~enumerate.counting.budget.Cost`; above ``max_clauses`` (estimated) a
+    :class:`~enumerate.BudgetError` unless ``force``. ``what`` names the check (``"SAT"``).
+
+    The solver's or model counter's own time is not part of the estimate: it is not
+    predictable from the formula's size (exponential in the worst case).
+
+    >>> from enumerate import NetworkSpec
+    >>> check_cnf_budget(NetworkSpec.parse("fc:2,1", "-1,0,1"), "SAT").details["clauses"] < 1000
+    True
+    >>> check_cnf_budget(NetworkSpec.parse("fc:9,20,1", "int:50"), "SAT")
+    Traceback (most recent call last):
+    ...
+    enumerate.BudgetError: force: the SAT counter on fc:9,20,1 builds a CNF of ~... clauses on 512 points before the solver starts, estimated at ~... and ~... GiB, above the size budget of 5,000,000 clauses; pass force=True to run it
+    """
+    clauses = sum(estimate_clauses(s) for s in (spec, *networks))
+    cost = Cost(what, f"builds a CNF of ~{clauses:,} clauses on {len(spec.domain):,} points before the solver starts",
+                seconds=clauses * _SECONDS_PER_CLAUSE, bytes=clauses * _BYTES_PER_CLAUSE,
+                details={"clauses": clauses})
+    over = f"the size budget of {max_clauses:,} clauses" if clauses > max_clauses else None
+    return check_cost(spec, cost, force=force, over=over, max_seconds=math.inf, max_bytes=math.inf)
 
 
 def check_supported(spec):

@@ -40,7 +40,7 @@ from enumerate.core.teacher import check_fits_student
 
 from .circuit import Circuit
 from .count import SOLVER
-from .encode import constant_param, encode
+from .encode import check_cnf_budget, constant_param, encode
 
 __all__ = ["roles", "check_construction", "SoundResult", "BROKEN", "SOUND_CASES", "sound_cases"]
 
@@ -189,7 +189,7 @@ class SoundResult:
 
 
 def check_construction(student_spec, teacher_arch, construction=None, broken=None, maps=None,
-                       compare="label", share=False, solver=SOLVER) -> SoundResult:
+                       compare="label", share=False, solver=SOLVER, *, force=False) -> SoundResult:
     """SAT-check the embedding construction of ``teacher_arch`` into ``student_spec``.
 
     ``compare`` is ``"label"`` (disagree on a label) or ``"output"`` (different real
@@ -200,6 +200,9 @@ def check_construction(student_spec, teacher_arch, construction=None, broken=Non
     equivalence clauses, zeros unit clauses), so the SAT solver proves the equality.
     ``share=True`` instead reuses the teacher's variables and lets constant folding and
     structural hashing do most of the work (a smaller formula, same answer).
+
+    The formula's size is estimated first (:func:`~proofs.sat.encode.check_cnf_budget`);
+    above the budget a :class:`~enumerate.BudgetError` unless ``force``.
     """
     from pysat.solvers import Solver
 
@@ -212,6 +215,7 @@ def check_construction(student_spec, teacher_arch, construction=None, broken=Non
     role_list = roles(spec.arch, tarch, construction, maps)
     role_list, broke = _break(role_list, broken, spec.layout)
     tspec = spec.with_arch(tarch)
+    check_cnf_budget(spec, "SAT", networks=(tspec,), force=force)
     mask = spec.layout.scale_mask()
     for i, r in enumerate(role_list):
         if r[0] == "zero" and not (spec.scales if mask[i] else spec.q).has_zero:

@@ -93,13 +93,13 @@ def test_margin():
 
 
 @pytest.mark.parametrize("call, arg", [
-    (lambda: WeightPrior.parse("box:-1"), "--prior"),
-    (lambda: WeightPrior.parse("cauchy:1"), "--prior"),
-    (lambda: equivalence_probability(cube(2), [1, 1, 1, 1], 1, act="relu"), "--act"),
-    (lambda: equivalence_probability(gaussian_data(4, 2), [1, 1, 1, 1], 1, prior="q:-1,0,1"), "--domain"),
+    (lambda: WeightPrior.parse("box:-1"), "^prior:"),
+    (lambda: WeightPrior.parse("cauchy:1"), "^prior:"),
+    (lambda: equivalence_probability(cube(2), [1, 1, 1, 1], 1, act="relu"), "^act:"),
+    (lambda: equivalence_probability(gaussian_data(4, 2), [1, 1, 1, 1], 1, prior="q:-1,0,1"), "^domain:"),
     (lambda: equivalence_probability(cube(2), [1, 1, 1], 1), "target"),
     (lambda: importance_equivalence(cube(2), [1, 1, 1, 1], 1, [1, 1, 0, 1, 0], 1, prior="q:grid:1"),
-     "--teacher-params"),
+     "^teacher_params:"),
 ])
 def test_bad_inputs(call, arg):
     with pytest.raises(SpecError, match=arg):

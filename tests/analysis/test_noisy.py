@@ -119,11 +119,11 @@ def test_bad_inputs():
     prior = _prior("fc:2,1")
     fam = PosteriorFamily.of(prior, "---+")
     for bad in ("2", "-1/10", "x", None):
-        with pytest.raises(SpecError, match="--label-noise"):
+        with pytest.raises(SpecError, match="label_noise"):
             parse_noise(bad)
     with pytest.raises(SpecError, match="target"):
         NoisyFamily(PosteriorFamily.of(_prior("fc:2,1", act="relu", zl="0"), "0000"), F(1, 10))
-    with pytest.raises(SpecError, match="--domain"):
+    with pytest.raises(SpecError, match="domain"):
         NoisyFamily(PosteriorFamily(13, {0: 1}, 1, "+" * 13), F(1, 10))
     with pytest.raises(SpecError, match="N"):
         NoisyFamily(fam, F(1, 10)).point(-1)
@@ -196,11 +196,11 @@ def test_one_rule_for_floats_in_noise_rates_and_loss_thresholds():
     assert str(noisy.value) == str(float_rule.value)
     with pytest.raises(SpecError) as tail:
         learning_curve(prior, "---+", 2, eps=(0.1,))
-    assert str(tail.value) == str(float_rule.value).replace("--label-noise", "eps")
+    assert str(tail.value) == str(float_rule.value).replace("label_noise", "eps")
     for bad in (-0.1, 2, "-1/10", "3/2", None, True):
         with pytest.raises(SpecError, match="^eps: "):
             learning_curve(prior, "---+", 2, eps=(bad,))
-        with pytest.raises(SpecError, match="^--label-noise: "):
+        with pytest.raises(SpecError, match="^label_noise: "):
             noisy_curve(prior, "---+", bad, 2)
     # exact values still work, as strings, ints and Fractions alike
     assert learning_curve(prior, "---+", 2, eps=("1/4",)) == learning_curve(prior, "---+", 2, eps=(F(1, 4),))

@@ -202,7 +202,7 @@ def test_large_domain_refuses_exact_sums_but_estimates():
     prior = count_prior(NetworkSpec.parse("fc:1,1", "-1,0,1", "sign", pts), progress=False)
     target = "-" + "+" * 20  # x > 0
     fam = PosteriorFamily.of(prior, target)
-    with pytest.raises(SpecError, match="--domain"):
+    with pytest.raises(SpecError, match="domain"):
         fam.expected_error(2)
     est = fam.estimate(5, samples=200, seed=1)
     assert 0 <= est["expected_error"].low <= est["expected_error"].mean <= est["expected_error"].high <= 1

@@ -114,10 +114,10 @@ def test_fit_advice_leaves_commands_with_the_options_alone():
     assert fit_advice(exc, sub.choices["prior"]) is exc
     bare = ArgParser(prog="demo")  # a command without --force
     bare.add_argument("--arch")
-    assert str(fit_advice(exc, bare)) == "--arch: too big; this command has no --force: choose a smaller network"
+    assert fit_advice(exc, bare).cli() == "--arch: too big; this command has no --force: choose a smaller network"
     exc = SpecError("--method", "out of reach; use --method fast")
     assert fit_advice(exc, sub.choices["prior"]) is exc
-    assert str(fit_advice(exc, sub.choices["simplicity"])) == ("--arch: out of reach; this command has no "
+    assert fit_advice(exc, sub.choices["simplicity"]).cli() == ("--arch: out of reach; this command has no "
                                                                "--method: choose a smaller network")
 
 

@@ -35,7 +35,7 @@ def test_decimals_are_exact():
 
 
 @pytest.mark.parametrize("text,arg", [
-    ("", "--q"), ("1,1", "--q"), ("int:0", "--q"), ("foo:3", "--q"), ("1,x", "--q"), ("minifloat:9,1", "--q"),
+    ("", "q"), ("1,1", "q"), ("int:0", "q"), ("foo:3", "q"), ("1,x", "q"), ("minifloat:9,1", "q"),
 ])
 def test_bad_q_names_the_argument(text, arg):
     with pytest.raises(SpecError) as err:
@@ -48,7 +48,7 @@ def test_bad_q_names_the_argument(text, arg):
 def test_bad_arch_is_one_line_naming_the_argument(text):
     with pytest.raises(SpecError) as err:
         parse_arch(text)
-    assert str(err.value).startswith("--arch:") and "\n" not in str(err.value)
+    assert str(err.value).startswith("arch:") and "\n" not in str(err.value)
 
 
 def test_arch_round_trips_through_its_string():
@@ -60,9 +60,9 @@ def test_arch_round_trips_through_its_string():
 def test_domains():
     assert parse_domain("01", 3).points[3] == (0, 1, 1)
     assert parse_domain("pm1", 2).points == ((-1, -1), (-1, 1), (1, -1), (1, 1))
-    with pytest.raises(SpecError, match="--domain: points have dimension 1"):
+    with pytest.raises(SpecError, match="domain: points have dimension 1"):
         parse_domain("[[0], [1]]", 2)
-    with pytest.raises(SpecError, match="--domain: the domain has no points"):
+    with pytest.raises(SpecError, match="domain: the domain has no points"):
         Domain("custom", ())
     with pytest.raises(SpecError, match="listed twice"):
         parse_domain("[[0], [0]]", 1)
@@ -75,20 +75,20 @@ def test_spec_json_round_trip():
 
 def test_activation_errors():
     for bad in ["tanh", "leaky", "relu:2", "leaky:-1"]:
-        with pytest.raises(SpecError, match="^--act:"):
+        with pytest.raises(SpecError, match="^act:"):
             NetworkSpec.parse("fc:1,1", "-1,0,1", bad)
 
 
 def test_zero_label_error():
     for bad in ("2", "", "+0", "one", True):
-        with pytest.raises(SpecError, match="^--zero-label:"):
+        with pytest.raises(SpecError, match="^zero_label:"):
             NetworkSpec.parse("fc:1,1", "-1,0,1", zero_label=bad)
     # users type 1 for +1 (defect 7)
     assert NetworkSpec.parse("fc:1,1", "-1,0,1", zero_label="1").zero_label == "+1"
 
 
 def test_scale_set_only_for_scaled_families():
-    with pytest.raises(SpecError, match="^--scale-q:"):
+    with pytest.raises(SpecError, match="^scale_q:"):
         NetworkSpec.parse("fc:1,1,1", "-1,0,1", scale_q="0,1")
     spec = NetworkSpec.parse("sfc:1,2,1", "-1,0,1", scale_q="0,1")
     assert spec.total == 3 ** (2 * 2 + 3) * 2**2
@@ -112,5 +112,5 @@ def test_stride_zero_is_a_one_line_error(tmp_path, capsys):
     assert main(["prior", "--arch", "cnn:1x4/2k2s0/flat", "--q=-1,0,1", "--out", str(out)]) == 2
     assert "stride" in one_line_error(capsys, "--arch")
     assert not out.exists()
-    with pytest.raises(SpecError, match="^--arch:.*stride"):  # built directly, too
+    with pytest.raises(SpecError, match="^arch:.*stride"):  # built directly, too
         Architecture("cnn", in_channels=1, in_length=4, convs=(ConvLayer(2, 2, 0),))

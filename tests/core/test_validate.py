@@ -7,13 +7,13 @@ from enumerate.core.validate import check_indices, check_table, check_weights
 
 
 def test_floats_are_refused_everywhere():
-    with pytest.raises(SpecError, match="^--q: floats are refused.*give .1/10.$"):
+    with pytest.raises(SpecError, match="^q: floats are refused.*give .1/10.$"):
         QSet((0.1, 1))
-    with pytest.raises(SpecError, match="^--domain: floats are refused"):
+    with pytest.raises(SpecError, match="^domain: floats are refused"):
         Domain("custom", ((0.5, 1),))
-    with pytest.raises(SpecError, match="^--weights: floats are refused"):
+    with pytest.raises(SpecError, match="^weights: floats are refused"):
         Domain("custom", ((0,), (1,)), (0.5, 0.5))
-    with pytest.raises(SpecError, match="^--q: floats are refused"):
+    with pytest.raises(SpecError, match="^q: floats are refused"):
         NetworkSpec.parse("fc:1,1", [0.1, 1])
     assert QSet(("1/10", 1)).values[0] == Fraction(1, 10)  # strings are exact
 
@@ -23,9 +23,9 @@ def test_one_validation_for_tables_weights_and_training_sets():
     for bad in ("+-", "+-x", 3, "+-0"):
         with pytest.raises(SpecError, match="^table:"):
             check_table(bad, 3, "-1")
-    with pytest.raises(SpecError, match="^--weights:"):
+    with pytest.raises(SpecError, match="^weights:"):
         check_weights(["1/2", "1/3"], 2)
-    with pytest.raises(SpecError, match="^--weights:"):
+    with pytest.raises(SpecError, match="^weights:"):
         check_weights([Fraction(3, 2), Fraction(-1, 2)], 2)
     assert check_indices([3, (0, 1), 3], 4, ((0, 0), (0, 1), (1, 0), (1, 1))) == [1, 3]
     for bad in ([4], [-1], ["a"], [True], [(2, 2)], 5):

@@ -20,7 +20,7 @@ def test_the_fast_estimate_bounds_a_depth_one_count_by_its_settings():
     spec = NetworkSpec.parse("fc:2,1", MANY)
     est = estimate_fast(spec)
     assert est["rows"] == 1000**3 and est["bytes"] > 4 * 2**30  # it was 0 bytes, and the run grew past 11 GB
-    with pytest.raises(BudgetError, match="^--force: the fast counter on fc:2,1 .* above the budget"):
+    with pytest.raises(BudgetError, match="^force: the fast counter on fc:2,1 .* above the budget"):
         count_fast(spec, progress=False)
     small = NetworkSpec.parse("fc:2,1", "-1,0,1")
     assert estimate_fast(small)["rows"] == 27 and count_fast(small, progress=False).total == 27

@@ -27,7 +27,7 @@ def test_checkpoint_resumes_exactly_and_is_tied_to_its_step_range(tmp_path):
     assert resumed.counts == full.counts and not ck.exists()
     assert resumed.meta["elapsed_s"] >= 1000.0  # the time before the interruption counts too
     _checkpoint(ck, spec, (0, k), k, done.counts)  # written for another range
-    with pytest.raises(SpecError, match=r"^--checkpoint:.*steps \[0, "):
+    with pytest.raises(SpecError, match=r"^checkpoint:.*steps \[0, "):
         count_brute(spec, progress=False, checkpoint=str(ck))
 
 
@@ -93,7 +93,7 @@ def _refused_or_intact(path, kind):
         loaded = load(path)
     except SpecError as err:
         msg = str(err)
-        assert msg.startswith("--checkpoint: ") and "\n" not in msg and f"delete {path} to start over" in msg, msg
+        assert msg.startswith("checkpoint: ") and "\n" not in msg and f"delete {path} to start over" in msg, msg
         return True
     assert loaded == saved, "a damaged checkpoint loaded different content"
     return False

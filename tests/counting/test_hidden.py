@@ -251,7 +251,7 @@ def test_units_and_estimate():
 
 def test_budget_refusal_and_unsupported_specs():
     spec = NetworkSpec.parse("fc:5,3,1", "-1,0,1")
-    with pytest.raises(BudgetError, match="--force"):
+    with pytest.raises(BudgetError, match="force=True"):
         check_hidden_budget(spec, max_seconds=1e-6)
     with pytest.raises(BudgetError):
         count_hidden(spec, progress=False, max_bytes=1)
@@ -259,7 +259,7 @@ def test_budget_refusal_and_unsupported_specs():
     for bad in ("fc:3,1", "fc:2,2,2,1", "cnn:1x4/2k2s1/flat"):
         s = NetworkSpec.parse(bad, "-1,0,1")
         assert not hidden_supported(s)
-        with pytest.raises(SpecError, match="--method"):
+        with pytest.raises(SpecError, match="method"):
             count_hidden(s, progress=False)
     custom = NetworkSpec.parse("fc:2,2,1", "-1,0,1", "sign", "[[0, 0], [1, 2]]")
     assert not hidden_supported(custom)

@@ -101,7 +101,7 @@ def test_budget_refuses_without_force():
     spec = NetworkSpec.parse("fc:4,20,1", "-1,0,1")
     assert not teacher_count_supported(NetworkSpec.parse("fc:2,2,2,1", "-1,0,1"))
     assert estimate_teacher_count(spec)["seconds"] > 3600
-    with pytest.raises(BudgetError, match="--force"):
+    with pytest.raises(BudgetError, match="force=True"):
         teacher_count(spec, "-" * 16)
 
 

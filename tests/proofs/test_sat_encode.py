@@ -120,5 +120,5 @@ def test_adder_network_arithmetic(values, k):
 
 
 def test_unsupported_activation_is_refused():
-    with pytest.raises(SpecError, match="--act"):
+    with pytest.raises(SpecError, match="act"):
         encode(NetworkSpec.parse("fc:2,1,1", "-1,0,1", "hardtanh", "01"))

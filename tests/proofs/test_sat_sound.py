@@ -65,10 +65,10 @@ def test_nontrivial_embedding_map_and_zero_label_rules():
 def test_fc_construction_in_a_scaled_student_without_zero_scales_is_caught():
     # the SFC construction freed of its zero scale fails; the error names the argument otherwise
     spec = NetworkSpec.parse("sfc:2,2,1", "-1,0,1", "sign", "01")
-    with pytest.raises(SpecError, match="--construction"):
+    with pytest.raises(SpecError, match="construction"):
         check_construction(spec, "sfc:2,1,1", construction="fc")
     nozero = NetworkSpec.parse("fc:2,2,1", "-1,1", "sign", "01")
-    with pytest.raises(SpecError, match="--q"):
+    with pytest.raises(SpecError, match="q"):
         check_construction(nozero, "fc:2,1,1")
 
 
