@@ -109,3 +109,12 @@ def test_advice_speaks_python_from_python_and_flags_from_the_command_line(capsys
     assert err.value.cli().startswith("--force: ") and err.value.cli().endswith("pass --force to run it")
     assert main(["prior", "--arch", "fc:4,6,1", "--q=-1,0,1", "--method", "brute"]) == 2
     assert capsys.readouterr().err.rstrip().endswith("pass --force to run it")
+
+
+def test_the_api_page_example_of_the_two_voices_runs():
+    import doctest
+
+    from tests.helpers import ROOT
+
+    result = doctest.testfile(str(ROOT / "docs" / "api.md"), module_relative=False, verbose=False)
+    assert result.attempted >= 2 and result.failed == 0
