@@ -90,7 +90,7 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
     checkpoint : str or None
         Brute force: save progress to / resume from this file.
     threads : int or None
-        Brute force: worker threads (``None``: every core).
+        Brute force and the perceptron class counter: worker threads (``None``: every core).
     scheduler : distributed.Client, str or None
         Run brute force on Dask: a ``Client``, a scheduler address or ``"local"``
         (``"auto"`` then means brute force); see
@@ -168,7 +168,7 @@ def _count(spec, method, progress, force, budget, checkpoint, threads):
     if method == "classes":
         if hidden_supported(spec) and not classes_supported(spec):
             return count_hidden(spec, progress=progress, force=force)
-        return count_classes(spec, progress=progress, force=force)
+        return count_classes(spec, progress=progress, force=force, threads=threads)
     if method == "brute":
         return count_brute(spec, progress=progress, force=force, max_settings=budget, checkpoint=checkpoint,
                            threads=threads)

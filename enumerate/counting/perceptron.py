@@ -41,11 +41,14 @@ from ..core.cube import pack_tables, symmetry_group, unpack_tables
 from ..core.lattice import IntegerPlan
 from ..results.memory import peak_rss_meta
 from ..results.prior import ClassPrior
-from .._support.child import run_in_child
+from .._support.cores import workers
+from .._support.progress import progress_bar
+from ..results.table_store import TableStore
+from .sorted_vectors import unrank
 from .budget import DEFAULT_MAX_SECONDS, Cost, check_cost
 
 __all__ = ["count_classes", "classes_supported", "prefer_classes", "estimate_classes", "check_classes_budget",
-           "MAX_DIM"]
+           "MAX_DIM", "kernel_args", "block_plan", "count_range", "class_prior", "BLOCK_STEPS"]
 
 #: largest input dimension (2^d points per table)
 MAX_DIM = 12
@@ -54,9 +57,11 @@ AUTO_MIN_DIM = 3
 #: seconds per (sorted weight vector, bias value) step: the slower of the 7-input
 #: benchmark runs (b = 4: 9e-7 s, b = 5: 3.5e-7 s on one core), rounded up
 SECONDS_PER_STEP = 1e-6
-#: runs estimated above this many seconds count in a child process, which Ctrl-C ends at once
-#: (a numba kernel cannot see a KeyboardInterrupt until it returns)
-CHILD_SECONDS = 5.0
+#: (vector, bias) steps per block of the in-process run: about 0.1 s of one core, the longest
+#: a Ctrl-C waits (a numba kernel cannot see a KeyboardInterrupt until it returns)
+BLOCK_STEPS = 2**22
+#: fewest blocks of a default plan (load balance over the threads)
+MIN_BLOCKS = 16
 
 
 def classes_supported(spec) -> bool:
@@ -120,22 +125,161 @@ def check_classes_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS):
     return est
 
 
-def _count_sorted(*args):
-    from .kernels.perceptron import count_sorted
+def kernel_args(spec) -> tuple:
+    """The arguments of :func:`~enumerate.counting.kernels.perceptron.count_block` for ``spec``
+    (before the block): the weight values, the biases, ``d``, the cube's two coordinates,
+    the zero-label code and whether input flips are a symmetry.
 
-    return count_sorted(*args)
+    >>> from enumerate import NetworkSpec
+    >>> vals, bias, d, lo, hi, zl, flips = kernel_args(NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "pm1"))
+    >>> vals.tolist(), bias.tolist(), d, lo, hi, zl, flips
+    ([-1, 0], [-1, 0, 1], 2, -1, 1, 0, True)
+    """
+    plan = IntegerPlan.of(spec)
+    group = symmetry_group(spec)
+    qi = np.array(plan.qi, np.int64)
+    vals = qi[qi <= 0] if group.flips else qi
+    lo, hi = (0, 1) if spec.domain.kind == "01" else (-1, 1)
+    zl = {"-1": 0, "+1": 1, "0": 2}[spec.zero_label]
+    return vals, qi * plan.out_bias_mult, spec.arch.input_dim, lo, hi, zl, bool(group.flips)
 
 
-def _interruptible(seconds, *args):
-    """:func:`~enumerate.counting.kernels.perceptron.count_sorted` on ``args``; a run estimated
-    above :data:`CHILD_SECONDS` goes to a child process, so that Ctrl-C ends it at once
-    (the pool is terminated when the wait is interrupted)."""
-    if seconds <= CHILD_SECONDS:
-        return _count_sorted(*args)
-    return run_in_child(_count_sorted, *args)
+def block_plan(spec, blocks=None, steps_per_block=BLOCK_STEPS):
+    """The class counter's enumeration cut into ``blocks`` rank ranges of sorted weight
+    vectors (a :class:`~enumerate.counting.distributed.ShardPlan` over the vectors), by
+    default about ``steps_per_block`` (vector, bias) steps each; depends on the spec only.
+
+    >>> from enumerate import NetworkSpec
+    >>> block_plan(NetworkSpec.parse("fc:3,1", "-1,0,1"), blocks=4)
+    ShardPlan(total_steps=10, shards=4)
+    """
+    from .distributed import ShardPlan
+
+    est = estimate_classes(spec)
+    vectors = est["sorted_weight_vectors"]
+    if blocks is None:
+        blocks = max(MIN_BLOCKS, -(-est["steps"] // steps_per_block))
+    elif isinstance(blocks, bool) or not isinstance(blocks, int) or blocks < 1:
+        raise SpecError("blocks", f"{blocks!r}: need a positive integer")
+    return ShardPlan(vectors, min(blocks, vectors))
 
 
-def count_classes(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECONDS):
+def _start(args, start):
+    vals, d = args[0], args[2]
+    return np.array(unrank(start, len(vals), d), np.int64)
+
+
+def _count_block(args, start, stop, tab, size):
+    """Add the sorted weight vectors of ranks ``[start, stop)`` to the map ``tab``."""
+    from .kernels.perceptron import count_block
+
+    return count_block(*args, _start(args, start), stop - start, tab, size)
+
+
+def _planes(args):
+    return 2 if args[5] == 2 else 1
+
+
+def _new_map(args):
+    from .kernels.perceptron import new_map
+
+    return new_map(_planes(args) * ((1 << args[2]) + 63) // 64)
+
+
+def count_range(spec, start, stop, args=None):
+    """The partial class prior of the sorted weight vectors of ranks ``[start, stop)``: a
+    :class:`~enumerate.results.table_store.TableStore` of regular representatives with the
+    settings each stands for (not yet divided by class sizes). Partials of disjoint ranges
+    add up (:meth:`~enumerate.results.table_store.TableStore.merge`) to the whole count.
+
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01")
+    >>> a, b = count_range(spec, 0, 2), count_range(spec, 2, 6)
+    >>> a.covered() + b.covered() == spec.total == count_range(spec, 0, 6).covered()
+    True
+    """
+    args = kernel_args(spec) if args is None else args
+    tab, _ = _count_block(args, start, stop, _new_map(args), 0)
+    return TableStore.from_unsorted(*TableStore.hashmap_rows(tab, _planes(args)), len(spec.domain))
+
+
+def _count_threads(spec, args, plan, threads, bar):
+    """Every block of ``plan`` on ``threads`` threads, each adding its blocks to its own map
+    (numba releases the GIL); Ctrl-C stops after the blocks in flight (their threads end
+    in the background)."""
+    import queue
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    states = [[_new_map(args), 0] for _ in range(threads)]
+    blocks = iter(range(plan.shards))
+    lock, stop, finished = threading.Lock(), threading.Event(), queue.SimpleQueue()
+
+    def work(state):
+        while not stop.is_set():
+            with lock:
+                i = next(blocks, None)
+            if i is None:
+                return
+            state[0], state[1] = _count_block(args, *plan.bounds(i), *state)
+            finished.put(i)
+
+    pool = ThreadPoolExecutor(threads)
+    futures = [pool.submit(work, state) for state in states]
+    try:
+        for _ in range(plan.shards):
+            while True:
+                try:
+                    finished.get(timeout=0.5)
+                    break
+                except queue.Empty:
+                    for f in futures:
+                        if f.done() and f.exception() is not None:
+                            raise f.exception()
+            bar.update(1)
+    except BaseException:
+        stop.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    for f in futures:
+        f.result()
+    parts = [TableStore.hashmap_rows(tab, _planes(args)) for tab, _ in states]
+    del states
+    return TableStore.from_parts(parts, len(spec.domain), spec.zero_label)
+
+
+def class_prior(spec, store, meta=None) -> ClassPrior:
+    """The :class:`~enumerate.results.prior.ClassPrior` of the merged partials of every
+    block (:func:`count_range`): class sizes, canonical tables, counts per table; checks
+    that every setting was counted exactly once.
+
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01")
+    >>> class_prior(spec, count_range(spec, 0, 6)).num_functions
+    13
+    """
+    from .kernels.perceptron import orbit_sizes
+
+    if store.covered() != spec.total:  # every block exactly once
+        raise AssertionError(f"class counter covered {store.covered()} of {spec.total} settings")
+    group = symmetry_group(spec)
+    d, P = spec.arch.input_dim, store.planes
+    keys = np.ascontiguousarray(store.tables.reshape(len(store), -1))
+    sums = np.asarray(store.counts, np.int64)
+    sizes = orbit_sizes(keys, d, P, group.flips)
+    if (sums % sizes).any():  # an internal invariant, never expected to fire
+        raise AssertionError("a class total is not a multiple of its class size")
+    tables = store.tables
+    if spec.zero_label == "0":  # the regular representative is not always the smallest string here
+        tables = pack_tables([group.canonical(t) for t in unpack_tables(tables, len(spec.domain))], spec.zero_label)
+    prior = ClassPrior(spec, tables, sizes, sums // sizes, "classes", meta, group)
+    if prior.covered != spec.total:  # an internal invariant, never expected to fire
+        raise AssertionError(f"class counter covered {prior.covered} of {spec.total} settings")
+    return prior
+
+
+def count_classes(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECONDS, threads=None, blocks=None):
     """The exact prior of a perceptron as a :class:`~enumerate.results.classes.ClassPrior`.
 
     Parameters
@@ -146,42 +290,38 @@ def count_classes(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_S
         State the estimated cost on stderr (None: only when stderr is a terminal).
     force, max_seconds
         The cost is estimated first (:func:`estimate_classes`); above ``max_seconds`` the
-        run raises :class:`~enumerate.BudgetError` unless ``force``. Long runs count
-        in a child process, so Ctrl-C stops them within a second.
+        run raises :class:`~enumerate.BudgetError` unless ``force``.
+    threads : int or None
+        Threads (default: every core, :func:`~enumerate._support.cores.workers`). The
+        enumeration is cut into blocks of ranks of sorted weight vectors
+        (:func:`block_plan`, about a tenth of a second each); each thread counts blocks
+        into its own map and the maps are merged by adding counts, so every number of
+        threads gives the same counts. Ctrl-C stops after the blocks in flight.
+    blocks : int or None
+        Number of blocks (default: :func:`block_plan`).
 
     Returns
     -------
     ClassPrior
-        ``method="classes"``; ``meta`` has the elapsed time and the number of sorted
-        weight vectors visited.
+        ``method="classes"``; ``meta`` has the elapsed time, the number of sorted
+        weight vectors visited, the threads and the blocks.
     """
-    from .kernels.perceptron import orbit_sizes
-
     est = check_classes_budget(spec, force=force, max_seconds=max_seconds)
-    if progress or (progress is None and sys.stderr.isatty()):
+    threads = workers(threads)
+    show = progress or (progress is None and sys.stderr.isatty())
+    if show:
         print(f"class counter: {est['sorted_weight_vectors']:,} sorted weight vectors x {len(spec.q.values)} biases, "
-              f"estimated ~{est['seconds']:.3g} s", file=sys.stderr)
+              f"estimated ~{est['seconds']:.3g} s on one core", file=sys.stderr)
     t0 = time.perf_counter()
-    plan = IntegerPlan.of(spec)
-    group = symmetry_group(spec)
-    d = spec.arch.input_dim
-    qi = np.array(plan.qi, np.int64)
-    vals = qi[qi <= 0] if group.flips else qi
-    bias = qi * plan.out_bias_mult
-    lo, hi = (0, 1) if spec.domain.kind == "01" else (-1, 1)
-    zl = {"-1": 0, "+1": 1, "0": 2}[spec.zero_label]
-    keys, sums = _interruptible(est["seconds"], vals, bias, d, lo, hi, zl, group.flips)
-    P = 2 if zl == 2 else 1
-    sizes = orbit_sizes(keys, d, P, group.flips)
-    if (sums % sizes).any():  # an internal invariant, never expected to fire
-        raise AssertionError("a class total is not a multiple of its class size")
-    tables = keys.reshape(len(keys), P, -1)
-    if zl == 2:  # the regular representative is not always the smallest string here
-        n = len(spec.domain)
-        tables = pack_tables([group.canonical(t) for t in unpack_tables(tables, n)], spec.zero_label)
+    args = kernel_args(spec)
+    plan = block_plan(spec, blocks)
+    bar = progress_bar(total=plan.shards, desc=f"classes {spec.arch}", enabled=show and plan.shards > 1, unit="block")
+    try:
+        store = _count_threads(spec, args, plan, threads, bar)
+    finally:
+        bar.close()
     meta = {"elapsed_s": time.perf_counter() - t0, "sorted_weight_vectors": est["sorted_weight_vectors"],
-            **peak_rss_meta()}
-    prior = ClassPrior(spec, tables, sizes, sums // sizes, "classes", meta, group)
-    if prior.covered != spec.total:  # an internal invariant, never expected to fire
-        raise AssertionError(f"class counter covered {prior.covered} of {spec.total} settings")
+            "threads": threads, "blocks": plan.shards}
+    prior = class_prior(spec, store, meta)
+    prior.meta.update(peak_rss_meta())
     return prior

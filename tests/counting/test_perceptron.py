@@ -229,63 +229,6 @@ def test_class_counter_states_its_cost_and_refuses_beyond_the_budget(tmp_path, c
     assert count_classes(small, max_seconds=1e-6, force=True).covered == small.total
 
 
-def test_long_runs_count_in_a_child_process_with_the_same_result(monkeypatch):
-    import enumerate.counting.perceptron as perceptron
-
-    spec = NetworkSpec.parse("fc:4,1", "-1,-1/2,0,1", "sign", "01")
-    inline = count_classes(spec)
-    monkeypatch.setattr(perceptron, "CHILD_SECONDS", -1.0)
-    child = count_classes(spec)
-    assert np.array_equal(child.tables, inline.tables) and np.array_equal(child.counts_by_class, inline.counts_by_class)
-
-
-_STARTED = []  # the write end of a pipe: the blocked child kernel says it has started
-
-
-def _blocked_count_sorted(*args):
-    """A class-counter kernel that never finishes (in the child: it says so, then waits for its end)."""
-    import os
-    import threading
-
-    os.write(_STARTED[0], b"started")
-    threading.Event().wait()
-
-
-def test_ctrl_c_ends_a_long_class_count_and_its_child(monkeypatch):
-    # the child's kernel cannot finish; Ctrl-C comes once the child has started, not after a time
-    import multiprocessing
-    import os
-    import select
-    import signal
-    import threading
-
-    import enumerate.counting.perceptron as perceptron
-
-    monkeypatch.setattr(perceptron, "CHILD_SECONDS", -1.0)
-    monkeypatch.setattr(perceptron, "_count_sorted", _blocked_count_sorted)
-    read, write = os.pipe()
-    _STARTED[:] = [write]
-    seen = []
-
-    def interrupt_once_started():
-        ready, _, _ = select.select([read], [], [], 300)  # a hang guard, not a timing check
-        seen.append(os.read(read, 7) if ready else b"")
-        os.kill(os.getpid(), signal.SIGINT)
-
-    waiter = threading.Thread(target=interrupt_once_started)
-    waiter.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            count_classes(NetworkSpec.parse("fc:3,1", "-1,0,1", "sign", "01"))
-    finally:
-        waiter.join()
-        os.close(read)
-        os.close(write)
-        _STARTED.clear()
-    assert seen == [b"started"]  # the interrupt came while the child was counting
-    assert multiprocessing.active_children() == []
-
-
 def test_a_json_out_too_large_for_a_class_prior_is_refused_before_the_work(tmp_path, capsys, monkeypatch):
     import enumerate.counting.perceptron as perceptron
 
@@ -302,18 +245,3 @@ def test_a_json_out_too_large_for_a_class_prior_is_refused_before_the_work(tmp_p
     monkeypatch.undo()
     assert main(["prior", "--arch", "fc:3,1", "--q", "-1,0,1", "--quiet", "--out", str(out)]) == 0
     assert FunctionPrior.load(out).total == 81
-
-
-def test_the_child_process_never_reruns_the_callers_script():
-    # a user's script run from stdin (or without a __main__ guard): a spawned child would try
-    # to re-import it (and fail, or run it again); the forked child only runs the kernel
-    import subprocess
-    import sys
-
-    script = ("import enumerate.counting.perceptron as p\n"
-              "from enumerate import NetworkSpec\n"
-              "p.CHILD_SECONDS = -1.0\n"
-              "print('ran', p.count_classes(NetworkSpec.parse('fc:3,1', '-1,0,1')).num_functions)\n")
-    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["ran", str(count_classes(NetworkSpec.parse("fc:3,1", "-1,0,1")).num_functions)]

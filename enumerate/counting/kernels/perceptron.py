@@ -17,7 +17,7 @@ from numba import njit
 
 from .hashmap import add, counts, grow, keys
 
-__all__ = ["count_sorted", "orbit_sizes", "run_labels"]
+__all__ = ["count_sorted", "count_block", "new_map", "orbit_sizes", "run_labels"]
 
 
 @njit(cache=True, nogil=True)
@@ -59,6 +59,32 @@ def count_sorted(vals, bias, d, lo, hi, zl, flips):
         ``zl == 2``; nw = ceil(2^d / 64) words per plane.
     counts : int64 array (M,)
     """
+    W = (2 if zl == 2 else 1) * (((1 << d) + 63) // 64)
+    tab, _ = count_block(vals, bias, d, lo, hi, zl, flips, np.zeros(d, np.int64), -1, new_map(W), 0)
+    return keys(tab, W), counts(tab, W)
+
+
+@njit(cache=True, nogil=True)
+def new_map(W):
+    """An empty hash map (:mod:`~enumerate.counting.kernels.hashmap`) for keys of ``W`` words."""
+    return np.zeros((1 << 16, W + 1), np.uint64)
+
+
+@njit(cache=True, nogil=True)
+def count_block(vals, bias, d, lo, hi, zl, flips, start, nvec, tab, size):
+    """Add to the hash map ``tab`` (holding ``size`` entries) the tables of ``nvec``
+    consecutive sorted weight vectors from the index multiset ``start`` (a nondecreasing
+    int64 array of ``d`` indices into ``vals``), in lexicographic order; ``nvec < 0``: to
+    the last one. The arguments are those of :func:`count_sorted`. Returns the map (grown
+    if it filled) and its number of entries; the map is modified in place.
+
+    >>> import numpy as np
+    >>> v = np.array([-1, 0, 1])
+    >>> tab, size = count_block(v, v, 1, 0, 1, 0, False, np.array([0]), 2, new_map(1), 0)
+    >>> tab, size = count_block(v, v, 1, 0, 1, 0, False, np.array([2]), 1, tab, size)
+    >>> sorted(zip(keys(tab, 1)[:, 0].tolist(), counts(tab, 1).tolist()))
+    [(0, 5), (1, 1), (2, 1), (3, 2)]
+    """
     n = 1 << d
     nw = (n + 63) // 64
     P = 2 if zl == 2 else 1
@@ -86,18 +112,17 @@ def count_sorted(vals, bias, d, lo, hi, zl, flips):
         for jj in range(B):
             if s + bias[jj] == 0:
                 zero_at[s + smax] = jj
-    # hash map (see enumerate.counting.kernels.hashmap)
-    tab = np.zeros((1 << 16, W + 1), np.uint64)
-    size = 0
     # state
-    idx = np.zeros(d, np.int64)
+    idx = start.copy()
     levels = np.zeros((d + 1, n), np.int64)
     posb = np.zeros((B + 1, nw), np.uint64)
     zerob = np.zeros((B, nw), np.uint64)
     cur = np.zeros(W, np.uint64)
     prev = np.zeros(W, np.uint64)
     rebuild = 0
-    while True:
+    visited = 0
+    while nvec < 0 or visited < nvec:
+        visited += 1
         for k in range(rebuild, d):
             w = vals[idx[k]]
             m = 1 << k
@@ -143,6 +168,8 @@ def count_sorted(vals, bias, d, lo, hi, zl, flips):
             if 2 * (size + 1) > tab.shape[0]:
                 tab = grow(tab, W)
         size += add(tab, prev, W, pending)
+        if 2 * (size + 1) > tab.shape[0]:
+            tab = grow(tab, W)
         # next multiset: the rightmost index that can grow
         p = d - 1
         while p >= 0 and idx[p] == K - 1:
@@ -153,7 +180,7 @@ def count_sorted(vals, bias, d, lo, hi, zl, flips):
         for k in range(p + 1, d):
             idx[k] = idx[p]
         rebuild = p
-    return keys(tab, W), counts(tab, W)
+    return tab, size
 
 
 @njit(cache=True, nogil=True)
