@@ -1,14 +1,17 @@
 """Checkpoints of long counts: written atomically, used only after they prove themselves.
 
-One format for every resumable run (in-process brute force, Dask shards): a JSON object
-with the ``schema``, the ``spec``, the run's own ``progress`` (which steps or shards are
-done), the partial ``counts`` and a ``digest`` (SHA-256 of the rest). :func:`load_checkpoint`
-refuses, in one line that says how to start over, a file that
+One format for every resumable run (in-process brute force, Dask shards and blocks): a JSON
+object with the ``schema``, the ``spec``, the run's own ``progress`` (which steps or shards
+are done), the partial ``counts`` and a ``digest`` (SHA-256 of the rest). Counts given as a
+columnar :class:`~enumerate.results.table_store.TableStore` (millions of tables) are written
+as an ``.npz`` instead: the same fields in a JSON ``header`` whose ``content`` is the digest
+of the arrays (:func:`~enumerate.results.files.content_digest`). :func:`load_checkpoint`
+applies one rule to both, and refuses, in one line that says how to start over, a file that
 
 * is not JSON, has another schema, or was written for another spec;
 * does not match its digest (an edited or damaged file);
 * holds a count that is not a positive integer, or a table that is not a valid table
-  of the spec's domain;
+  of the spec's domain (packed tables: also not sorted and distinct);
 * has counts that do not add up to exactly the settings its progress covers (the caller's
   ``covered(progress)`` says how many; it raises ``ValueError`` for an impossible progress).
 
@@ -34,9 +37,16 @@ import json
 import os
 import sys
 
+import numpy as np
+
 from .._support.errors import SpecError
-from .._support.files import write_json
+from .._support.files import atomic_write_npz, write_json, write_output
 from ..core.validate import check_table
+from ..results.checks import check_packed
+from ..results.files import content_digest
+from ..results.io import count_words, words_count
+from ..results._store_kernels import order_state
+from ..results.table_store import TableStore, exact_counts
 
 __all__ = ["save_checkpoint", "load_checkpoint", "digest", "remove_checkpoint", "removed_after_success"]
 
@@ -54,15 +64,55 @@ def digest(body) -> str:
 
 
 def save_checkpoint(path, schema, spec, progress, counts):
-    """Write a checkpoint atomically: ``progress`` (JSON data) and ``counts`` ({table: int})."""
-    body = {"schema": schema, "spec": spec.to_json(), "progress": progress, "counts": counts}
-    body = json.loads(json.dumps(body))  # the digest is of what the file holds
-    write_json(path, {**body, "digest": digest(body)}, "--checkpoint")
+    """Write a checkpoint atomically: ``progress`` (JSON data) and ``counts`` ({table: int},
+    or a :class:`~enumerate.results.table_store.TableStore`: then the file is an ``.npz``)."""
+    if isinstance(counts, dict):
+        body = {"schema": schema, "spec": spec.to_json(), "progress": progress, "counts": counts}
+        body = json.loads(json.dumps(body))  # the digest is of what the file holds
+        write_json(path, {**body, "digest": digest(body)}, "--checkpoint")
+        return
+    body = {"schema": schema, "spec": spec.to_json(), "progress": progress, "content": content_digest(spec, counts)}
+    body = json.loads(json.dumps(body))
+    arrays = {"header": np.array(json.dumps({**body, "digest": digest(body)})), "tables": counts.tables,
+              "counts": count_words(counts.counts)}
+    write_output(lambda p: atomic_write_npz(p, arrays), path, "--checkpoint")
+
+
+def _read_npz(path, spec, refuse):
+    """(header, store) of a columnar checkpoint; the arrays' types and shapes checked."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            data = json.loads(str(z["header"]))
+            tables, words = z["tables"], z["counts"]
+    except Exception as exc:  # a damaged file fails anywhere in zip, zlib or the .npy header: one line
+        why = str(exc).splitlines()[0][:80] if str(exc) else ""
+        raise refuse(f"is truncated or not a checkpoint ({type(exc).__name__}: {why})") from None
+    n = len(spec.domain)
+    shape = (2 if spec.zero_label == "0" else 1, (n + 63) // 64)
+    if tables.dtype != np.uint64 or tables.ndim != 3 or words.dtype != np.uint64 or words.ndim != 2 \
+            or len(words) != len(tables) or words.shape[1] < 1 or (len(tables) and tables.shape[1:] != shape):
+        raise refuse("holds tables or counts of the wrong type or shape")
+    counts = words_count(words)
+    return data, TableStore(tables, exact_counts(counts, not isinstance(counts, np.ndarray)), n)
+
+
+def _covered_store(store, refuse) -> int:
+    """The settings a columnar checkpoint's counts cover, once its tables and counts are valid."""
+    if len(store) and (min(store.counts.tolist()) if store.exact else int(store.counts.min())) < 1:
+        raise refuse("holds a count that is not a positive integer")
+    try:
+        check_packed(store.tables, store.n, "it")
+    except SpecError:
+        raise refuse(f"holds a table that is not a table of the {store.n}-point domain") from None
+    if len(store) and order_state(store.tables) != 1:
+        raise refuse("holds tables that are not sorted and distinct")
+    return store.covered()
 
 
 def load_checkpoint(path, schema, spec, covered, other_schemas=None):
     """``(progress, counts)`` of a checkpoint that holds every invariant, else a one-line
-    :class:`~enumerate.SpecError` naming ``--checkpoint``.
+    :class:`~enumerate.SpecError` naming ``--checkpoint``. ``counts`` is a dict, or a
+    :class:`~enumerate.results.table_store.TableStore` for a columnar (``.npz``) checkpoint.
 
     Parameters
     ----------
@@ -83,9 +133,15 @@ def load_checkpoint(path, schema, spec, covered, other_schemas=None):
 
     try:
         with open(path, "rb") as fh:
-            data = json.loads(fh.read().decode("utf-8"))
+            raw = fh.read()
+        columnar = raw[:4] == b"PK\x03\x04"  # an .npz (zip) file
+        if not columnar:
+            data = json.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise refuse(f"is truncated or not a checkpoint ({str(exc).splitlines()[0][:80]})") from None
+    del raw
+    if columnar:
+        data, counts = _read_npz(path, spec, refuse)
     if not isinstance(data, dict):
         raise refuse("is not a checkpoint")
     if data.get("schema") in (other_schemas or {}):
@@ -93,26 +149,30 @@ def load_checkpoint(path, schema, spec, covered, other_schemas=None):
     if data.get("schema") != schema:
         raise refuse(f"is not a {schema} checkpoint")
     body = {k: v for k, v in data.items() if k != "digest"}
-    if data.get("digest") != digest(body):
+    if data.get("digest") != digest(body) or (columnar and data.get("content") != content_digest(spec, counts)):
         raise refuse("does not match its digest (edited or damaged)")
     if data.get("spec") != json.loads(json.dumps(spec.to_json())):
         raise refuse("was written for another network specification")
-    counts, n = data.get("counts"), len(spec.domain)
-    if not isinstance(counts, dict):
-        raise refuse("has no counts")
-    for table, count in counts.items():
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:  # a run saves no zero counts
-            raise refuse(f"holds a count {str(count)[:40]!r} that is not a positive integer")
-        try:
-            check_table(table, n, spec.zero_label)
-        except SpecError:
-            raise refuse(f"holds {table[:40]!r}, not a table of the {n}-point domain") from None
+    if columnar:
+        total = _covered_store(counts, refuse)
+    else:
+        counts, n = data.get("counts"), len(spec.domain)
+        if not isinstance(counts, dict):
+            raise refuse("has no counts")
+        for table, count in counts.items():
+            if isinstance(count, bool) or not isinstance(count, int) or count < 1:  # a run saves no zero counts
+                raise refuse(f"holds a count {str(count)[:40]!r} that is not a positive integer")
+            try:
+                check_table(table, n, spec.zero_label)
+            except SpecError:
+                raise refuse(f"holds {table[:40]!r}, not a table of the {n}-point domain") from None
+        total = sum(counts.values())
     try:
         expected = covered(data.get("progress"))
     except (ValueError, KeyError, TypeError) as exc:
         raise refuse(f"cannot be resumed by this run ({exc})") from None
-    if sum(counts.values()) != expected:
-        raise refuse(f"is inconsistent (its counts cover {sum(counts.values())} settings, its progress {expected})")
+    if total != expected:
+        raise refuse(f"is inconsistent (its counts cover {total} settings, its progress {expected})")
     return data["progress"], counts
 
 

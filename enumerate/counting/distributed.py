@@ -32,8 +32,8 @@ from ..results.prior import FunctionPrior
 from .._support.progress import progress_bar
 from ..core.spec import NetworkSpec, SpecError
 
-__all__ = ["ShardPlan", "shard_plan", "count_distributed", "connect", "merge_counts", "SHARD_SETTINGS",
-           "CHECKPOINT_SCHEMA"]
+__all__ = ["ShardPlan", "shard_plan", "count_distributed", "connect", "merge_counts", "run_keyed", "check_workers",
+           "SHARD_SETTINGS", "CHECKPOINT_SCHEMA"]
 
 #: target settings per shard: about a second of one core (benchmarks/dask.py measures the per-task cost)
 SHARD_SETTINGS = 2**26
@@ -206,8 +206,9 @@ def _load_checkpoint(path, spec, plan):
 class _Tree:
     """A streaming tree reduction on the cluster: every FAN_IN partials at a level become one merge task."""
 
-    def __init__(self, client, retries):
+    def __init__(self, client, retries, merge=merge_counts, empty=dict):
         self.client, self.retries, self.levels = client, retries, []
+        self.merge, self.empty = merge, empty
 
     def add(self, future, level=0):
         if level == len(self.levels):
@@ -216,15 +217,73 @@ class _Tree:
         parts.append(future)
         if len(parts) == FAN_IN:
             self.levels[level] = []
-            self.add(self.client.submit(merge_counts, *parts, retries=self.retries), level + 1)
+            self.add(self.client.submit(self.merge, *parts, retries=self.retries), level + 1)
 
-    def collect(self) -> dict:
+    def collect(self):
         """Merge everything added so far, bring it to the client, and start a new tree."""
         parts = [f for level in self.levels for f in level]
         self.levels = []
         if not parts:
-            return {}
-        return (self.client.submit(merge_counts, *parts, retries=self.retries) if len(parts) > 1 else parts[0]).result()
+            return self.empty()
+        return (self.client.submit(self.merge, *parts, retries=self.retries) if len(parts) > 1 else parts[0]).result()
+
+
+def check_workers(client, warm_up):
+    """Run ``warm_up`` on every worker (loads the kernels); a worker without this package is one line."""
+    try:
+        client.run(warm_up)
+    except ImportError as exc:
+        raise SpecError("--dask", f"a Dask worker cannot import this package ({exc}): install qnet-priors "
+                                  "on every worker") from None
+
+
+def run_keyed(client, tasks, *, merge, base, empty=dict, save=None, save_every=30.0, retries=3, bar=None, on_task=None):
+    """Run the pure keyed ``tasks`` (``{key: (id, func, *args)}``) and merge their results.
+
+    The finished results are merged on the cluster by a tree of ``merge`` tasks (an exact,
+    associative and commutative sum: the order does not matter). Every ``save_every``
+    seconds and on Ctrl-C, ``save(merged, finished ids)`` is called with the merge of
+    ``base`` and everything finished so far (the checkpoint); ``empty()`` is the merge of
+    nothing. Returns the merge of ``base``
+    and every result. ``on_task(id, finished)`` is called after each task.
+    """
+    from distributed import as_completed
+
+    ids = {key: task[0] for key, task in tasks.items()}
+    # only as_completed and then the merge tree hold the futures: a merged task's result is released
+    pending = as_completed([client.submit(*task[1:], key=key, retries=retries) for key, task in tasks.items()])
+    tree, fresh, done = _Tree(client, retries, merge, empty), [], []
+    last_save = time.perf_counter()
+
+    def checkpoint():
+        nonlocal base, fresh, last_save
+        base = merge(base, tree.collect())
+        done.extend(fresh)
+        fresh = []
+        save(base, list(done))
+        last_save = time.perf_counter()
+
+    try:
+        for future in pending:
+            if future.status == "error":
+                future.result()  # raises the task's error
+            i = ids[future.key]
+            tree.add(future)
+            fresh.append(i)
+            del future
+            if bar is not None:
+                bar.update(1)
+            if on_task is not None:
+                on_task(i, len(done) + len(fresh))
+            if save is not None and time.perf_counter() - last_save >= save_every:
+                checkpoint()
+    except KeyboardInterrupt:
+        if save is not None:
+            checkpoint()
+        raise
+    finally:
+        pending.clear()
+    return merge(base, tree.collect())
 
 
 def count_distributed(spec, scheduler="local", *, shards=None, checkpoint=None, checkpoint_every=30.0, retries=3,
@@ -274,53 +333,26 @@ def count_distributed(spec, scheduler="local", *, shards=None, checkpoint=None, 
         done, base = _load_checkpoint(checkpoint, spec, plan)
     t0 = time.perf_counter()
     with connect(scheduler, workers) as client:
-        from distributed import as_completed
         from dask.base import tokenize
 
-        try:
-            client.run(_warm_up)
-        except ImportError as exc:
-            raise SpecError("--dask", f"a Dask worker cannot import this package ({exc}): install qnet-priors "
-                                      "on every worker") from None
+        check_workers(client, _warm_up)
         token = tokenize(spec_text, asdict(plan))
-        ids = {f"enumerate-shard-{token}-{i}": i for i in sorted(set(range(plan.shards)) - done)}
-        # only as_completed and then the merge tree hold the futures: a merged shard's result is released
-        pending = as_completed([client.submit(_shard_task, spec_text, *plan.bounds(i), key=k, retries=retries)
-                                for k, i in ids.items()])
-        tree, fresh = _Tree(client, retries), set()
-        last_save = time.perf_counter()
+        tasks = {f"enumerate-shard-{token}-{i}": (i, _shard_task, spec_text, *plan.bounds(i))
+                 for i in sorted(set(range(plan.shards)) - done)}
 
-        def save():
-            nonlocal base, fresh, last_save
-            base = merge_counts(base, tree.collect())
-            done.update(fresh)
-            fresh = set()
-            save_checkpoint(checkpoint, CHECKPOINT_SCHEMA, spec, {"plan": asdict(plan), "done": sorted(done)}, base)
-            last_save = time.perf_counter()
+        def save(counts, finished):
+            save_checkpoint(checkpoint, CHECKPOINT_SCHEMA, spec, {"plan": asdict(plan), "done": sorted(done | set(finished))},
+                            counts)
 
         bar = progress_bar(total=plan.shards, desc=f"dask {spec.arch}", enabled=progress, unit="shard")
         bar.update(len(done))
         try:
-            for future in pending:
-                if future.status == "error":
-                    future.result()  # raises the task's error
-                i = ids[future.key]
-                tree.add(future)
-                fresh.add(i)
-                del future
-                bar.update(1)
-                if on_shard is not None:
-                    on_shard(i, len(done) + len(fresh), plan.shards)
-                if checkpoint and time.perf_counter() - last_save >= checkpoint_every:
-                    save()
-        except KeyboardInterrupt:
-            if checkpoint:
-                save()
-            raise
+            counts = run_keyed(client, tasks, merge=merge_counts, base=base, save=save if checkpoint else None,
+                               save_every=checkpoint_every, retries=retries, bar=bar,
+                               on_task=None if on_shard is None else
+                               (lambda i, n: on_shard(i, len(done) + n, plan.shards)))
         finally:
             bar.close()
-            pending.clear()
-        counts = merge_counts(base, tree.collect())
         nworkers = len(client.scheduler_info().get("workers", {}))
     if sum(counts.values()) != spec.total:  # every shard exactly once: a cheap exactness invariant
         raise RuntimeError(f"distributed run covered {sum(counts.values())} of {spec.total} settings")

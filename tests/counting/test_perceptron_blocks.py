@@ -10,7 +10,6 @@ random block ranges merged in random order.
 import itertools
 import math
 import os
-import random
 import signal
 import threading
 from collections import Counter
