@@ -41,12 +41,13 @@ def add_count_args(p):
     g.add_argument("--force", action="store_true", help="run even above the size / time budget")
     g.add_argument("--max-settings", type=int_at_least(1), default=DEFAULT_MAX_SETTINGS,
                    help="size budget for brute force (settings)")
-    g.add_argument("--checkpoint", default=None, help="brute force: resume from / save to this file")
+    g.add_argument("--checkpoint", default=None, help="brute force, Dask runs: resume from / save to this file")
     g.add_argument("--threads", type=int_at_least(1), default=None,
                    help="brute force and perceptron class counter threads (default: all cores)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.add_argument("--dask", nargs="?", const="local", default=None, metavar="ADDRESS",
-                   help="brute force on Dask: a LocalCluster on 127.0.0.1 (no value) or a scheduler tcp://HOST:PORT")
+                   help="count on Dask (brute force, perceptron classes): a LocalCluster on 127.0.0.1 (no value) or a "
+                        "scheduler tcp://HOST:PORT")
 
 
 def compute_prior(spec, args):

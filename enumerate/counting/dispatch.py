@@ -92,10 +92,12 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
     threads : int or None
         Brute force and the perceptron class counter: worker threads (``None``: every core).
     scheduler : distributed.Client, str or None
-        Run brute force on Dask: a ``Client``, a scheduler address or ``"local"``
-        (``"auto"`` then means brute force); see
-        :func:`enumerate.counting.distributed.count_distributed`, which takes ``cluster_options``
-        (``shards``, ``retries``, ``workers`` ...).
+        Run on Dask: a ``Client``, a scheduler address or ``"local"``. Brute force
+        (:func:`enumerate.counting.distributed.count_distributed`, ``cluster_options``
+        ``shards``, ``retries``, ``workers`` ...) and the perceptron class counter
+        (:func:`enumerate.counting.distributed_classes.count_classes_distributed`, ``blocks``,
+        ``retries``, ``workers`` ...) run there; ``"auto"`` distributes what it picks, and
+        the fast and hidden-layer counters are refused in one line.
 
     Returns
     -------
@@ -120,11 +122,15 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
         raise SpecError("--method", f"unknown method {method!r}; allowed: {', '.join(METHODS)}")
     budget = DEFAULT_MAX_SETTINGS if max_settings is None else max_settings
     if scheduler is not None:
-        if method in ("fast", "classes"):
-            raise SpecError("--dask", f"runs --method brute only; the {method} counter runs in-process (drop --dask)")
         if threads is not None:
-            raise SpecError("--threads", "sets the in-process brute-force threads; Dask workers run one thread each "
+            raise SpecError("--threads", "sets the in-process threads; Dask workers run one thread each "
                             "(choose the workers' threads when starting them, e.g. dask worker --nthreads)")
+        method = _distributable(spec, method, budget)
+        if method == "classes":
+            from .distributed_classes import count_classes_distributed
+
+            return count_classes_distributed(spec, scheduler, progress=progress, force=force, checkpoint=checkpoint,
+                                             **cluster_options)
         from .distributed import count_distributed
 
         return count_distributed(spec, scheduler, progress=progress, force=force, max_settings=budget,
@@ -138,6 +144,21 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
         if not getattr(exc, "unsupported", None):
             raise
         raise SpecError(exc.argument, f"{exc.message}; {_advice(spec, exc.unsupported)}") from None
+
+
+def _distributable(spec, method, budget) -> str:
+    """The method a ``--dask`` run distributes (brute force, or the perceptron class
+    counter), or a one-line refusal saying why the method asked for (or picked by
+    ``auto``) cannot be distributed."""
+    from .perceptron import classes_supported
+
+    picked = choose_method(spec, max_settings=budget) if method == "auto" else method
+    if picked == "brute" or (picked == "classes" and classes_supported(spec)):
+        return picked
+    why = "--method auto picks the {} for this network, which" if method == "auto" else "the {}"
+    what = "hidden-layer class counter" if picked == "classes" else "fast counter"
+    raise SpecError("--dask", f"{why.format(what)} runs in-process only (Dask runs brute force and the perceptron "
+                              "class counter); drop --dask, or pass --method brute")
 
 
 def _advice(spec, refused) -> str:

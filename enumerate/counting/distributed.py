@@ -33,7 +33,7 @@ from .._support.progress import progress_bar
 from ..core.spec import NetworkSpec, SpecError
 
 __all__ = ["ShardPlan", "shard_plan", "count_distributed", "connect", "merge_counts", "run_keyed", "check_workers",
-           "SHARD_SETTINGS", "CHECKPOINT_SCHEMA"]
+           "spec_from_text", "SHARD_SETTINGS", "CHECKPOINT_SCHEMA"]
 
 #: target settings per shard: about a second of one core (benchmarks/dask.py measures the per-task cost)
 SHARD_SETTINGS = 2**26
@@ -87,13 +87,14 @@ def merge_counts(*parts) -> dict:
 
 
 @functools.lru_cache(maxsize=8)
-def _spec_of(spec_text):
+def spec_from_text(spec_text):
+    """The spec of its JSON text (cached: a worker parses each spec once)."""
     return NetworkSpec.from_json(json.loads(spec_text))
 
 
 def _shard_task(spec_text, start, stop):
     """One shard on a worker: plain data in (the spec as JSON text and a step range), counts out."""
-    return count_steps(_spec_of(spec_text), start, stop)
+    return count_steps(spec_from_text(spec_text), start, stop)
 
 
 def _warm_up():
