@@ -188,3 +188,24 @@ def test_cli_classes_on_dask_errors_are_one_line(capsys):
     assert main(["prior", "--arch", "fc:7,2,1", "--q=-1,0,1", "--out", "x.npz", "--dask", "tcp://127.0.0.1:1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--dask: --method auto picks the hidden-layer class counter" in err
+
+
+def test_ctrl_c_in_a_cli_class_count_on_dask_is_one_line(capsys, monkeypatch, tmp_path):
+    import contextlib
+
+    import enumerate.counting.distributed_classes as dc
+
+    @contextlib.contextmanager
+    def fake_connect(scheduler, workers):
+        yield None
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(dc, "connect", fake_connect)
+    monkeypatch.setattr(dc, "check_workers", lambda client, warm_up: None)
+    monkeypatch.setattr(dc, "run_keyed", interrupted)
+    out = tmp_path / "p.npz"
+    assert main(["prior", "--arch", "fc:4,1", "--q=-1,0,1", "--method", "classes", "--dask", "--out", str(out)]) == 130
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "interrupted after" in err and not out.exists()
