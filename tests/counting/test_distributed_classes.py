@@ -55,11 +55,11 @@ def test_auto_and_classes_run_on_dask_or_say_why_not(client):
     for method in ("auto", "classes"):
         prior = count_prior(spec, method, scheduler=client, progress=False, blocks=4)
         assert prior.meta["blocks"] == 4 and _same(prior, count_classes(spec))
-    with pytest.raises(SpecError, match="--dask: --method auto picks the fast counter for this network"):
+    with pytest.raises(SpecError, match="dask: method=.auto. picks the fast counter for this network"):
         count_prior(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), "auto", scheduler=client)
-    with pytest.raises(SpecError, match="--dask: --method auto picks the hidden-layer class counter"):
+    with pytest.raises(SpecError, match="dask: method=.auto. picks the hidden-layer class counter"):
         count_prior(NetworkSpec.parse("fc:7,2,1", "-1,0,1"), "auto", scheduler=client)
-    with pytest.raises(SpecError, match="--dask: the fast counter runs in-process only"):
+    with pytest.raises(SpecError, match="dask: the fast counter runs in-process only"):
         count_prior(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), "fast", scheduler=client)
 
 
