@@ -50,8 +50,9 @@ def estimate_seconds(settings: int) -> float:
 
 def estimate_brute(spec, threads=None) -> Cost:
     """The cost of :func:`count_brute` stated up front: settings, time at
-    :data:`NOMINAL_RATE`, and peak memory bounded from above (each thread's counter holds
-    at most min(settings, tables) rows).
+    :data:`NOMINAL_RATE`, and peak memory bounded from above (each thread's row buffer,
+    the sorted tables of every thread and their merge, each holding at most
+    min(settings, tables) rows).
 
     >>> from enumerate import NetworkSpec
     >>> cost = estimate_brute(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), threads=2)
@@ -62,12 +63,14 @@ def estimate_brute(spec, threads=None) -> Cost:
     n = len(spec.domain)
     table_bits = n * (2 if spec.zero_label == "0" else 1)
     if table_bits <= DIRECT_BITS:
-        per_thread = 8 * 2**table_bits
+        need = threads * 8 * 2**table_bits
     else:
-        words = -(-n // 64) * (2 if spec.zero_label == "0" else 1)
-        rows = min(spec.total, (3 if spec.zero_label == "0" else 2) ** n)
-        per_thread = 2 * 8 * (words + 1) * rows  # the hash map doubles when it grows
-    return Cost("brute", f"visits {spec.total:,} settings", estimate_seconds(spec.total), threads * per_thread)
+        row = 8 * (-(-n // 64) * (2 if spec.zero_label == "0" else 1) + 1)
+        space = (3 if spec.zero_label == "0" else 2) ** n
+        per_thread = -(-spec.total // threads)
+        buffer = min(per_thread, BUFFER_BYTES // row) * row
+        need = threads * buffer + (min(spec.total, threads * space) + min(spec.total, space)) * row
+    return Cost("brute", f"visits {spec.total:,} settings", estimate_seconds(spec.total), need)
 
 
 def check_budget(spec, max_settings=DEFAULT_MAX_SETTINGS, force=False, threads=None) -> Cost:

@@ -102,6 +102,24 @@ def test_row_sort_of_keys_with_repeats_agrees_with_sorted_and_round_trips(case, 
         assert K.tables_of_keys(rows, m, n, P)[1].tolist() != [c for _, c in sorted(want.items())]
 
 
+@settings(max_examples=60, deadline=None)
+@given(dicts(big=False), st.integers(1, 20), st.data())
+def test_prefix_index_lookups_agree_with_the_dict(case, bits, data):
+    zl, n, d = case
+    if not d:
+        return
+    store = TableStore.from_dict(d, n, zl)
+    start, L = K.prefix_index(store.tables, bits)
+    B = len(start) - 1
+    assert B & (B - 1) == 0 and B <= 2**bits and start[0] == 0 and start[-1] == len(d) and (np.diff(start) >= 0).all()
+    store._index = (start, B.bit_length() - 1, L)
+    chars = "+-0" if zl == "0" else "+-"
+    probes = data.draw(st.lists(st.text(chars, min_size=n, max_size=n), max_size=10))
+    for t in list(d) + probes:
+        assert store.count(t) == d.get(t, 0)
+    assert store.find("x" * n) == -2 and store.find("+" * (n + 1)) == -2
+
+
 def test_repeated_tables_add_and_a_changed_count_is_unequal():
     s = TableStore.from_unsorted(pack_tables(["+-", "-+", "+-"], "-1"), np.array([1, 2, 3]), 2)
     assert s.to_dict() == {"+-": 4, "-+": 2}
