@@ -31,7 +31,7 @@ from ..results.prior import FunctionPrior
 from .budget import BudgetError, Cost, check_cost
 from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
 
-__all__ = ["count_brute", "count_steps", "total_steps", "KernelProblem", "estimate_brute", "check_budget",
+__all__ = ["count_brute", "count_steps", "count_steps_store", "total_steps", "KernelProblem", "estimate_brute", "check_budget",
            "estimate_seconds", "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE", "CHECKPOINT_SCHEMA",
            "DASK_CHECKPOINT_SCHEMA"]
 
@@ -204,10 +204,6 @@ class KernelProblem:
                 st.store = None
         return out
 
-    def tables(self, states):
-        """Merge thread states into {table: count} (Python ints)."""
-        return self.store(states).to_dict()
-
 
 BUFFER_BYTES = 1 << 28  # one thread's row buffer at most (it is sorted in place when full)
 
@@ -242,6 +238,25 @@ def total_steps(spec) -> int:
     return _problem(spec).total_steps
 
 
+def count_steps_store(spec, start, stop):
+    """The partial histogram of steps ``[start, stop)`` on one thread, as a
+    :class:`~enumerate.results.table_store.TableStore` (the arrays a distributed shard
+    hands back; shards merge by a sorted merge).
+
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01")
+    >>> part = count_steps_store(spec, 0, 4)
+    >>> part.covered(), part.to_dict() == count_steps(spec, 0, 4)
+    (12, True)
+    """
+    prob = _problem(spec)
+    if not 0 <= start <= stop <= prob.total_steps:
+        raise ValueError(f"steps [{start}, {stop}) outside [0, {prob.total_steps})")
+    state = prob.new_state((stop - start) * len(spec.q))
+    prob.run(state, start, stop)
+    return prob.store([state], release=True)
+
+
 def count_steps(spec, start, stop) -> dict:
     """The partial histogram ``{table: settings}`` of steps ``[start, stop)``, on one thread.
 
@@ -253,12 +268,7 @@ def count_steps(spec, start, stop) -> dict:
     >>> sum(a.values()) + sum(b.values()) == spec.total
     True
     """
-    prob = _problem(spec)
-    if not 0 <= start <= stop <= prob.total_steps:
-        raise ValueError(f"steps [{start}, {stop}) outside [0, {prob.total_steps})")
-    state = prob.new_state((stop - start) * len(spec.q))
-    prob.run(state, start, stop)
-    return prob.tables([state])
+    return count_steps_store(spec, start, stop).to_dict()
 
 
 def _key_padding(n, K, zl):
@@ -282,7 +292,7 @@ def _cuts(lo, hi, parts):
 
 
 def _load_checkpoint(path, spec, steps):
-    """(next_step, counts, elapsed_s) from a checkpoint of this spec and step range
+    """(next_step, counts as a TableStore, elapsed_s) from a checkpoint of this spec and step range
     (verified by :func:`~enumerate.counting.checkpoint.load_checkpoint`)."""
     nq = len(spec.q)
 
@@ -297,7 +307,8 @@ def _load_checkpoint(path, spec, steps):
         return (nxt - steps[0]) * nq
 
     progress, counts = load_checkpoint(path, CHECKPOINT_SCHEMA, spec, covered,
-                                       {DASK_CHECKPOINT_SCHEMA: "was written by a Dask run: resume it with --dask"})
+                                       {DASK_CHECKPOINT_SCHEMA: "was written by a Dask run: resume it with --dask"},
+                                       as_store=True)
     return progress["next_step"], counts, float(progress["elapsed_s"])
 
 
@@ -330,7 +341,7 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
     lo, hi = steps if steps is not None else (0, prob.total_steps)
     if not 0 <= lo <= hi <= prob.total_steps:
         raise SpecError("steps", f"need 0 <= start <= stop <= {prob.total_steps}, got {lo}..{hi}")
-    done, resumed, before = lo, {}, 0.0
+    done, resumed, before = lo, None, 0.0
     if checkpoint and os.path.exists(checkpoint):
         done, resumed, before = _load_checkpoint(checkpoint, spec, (lo, hi))
     threads = workers(threads)
@@ -340,9 +351,9 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
     shard = threads * 256
 
     def save():
-        counts = prob.tables(states)
-        for t, c in resumed.items():
-            counts[t] = counts.get(t, 0) + c
+        counts = prob.store(states)
+        if resumed is not None:
+            counts = counts.merge(resumed)
         save_checkpoint(checkpoint, CHECKPOINT_SCHEMA, spec,
                         {"steps": [lo, hi], "next_step": done, "elapsed_s": before + time.perf_counter() - t0}, counts)
 
@@ -380,9 +391,9 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
                 last_save = time.perf_counter()
     bar.close()
     store = prob.store(states, release=True)
-    del states
-    if resumed:
-        store = store.merge(FunctionPrior(spec, resumed).store)
+    states.clear()
+    if resumed is not None:
+        store = store.merge(resumed)
     if checkpoint:
         remove_checkpoint(checkpoint)  # a failure is a warning: the result is complete
     elapsed = before + time.perf_counter() - t0  # a resumed run counts the time before the interruption too

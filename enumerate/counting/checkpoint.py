@@ -35,8 +35,9 @@ import os
 import sys
 
 from .._support.errors import SpecError
-from .._support.files import write_json
+from .._support.files import atomic_write
 from ..core.validate import check_table
+from ..results.table_store import TableStore
 
 __all__ = ["save_checkpoint", "load_checkpoint", "digest", "remove_checkpoint", "removed_after_success"]
 
@@ -49,20 +50,54 @@ def digest(body) -> str:
     >>> digest({"b": 1, "a": [2]}) == digest({"a": [2], "b": 1})
     True
     """
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(_canonical(body).encode()).hexdigest()
 
 
 def save_checkpoint(path, schema, spec, progress, counts):
-    """Write a checkpoint atomically: ``progress`` (JSON data) and ``counts`` ({table: int})."""
-    body = {"schema": schema, "spec": spec.to_json(), "progress": progress, "counts": counts}
-    body = json.loads(json.dumps(body))  # the digest is of what the file holds
-    write_json(path, {**body, "digest": digest(body)}, "--checkpoint")
+    """Write a checkpoint atomically: ``progress`` (JSON data) and ``counts`` ({table: int}
+    or a :class:`~enumerate.results.table_store.TableStore`, streamed a chunk of tables at
+    a time: the file is the canonical JSON of the body, hashed as it is written, with the
+    digest last)."""
+    if not isinstance(counts, TableStore):
+        counts = TableStore.from_dict(counts, len(spec.domain), spec.zero_label)
+    rest = json.loads(json.dumps({"progress": progress, "schema": schema, "spec": spec.to_json()}))
+    tail = _canonical(rest)[1:]  # '"progress":...,"schema":...,"spec":...}'
+
+    def write(fh):
+        h = hashlib.sha256()
+
+        def put(text):
+            data = text.encode()
+            h.update(data)
+            fh.write(data)
+
+        put('{"counts":{')
+        for lo in range(0, len(counts), CHUNK):
+            sep = "," if lo else ""
+            put(sep + ",".join(f'"{t}":{c}' for t, c in zip(counts.strings(lo, lo + CHUNK),
+                                                            counts.counts[lo : lo + CHUNK].tolist())))
+        put("}," + tail[:-1])
+        h.update(b"}")  # the canonical body ends here; the digest follows it in the file
+        fh.write(f',"digest":"{h.hexdigest()}"}}'.encode())
+
+    try:
+        atomic_write(path, ".json", write)
+    except OSError as exc:
+        raise SpecError("--checkpoint", f"cannot write {os.fspath(path)!r} ({exc.strerror or exc})") from None
 
 
-def load_checkpoint(path, schema, spec, covered, other_schemas=None):
+#: tables written per chunk of a checkpoint
+CHUNK = 1 << 16
+
+
+def _canonical(body) -> str:
+    return json.dumps(body, sort_keys=True, separators=(",", ":"))
+
+
+def load_checkpoint(path, schema, spec, covered, other_schemas=None, as_store=False):
     """``(progress, counts)`` of a checkpoint that holds every invariant, else a one-line
-    :class:`~enumerate.SpecError` naming ``--checkpoint``.
+    :class:`~enumerate.SpecError` naming ``--checkpoint``; ``counts`` a ``{table: int}``
+    dict, or with ``as_store`` a :class:`~enumerate.results.table_store.TableStore`.
 
     Parameters
     ----------
@@ -113,6 +148,8 @@ def load_checkpoint(path, schema, spec, covered, other_schemas=None):
         raise refuse(f"cannot be resumed by this run ({exc})") from None
     if sum(counts.values()) != expected:
         raise refuse(f"is inconsistent (its counts cover {sum(counts.values())} settings, its progress {expected})")
+    if as_store:
+        counts = TableStore.from_dict(counts, n, spec.zero_label)
     return data["progress"], counts
 
 

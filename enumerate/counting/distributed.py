@@ -2,9 +2,10 @@
 
 The enumeration steps of :mod:`enumerate.counting.brute` are cut by a fixed :class:`ShardPlan` into
 contiguous ranges. Each shard is one pure task, keyed by the spec, the plan and the shard id,
-that carries only the spec (as JSON data) and two integers, and returns a partial histogram
-``{table: count}``. Finished shards are merged on the cluster by a tree reduction; merging is
-addition of Python ints, so retries and any merge order give the same integers. A checkpoint
+that carries only the spec (as JSON data) and two integers, and returns a partial histogram as
+arrays (a :class:`~enumerate.results.table_store.TableStore`: packed tables in table order,
+int64 counts). Finished shards are merged on the cluster by a tree reduction of sorted merges;
+merging adds exact integers, so retries and any merge order give the same counts. A checkpoint
 (atomic JSON) holds the finished shard ids and their merged counts, so a killed client resumes
 with nothing lost or counted twice. Dask is imported only here, only when asked for.
 
@@ -25,14 +26,15 @@ from dataclasses import asdict, dataclass
 
 from .brute import CHECKPOINT_SCHEMA as INPROCESS_SCHEMA
 from .brute import DASK_CHECKPOINT_SCHEMA as CHECKPOINT_SCHEMA
-from .brute import DEFAULT_MAX_SETTINGS, check_budget, count_steps, total_steps
+from .brute import DEFAULT_MAX_SETTINGS, check_budget, count_steps, count_steps_store, total_steps
 from .._support import cores
 from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
 from ..results.prior import FunctionPrior
+from ..results.table_store import TableStore
 from .._support.progress import progress_bar
 from ..core.spec import NetworkSpec, SpecError
 
-__all__ = ["ShardPlan", "shard_plan", "count_distributed", "connect", "merge_counts", "SHARD_SETTINGS",
+__all__ = ["ShardPlan", "shard_plan", "count_distributed", "connect", "merge_counts", "merge_stores", "SHARD_SETTINGS",
            "CHECKPOINT_SCHEMA"]
 
 #: target settings per shard: about a second of one core (benchmarks/dask.py measures the per-task cost)
@@ -91,9 +93,25 @@ def _spec_of(spec_text):
     return NetworkSpec.from_json(json.loads(spec_text))
 
 
+def merge_stores(*parts):
+    """The sum of partial priors held as :class:`~enumerate.results.table_store.TableStore`
+    arrays: a sorted merge, exact in any order.
+
+    >>> from enumerate.results.table_store import TableStore
+    >>> a, b = TableStore.from_dict({"+-": 2, "--": 1}, 2), TableStore.from_dict({"--": 3}, 2)
+    >>> merge_stores(a, b).to_dict()
+    {'+-': 2, '--': 4}
+    """
+    parts = [p for p in parts if p is not None]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.merge(part)
+    return out
+
+
 def _shard_task(spec_text, start, stop):
-    """One shard on a worker: plain data in (the spec as JSON text and a step range), counts out."""
-    return count_steps(_spec_of(spec_text), start, stop)
+    """One shard on a worker: plain data in (the spec as JSON text and a step range), arrays out."""
+    return count_steps_store(_spec_of(spec_text), start, stop)
 
 
 def _warm_up():
@@ -199,7 +217,8 @@ def _load_checkpoint(path, spec, plan):
         return sum(plan.bounds(i)[1] - plan.bounds(i)[0] for i in done) * len(spec.q)
 
     progress, counts = load_checkpoint(path, CHECKPOINT_SCHEMA, spec, covered,
-                                       {INPROCESS_SCHEMA: "was written by an in-process run: resume it without --dask"})
+                                       {INPROCESS_SCHEMA: "was written by an in-process run: resume it without --dask"},
+                                       as_store=True)
     return set(progress["done"]), counts
 
 
@@ -216,15 +235,15 @@ class _Tree:
         parts.append(future)
         if len(parts) == FAN_IN:
             self.levels[level] = []
-            self.add(self.client.submit(merge_counts, *parts, retries=self.retries), level + 1)
+            self.add(self.client.submit(merge_stores, *parts, retries=self.retries), level + 1)
 
-    def collect(self) -> dict:
-        """Merge everything added so far, bring it to the client, and start a new tree."""
+    def collect(self):
+        """Merge everything added so far, bring it to the client, and start a new tree (None: nothing added)."""
         parts = [f for level in self.levels for f in level]
         self.levels = []
         if not parts:
-            return {}
-        return (self.client.submit(merge_counts, *parts, retries=self.retries) if len(parts) > 1 else parts[0]).result()
+            return None
+        return (self.client.submit(merge_stores, *parts, retries=self.retries) if len(parts) > 1 else parts[0]).result()
 
 
 def count_distributed(spec, scheduler="local", *, shards=None, checkpoint=None, checkpoint_every=30.0, retries=3,
@@ -269,7 +288,7 @@ def count_distributed(spec, scheduler="local", *, shards=None, checkpoint=None, 
     check_budget(spec, max_settings, force)
     spec_text = json.dumps(spec.to_json(), sort_keys=True)  # a spec is plain data: it round-trips through JSON
     plan = shard_plan(spec, shards)
-    done, base = set(), {}
+    done, base = set(), TableStore.empty(len(spec.domain), spec.zero_label)
     if checkpoint and os.path.exists(checkpoint):
         done, base = _load_checkpoint(checkpoint, spec, plan)
     t0 = time.perf_counter()
@@ -292,7 +311,7 @@ def count_distributed(spec, scheduler="local", *, shards=None, checkpoint=None, 
 
         def save():
             nonlocal base, fresh, last_save
-            base = merge_counts(base, tree.collect())
+            base = merge_stores(base, tree.collect())
             done.update(fresh)
             fresh = set()
             save_checkpoint(checkpoint, CHECKPOINT_SCHEMA, spec, {"plan": asdict(plan), "done": sorted(done)}, base)
@@ -320,10 +339,10 @@ def count_distributed(spec, scheduler="local", *, shards=None, checkpoint=None, 
         finally:
             bar.close()
             pending.clear()
-        counts = merge_counts(base, tree.collect())
+        counts = merge_stores(base, tree.collect())
         nworkers = len(client.scheduler_info().get("workers", {}))
-    if sum(counts.values()) != spec.total:  # every shard exactly once: a cheap exactness invariant
-        raise RuntimeError(f"distributed run covered {sum(counts.values())} of {spec.total} settings")
+    if counts.covered() != spec.total:  # every shard exactly once: a cheap exactness invariant
+        raise RuntimeError(f"distributed run covered {counts.covered()} of {spec.total} settings")
     if checkpoint:
         remove_checkpoint(checkpoint)  # a failure is a warning: the result is complete
     meta = {"elapsed_s": time.perf_counter() - t0, "shards": plan.shards, "workers": nworkers}
