@@ -292,7 +292,7 @@ def _cuts(lo, hi, parts):
 
 
 def _load_checkpoint(path, spec, steps):
-    """(next_step, counts as a TableStore, elapsed_s) from a checkpoint of this spec and step range
+    """(next_step, counts, elapsed_s) from a checkpoint of this spec and step range
     (verified by :func:`~enumerate.counting.checkpoint.load_checkpoint`)."""
     nq = len(spec.q)
 
@@ -307,8 +307,7 @@ def _load_checkpoint(path, spec, steps):
         return (nxt - steps[0]) * nq
 
     progress, counts = load_checkpoint(path, CHECKPOINT_SCHEMA, spec, covered,
-                                       {DASK_CHECKPOINT_SCHEMA: "was written by a Dask run: resume it with --dask"},
-                                       as_store=True)
+                                       {DASK_CHECKPOINT_SCHEMA: "was written by a Dask run: resume it with --dask"})
     return progress["next_step"], counts, float(progress["elapsed_s"])
 
 
@@ -344,6 +343,7 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
     done, resumed, before = lo, None, 0.0
     if checkpoint and os.path.exists(checkpoint):
         done, resumed, before = _load_checkpoint(checkpoint, spec, (lo, hi))
+        resumed = FunctionPrior(spec, resumed).store  # the arrays: merged by a sorted merge
     threads = workers(threads)
     states = [prob.new_state(-(-(hi - done) // threads) * nq + 64 * nq) for _ in range(threads)]
     t0 = time.perf_counter()

@@ -17,8 +17,8 @@ refuses, in one line that says how to start over, a file that
 >>> spec = NetworkSpec.parse("fc:1,1", "-1,0,1")
 >>> path = os.path.join(tempfile.mkdtemp(), "ck.json")
 >>> save_checkpoint(path, "demo/1", spec, {"done": 1}, {"--": 5, "++": 2, "+-": 1, "-+": 1})
->>> load_checkpoint(path, "demo/1", spec, lambda progress: 9 * progress["done"])
-({'done': 1}, {'--': 5, '++': 2, '+-': 1, '-+': 1})
+>>> load_checkpoint(path, "demo/1", spec, lambda progress: 9 * progress["done"])  # tables in table order
+({'done': 1}, {'++': 2, '+-': 1, '-+': 1, '--': 5})
 >>> save_checkpoint(path, "demo/1", spec, {"done": 1}, {"--": 6, "++": 2, "+-": 1, "-+": 1})
 >>> load_checkpoint(path, "demo/1", spec, lambda progress: 9 * progress["done"])  # doctest: +ELLIPSIS
 Traceback (most recent call last):
@@ -94,10 +94,9 @@ def _canonical(body) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"))
 
 
-def load_checkpoint(path, schema, spec, covered, other_schemas=None, as_store=False):
+def load_checkpoint(path, schema, spec, covered, other_schemas=None):
     """``(progress, counts)`` of a checkpoint that holds every invariant, else a one-line
-    :class:`~enumerate.SpecError` naming ``--checkpoint``; ``counts`` a ``{table: int}``
-    dict, or with ``as_store`` a :class:`~enumerate.results.table_store.TableStore`.
+    :class:`~enumerate.SpecError` naming ``--checkpoint``.
 
     Parameters
     ----------
@@ -148,8 +147,6 @@ def load_checkpoint(path, schema, spec, covered, other_schemas=None, as_store=Fa
         raise refuse(f"cannot be resumed by this run ({exc})") from None
     if sum(counts.values()) != expected:
         raise refuse(f"is inconsistent (its counts cover {sum(counts.values())} settings, its progress {expected})")
-    if as_store:
-        counts = TableStore.from_dict(counts, n, spec.zero_label)
     return data["progress"], counts
 
 

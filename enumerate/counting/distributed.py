@@ -217,8 +217,7 @@ def _load_checkpoint(path, spec, plan):
         return sum(plan.bounds(i)[1] - plan.bounds(i)[0] for i in done) * len(spec.q)
 
     progress, counts = load_checkpoint(path, CHECKPOINT_SCHEMA, spec, covered,
-                                       {INPROCESS_SCHEMA: "was written by an in-process run: resume it without --dask"},
-                                       as_store=True)
+                                       {INPROCESS_SCHEMA: "was written by an in-process run: resume it without --dask"})
     return set(progress["done"]), counts
 
 
@@ -291,6 +290,7 @@ def count_distributed(spec, scheduler="local", *, shards=None, checkpoint=None, 
     done, base = set(), TableStore.empty(len(spec.domain), spec.zero_label)
     if checkpoint and os.path.exists(checkpoint):
         done, base = _load_checkpoint(checkpoint, spec, plan)
+        base = TableStore.from_dict(base, len(spec.domain), spec.zero_label)
     t0 = time.perf_counter()
     with connect(scheduler, workers) as client:
         from distributed import as_completed

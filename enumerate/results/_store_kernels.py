@@ -16,7 +16,7 @@ from numba import njit
 
 __all__ = ["compare", "find", "lower_bound", "sort_keys", "merge_sorted", "from_direct", "from_words", "lex_argsort", "order_state", "sort_unique", "find_text",
            "sort_rows", "rle_rows", "tables_of_keys",
-           "prefix_index", "find_text_indexed"]
+           "prefix_index", "find_indexed", "find_text_indexed"]
 
 _ONE = np.uint64(1)
 
@@ -456,13 +456,10 @@ def _pack_text(chars, P, nw):
 
 
 @njit(cache=True, nogil=True)
-def find_text_indexed(tables, index, B, L, chars):
-    """:func:`find_text` through a :func:`prefix_index` ``(index, L)`` of ``B`` bits
+def find_indexed(tables, index, B, L, key):
+    """:func:`find` through a :func:`prefix_index` ``(index, L)`` of ``B`` bits
     (``len(index) == 2^B + 1``): the binary search runs only over the rows that share the
-    query's first L + B key bits."""
-    key, ok = _pack_text(chars, tables.shape[1], tables.shape[2])
-    if not ok:
-        return -2
+    key's first L + B sort-key bits."""
     k0 = _key0(key)
     if L > 0 and (k0 ^ _key0(tables[0])) >> np.uint64(64 - L) != 0:
         return -1  # outside the common prefix of every table
@@ -477,3 +474,12 @@ def find_text_indexed(tables, index, B, L, chars):
     if lo < index[b + 1] and compare(tables[lo], key) == 0:
         return lo
     return -1
+
+
+@njit(cache=True, nogil=True)
+def find_text_indexed(tables, index, B, L, chars):
+    """:func:`find_text` through a :func:`prefix_index` (see :func:`find_indexed`)."""
+    key, ok = _pack_text(chars, tables.shape[1], tables.shape[2])
+    if not ok:
+        return -2
+    return find_indexed(tables, index, B, L, key)

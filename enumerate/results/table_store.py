@@ -272,19 +272,25 @@ class TableStore:
             codes = table.encode("ascii")
         except UnicodeEncodeError:
             return -2
-        index = self._index
-        if index is None:
-            if len(self.tables) < INDEX_FROM:
-                return K.find_text(self.tables, codes)
-            index = self._index = self._prefix_index()
-        return K.find_text_indexed(self.tables, *index, codes)
+        if self._index is None and len(self.tables) < INDEX_FROM:
+            return K.find_text(self.tables, codes)
+        return K.find_text_indexed(self.tables, *self.prefix_index(), codes)
 
-    def _prefix_index(self):
-        """(start rows by B key bits after the L bits every table shares, B, L): a lookup
-        reads one slot, then binary-searches the rows of its prefix (about 16 for uniform
-        tables) instead of all N: a few cache misses instead of log2 N."""
-        start, L = K.prefix_index(self.tables, max(1, min(INDEX_BITS, len(self.tables).bit_length() - 4)))
-        return start, (len(start) - 1).bit_length() - 1, L
+    def prefix_index(self):
+        """(start rows by B key bits after the L bits every table shares, B, L), built once
+        (a store of at least one table): a lookup reads one slot, then binary-searches the
+        rows of its prefix (about 16 for uniform tables) instead of all N, a few cache
+        misses instead of log2 N.
+
+        >>> s = TableStore.from_dict({"++": 1, "+-": 2, "--": 3}, 2)
+        >>> start, B, L = s.prefix_index()
+        >>> start.tolist(), B, L
+        ([0, 2, 3], 1, 0)
+        """
+        if self._index is None:
+            start, L = K.prefix_index(self.tables, max(1, min(INDEX_BITS, len(self.tables).bit_length() - 4)))
+            self._index = start, (len(start) - 1).bit_length() - 1, L
+        return self._index
 
     def count(self, table) -> int:
         """Count of ``table`` (0 if absent or not a table of these labels)."""

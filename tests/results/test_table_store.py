@@ -112,7 +112,7 @@ def test_prefix_index_lookups_agree_with_the_dict(case, bits, data):
     start, L = K.prefix_index(store.tables, bits)
     B = len(start) - 1
     assert B & (B - 1) == 0 and B <= 2**bits and start[0] == 0 and start[-1] == len(d) and (np.diff(start) >= 0).all()
-    store._index = (start, B.bit_length() - 1, L)
+    store._index = (start, B.bit_length() - 1, L)  # this many bits, whatever the size
     chars = "+-0" if zl == "0" else "+-"
     probes = data.draw(st.lists(st.text(chars, min_size=n, max_size=n), max_size=10))
     for t in list(d) + probes:
