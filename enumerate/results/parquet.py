@@ -127,9 +127,9 @@ def read_parquet(path):
     if len(table) and not (pc.all(pc.equal(pc.utf8_length(table), n)).as_py()
                            and pc.all(pc.match_substring_regex(table, f"^[{labels}]*$")).as_py()):
         raise bad_file(path, f"a table is not {n} characters of {labels.replace(chr(92), '')}")
-    strings = table.to_pylist()
-    tables = pack_tables(strings, spec.zero_label) if strings else np.zeros(
-        (0, 2 if spec.zero_label == "0" else 1, (n + 63) // 64), np.uint64)
+    tables = np.zeros((len(table), 2 if spec.zero_label == "0" else 1, (n + 63) // 64), np.uint64)
+    for lo in range(0, len(table), ROW_GROUP):  # packed a row group at a time: no list of every string
+        tables[lo : lo + ROW_GROUP] = pack_tables(table.slice(lo, ROW_GROUP).to_pylist(), spec.zero_label)
     count = data.column("count")
     if count.null_count:
         raise bad_file(path, "a count is missing")
