@@ -8,11 +8,13 @@ Each case runs in its own child process (address space capped at 6 GiB), which r
 wall time, CPU time and peak resident set size (``wait4``). Cases:
 
 * brute force ``fc:7,1`` on the 3-bit grid Q = {-1, -2/3, ..., 4/3} (7,985,071 functions) to
-  ``.npz`` and to JSON, through the command line;
+  ``.npz`` and to JSON, through the command line (wall and CPU time: on a loaded machine
+  the wall time includes waiting for a core);
 * that file loaded, turned into class form by the numba orbit pass, and compared with the
-  perceptron class counter (a second method at full size);
+  perceptron class counter (a second method at full size); saved and loaded as Parquet
+  when pyarrow is installed;
 * a synthetic prior of N two-valued 128-point tables: bytes per function held, and the time
-  of ``count`` / ``probability`` of one table.
+  of ``count`` / ``probability`` of one table (wall and CPU microseconds per call).
 
 Writes benchmarks/results/results.json. Targets: brute to npz < 10 s and < 1.5 GB, to JSON
 < 2 GB, < 40 bytes per function plus the packed table, one lookup < 10 microseconds.
@@ -89,6 +91,19 @@ def child_compare(path):
     t = time.perf_counter()
     out["expanded_equals_brute"] = bool(counter.expand() == prior)
     out["expand_s"] = round(time.perf_counter() - t, 2)
+    try:
+        import pyarrow  # noqa: F401 (the optional extra)
+    except ImportError:
+        pass
+    else:
+        pq = os.path.join(os.path.dirname(path), "p.parquet")
+        t = time.perf_counter()
+        prior.save(pq)
+        out["parquet_save_s"] = round(time.perf_counter() - t, 2)
+        t = time.perf_counter()
+        out["parquet_equals_npz"] = bool(FunctionPrior.load(pq) == prior)
+        out["parquet_load_s"] = round(time.perf_counter() - t, 2)
+        out["parquet_bytes"] = os.path.getsize(pq)
     out["peak_rss_bytes"] = peak_rss_bytes()
     print(json.dumps(out))
 
@@ -134,11 +149,12 @@ def child_synthetic(n_functions, queries=20000):
     out = {"functions": n_functions, "table_bytes": int(tables.nbytes), "held_bytes": int(held),
            "bytes_per_function_beyond_table": round((held - tables.nbytes) / n_functions, 2)}
     for name, fn in (("count", prior.count), ("probability", prior.probability)):
-        fn(present[0])
-        t = time.perf_counter()
+        fn(present[0])  # builds the prefix index once
+        t, c = time.perf_counter(), time.process_time()
         for s in present:
             fn(s)
         out[f"{name}_us"] = round((time.perf_counter() - t) / len(present) * 1e6, 2)
+        out[f"{name}_cpu_us"] = round((time.process_time() - c) / len(present) * 1e6, 2)  # a loaded machine waits
     assert all(prior.count(s) == int(counts[r]) for s, r in zip(present[:1000], rows[:1000].tolist()))
     t = time.perf_counter()
     misses = sum(prior.count(s) == 0 for s in absent)

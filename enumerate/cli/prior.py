@@ -30,7 +30,7 @@ def add_arguments(p):
 def run(args):
     spec = student_spec(args)
     check_out(args.out)
-    if args.out and not str(args.out).endswith(".npz") and getattr(args, "dask", None) is None:
+    if args.out and not str(args.out).endswith((".npz", ".parquet")) and getattr(args, "dask", None) is None:
         _check_class_json(spec, args.method)
     with removed_after_success():  # a finished run's checkpoint goes only once --out is written
         prior = compute_prior(spec, args)

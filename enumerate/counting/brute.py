@@ -25,14 +25,13 @@ import numpy as np
 from .._support.cores import workers
 from .._support.errors import SpecError, approx
 from .._support.progress import progress_bar
-from ..core.forward import tables
 from ..core.lattice import IntegerPlan
 from ..results.memory import peak_rss_meta
 from ..results.prior import FunctionPrior
 from .budget import BudgetError, Cost, check_cost
 from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
 
-__all__ = ["count_brute", "count_steps", "total_steps", "KernelProblem", "estimate_brute", "check_budget",
+__all__ = ["count_brute", "count_steps", "count_steps_store", "total_steps", "KernelProblem", "estimate_brute", "check_budget",
            "estimate_seconds", "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE", "CHECKPOINT_SCHEMA",
            "DASK_CHECKPOINT_SCHEMA"]
 
@@ -51,8 +50,9 @@ def estimate_seconds(settings: int) -> float:
 
 def estimate_brute(spec, threads=None) -> Cost:
     """The cost of :func:`count_brute` stated up front: settings, time at
-    :data:`NOMINAL_RATE`, and peak memory bounded from above (each thread's counter holds
-    at most min(settings, tables) rows).
+    :data:`NOMINAL_RATE`, and peak memory bounded from above (each thread's row buffer,
+    the sorted tables of every thread and their merge, each holding at most
+    min(settings, tables) rows).
 
     >>> from enumerate import NetworkSpec
     >>> cost = estimate_brute(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), threads=2)
@@ -63,12 +63,14 @@ def estimate_brute(spec, threads=None) -> Cost:
     n = len(spec.domain)
     table_bits = n * (2 if spec.zero_label == "0" else 1)
     if table_bits <= DIRECT_BITS:
-        per_thread = 8 * 2**table_bits
+        need = threads * 8 * 2**table_bits
     else:
-        words = -(-n // 64) * (2 if spec.zero_label == "0" else 1)
-        rows = min(spec.total, (3 if spec.zero_label == "0" else 2) ** n)
-        per_thread = 2 * 8 * (words + 1) * rows  # the hash map doubles when it grows
-    return Cost("brute", f"visits {spec.total:,} settings", estimate_seconds(spec.total), threads * per_thread)
+        row = 8 * (-(-n // 64) * (2 if spec.zero_label == "0" else 1) + 1)
+        space = (3 if spec.zero_label == "0" else 2) ** n
+        per_thread = -(-spec.total // threads)
+        buffer = min(per_thread, BUFFER_BYTES // row) * row
+        need = threads * buffer + (min(spec.total, threads * space) + min(spec.total, space)) * row
+    return Cost("brute", f"visits {spec.total:,} settings", estimate_seconds(spec.total), need)
 
 
 def check_budget(spec, max_settings=DEFAULT_MAX_SETTINGS, force=False, threads=None) -> Cost:
@@ -133,61 +135,92 @@ class KernelProblem:
         self.table_bits = self.nX * (2 if self.zl == 2 else 1)
         self.direct = self.table_bits <= DIRECT_BITS
         self.nwords = (1 if self.direct else -(-self.nX // 64) * (2 if self.zl == 2 else 1))
+        self.pad = _key_padding(self.nX, self.nwords, self.zl)
 
-    def new_state(self):
-        hist = np.zeros(2**self.table_bits if self.direct else 1, dtype=np.int64)
-        cap = 1 if self.direct else 1024
-        return [hist, np.zeros((cap, self.nwords + 1), dtype=np.uint64), 0, self.acts.copy()]
+    def new_state(self, settings=None):
+        """A thread's counters: ``settings`` bounds how many it will see (it sizes the row buffer)."""
+        if self.direct:
+            none = np.zeros((1, 2), dtype=np.uint64)
+            return _State(np.zeros(2**self.table_bits, dtype=np.int64), none, none, self.acts.copy())
+        K = self.nwords
+        row = 8 * (K + 1)
+        cache = np.zeros((_combiner_rows(K), K + 1), dtype=np.uint64)
+        want = len(cache) + 2 * len(self.qi) + (self.total_steps * len(self.qi) if settings is None else settings)
+        rows = max(len(cache) + 2 * len(self.qi), min(want, BUFFER_BYTES // row))
+        return _State(np.zeros(1, dtype=np.int64), cache, np.zeros((rows, K + 1), dtype=np.uint64), self.acts.copy())
 
     def run(self, state, start, stop):
         from .kernels.brute import run_range
 
-        hist, tab, nused, acts = state
-        state[1:3] = run_range(
-            start, stop, self.radix, self.unit_layer, self.unit_chan, self.qi, self.gi, self.scaled, acts,
-            self.npos, self.kern, self.strd, self.cin, self.bias_mult, self.clamp, self.act_code, self.lpos,
-            self.lneg, self.H, self.last_c, self.last_n, self.pool, self.F, self.out_bm, self.zl, self.nX,
-            self.direct, hist, tab, nused)
+        while True:
+            step, state.nbuf = run_range(
+                start, stop, self.radix, self.unit_layer, self.unit_chan, self.qi, self.gi, self.scaled, state.acts,
+                self.npos, self.kern, self.strd, self.cin, self.bias_mult, self.clamp, self.act_code, self.lpos,
+                self.lneg, self.H, self.last_c, self.last_n, self.pool, self.F, self.out_bm, self.zl, self.nX,
+                self.direct, state.hist, state.cache, state.buf, state.nbuf, self.pad)
+            if step >= stop:
+                return
+            self.flush(state)
+            start = step
+
+    def flush(self, state, drain=False):
+        """Sort the state's row buffer into its sorted result (and, with ``drain``, the combiner too)."""
+        from ..results import _store_kernels as SK
+        from ..results.table_store import TableStore
+        from .kernels.brute import drain_combiner
+
+        K = self.nwords
+        for last in ((False, True) if drain else (False,)):
+            if last:
+                if state.nbuf + len(state.cache) > len(state.buf):
+                    self.flush(state)
+                state.nbuf = drain_combiner(state.cache, state.buf, state.nbuf, K)
+            if state.nbuf == 0:
+                continue
+            SK.sort_rows(state.buf, state.nbuf, K)
+            m = SK.rle_rows(state.buf, state.nbuf, K)
+            tables, counts = SK.tables_of_keys(state.buf, m, self.nX, 2 if self.zl == 2 else 1)
+            state.nbuf = 0
+            part = TableStore(tables, counts, self.nX)
+            state.store = part if state.store is None else state.store.merge(part)
 
     def store(self, states, release=False):
         """Merge thread states into a :class:`~enumerate.results.table_store.TableStore`
-        (each state's map is sorted and merged in turn; ``release`` frees it after)."""
+        (each state's buffer is sorted into its result; ``release`` frees the buffers)."""
         from ..results.table_store import TableStore
 
         P = 2 if self.zl == 2 else 1
         if self.direct:
-            hist = states[0][0].copy() if len(states) == 1 else sum(s[0] for s in states)
+            hist = states[0].hist.copy() if len(states) == 1 else sum(s.hist for s in states)
             return TableStore.from_histogram(hist, self.nX, P)
-
-        def parts():
-            for st in states:
-                part = TableStore.hashmap_rows(st[1], P)
-                if release:
-                    st[1] = np.zeros((1, self.nwords + 1), np.uint64)
-                yield part
-
-        return TableStore.from_parts(parts(), self.nX, "0" if P == 2 else "-1")
-
-    def tables(self, states):
-        """Merge thread states into {table: count} (Python ints)."""
-        bit = np.arange(self.nX)
-        if self.direct:
-            hist = sum(s[0] for s in states)
-            keys = np.nonzero(hist)[0]
-            pos = (keys[:, None] >> bit) & 1
-            zero = (keys[:, None] >> (self.nX + bit)) & 1
-            return dict(zip(_tables(pos, zero), (int(c) for c in hist[keys])))
-        half = self.nwords // 2 if self.zl == 2 else self.nwords
-        shift = (bit & 63).astype(np.uint64)
-        out = {}
-        for _h, tab, _n, _a in states:
-            used = tab[:, -1] != 0
-            words, counts = tab[used, :-1], tab[used, -1]
-            pos = (words[:, bit >> 6] >> shift) & np.uint64(1)
-            zero = (words[:, half + (bit >> 6)] >> shift) & np.uint64(1) if self.zl == 2 else np.zeros_like(pos)
-            for t, c in zip(_tables(pos, zero), counts):
-                out[t] = out.get(t, 0) + int(c)
+        out = TableStore.empty(self.nX, "0" if P == 2 else "-1")
+        for st in states:
+            self.flush(st, drain=True)
+            if release:
+                st.buf = st.cache = None
+            if st.store is not None:
+                out = out.merge(st.store)
+            if release:
+                st.store = None
         return out
+
+
+BUFFER_BYTES = 1 << 28  # one thread's row buffer at most (it is sorted in place when full)
+
+
+def _combiner_rows(K):
+    """Rows of the combiner: about 128 kB (it stays in the L2 cache), a power of two."""
+    return 1 << max(4, (2**17 // (8 * (K + 1))).bit_length() - 1)
+
+
+class _State:
+    """One thread's counters: a direct histogram, or a combiner, a row buffer and the sorted result so far."""
+
+    __slots__ = ("hist", "cache", "buf", "nbuf", "acts", "store")
+
+    def __init__(self, hist, cache, buf, acts):
+        self.hist, self.cache, self.buf, self.acts = hist, cache, buf, acts
+        self.nbuf, self.store = 0, None
 
 
 @functools.lru_cache(maxsize=8)
@@ -205,6 +238,25 @@ def total_steps(spec) -> int:
     return _problem(spec).total_steps
 
 
+def count_steps_store(spec, start, stop):
+    """The partial histogram of steps ``[start, stop)`` on one thread, as a
+    :class:`~enumerate.results.table_store.TableStore` (the arrays a distributed shard
+    hands back; shards merge by a sorted merge).
+
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01")
+    >>> part = count_steps_store(spec, 0, 4)
+    >>> part.covered(), part.to_dict() == count_steps(spec, 0, 4)
+    (12, True)
+    """
+    prob = _problem(spec)
+    if not 0 <= start <= stop <= prob.total_steps:
+        raise ValueError(f"steps [{start}, {stop}) outside [0, {prob.total_steps})")
+    state = prob.new_state((stop - start) * len(spec.q))
+    prob.run(state, start, stop)
+    return prob.store([state], release=True)
+
+
 def count_steps(spec, start, stop) -> dict:
     """The partial histogram ``{table: settings}`` of steps ``[start, stop)``, on one thread.
 
@@ -216,17 +268,17 @@ def count_steps(spec, start, stop) -> dict:
     >>> sum(a.values()) + sum(b.values()) == spec.total
     True
     """
-    prob = _problem(spec)
-    if not 0 <= start <= stop <= prob.total_steps:
-        raise ValueError(f"steps [{start}, {stop}) outside [0, {prob.total_steps})")
-    state = prob.new_state()
-    prob.run(state, start, stop)
-    return prob.tables([state])
+    return count_steps_store(spec, start, stop).to_dict()
 
 
-def _tables(pos_bits, zero_bits):
-    """Table strings of bit-plane rows: label +1 where pos, 0 where zero, -1 otherwise."""
-    return tables(2 * pos_bits.astype(np.int8) + zero_bits.astype(np.int8) - 1)
+def _key_padding(n, K, zl):
+    """The sort-key bits of the points past ``n`` in each of the ``K`` key words (they read ``-``)."""
+    pad = np.zeros(K, dtype=np.uint64)
+    per = 32 if zl == 2 else 64
+    for p in range(n, K * per):
+        w, j = divmod(p, per)
+        pad[w] |= np.uint64(1 << (62 - 2 * j if zl == 2 else 63 - j))
+    return pad
 
 
 def _cuts(lo, hi, parts):
@@ -288,19 +340,20 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
     lo, hi = steps if steps is not None else (0, prob.total_steps)
     if not 0 <= lo <= hi <= prob.total_steps:
         raise SpecError("steps", f"need 0 <= start <= stop <= {prob.total_steps}, got {lo}..{hi}")
-    done, resumed, before = lo, {}, 0.0
+    done, resumed, before = lo, None, 0.0
     if checkpoint and os.path.exists(checkpoint):
         done, resumed, before = _load_checkpoint(checkpoint, spec, (lo, hi))
+        resumed = FunctionPrior(spec, resumed).store  # the arrays: merged by a sorted merge
     threads = workers(threads)
-    states = [prob.new_state() for _ in range(threads)]
+    states = [prob.new_state(-(-(hi - done) // threads) * nq + 64 * nq) for _ in range(threads)]
     t0 = time.perf_counter()
     last_save = t0
     shard = threads * 256
 
     def save():
-        counts = prob.tables(states)
-        for t, c in resumed.items():
-            counts[t] = counts.get(t, 0) + c
+        counts = prob.store(states)
+        if resumed is not None:
+            counts = counts.merge(resumed)
         save_checkpoint(checkpoint, CHECKPOINT_SCHEMA, spec,
                         {"steps": [lo, hi], "next_step": done, "elapsed_s": before + time.perf_counter() - t0}, counts)
 
@@ -338,9 +391,9 @@ def count_brute(spec, *, progress=None, checkpoint=None, threads=None, max_setti
                 last_save = time.perf_counter()
     bar.close()
     store = prob.store(states, release=True)
-    del states
-    if resumed:
-        store = store.merge(FunctionPrior(spec, resumed).store)
+    states.clear()
+    if resumed is not None:
+        store = store.merge(resumed)
     if checkpoint:
         remove_checkpoint(checkpoint)  # a failure is a warning: the result is complete
     elapsed = before + time.perf_counter() - t0  # a resumed run counts the time before the interruption too

@@ -20,8 +20,8 @@ applies one rule to both, and refuses, in one line that says how to start over, 
 >>> spec = NetworkSpec.parse("fc:1,1", "-1,0,1")
 >>> path = os.path.join(tempfile.mkdtemp(), "ck.json")
 >>> save_checkpoint(path, "demo/1", spec, {"done": 1}, {"--": 5, "++": 2, "+-": 1, "-+": 1})
->>> load_checkpoint(path, "demo/1", spec, lambda progress: 9 * progress["done"])
-({'done': 1}, {'--': 5, '++': 2, '+-': 1, '-+': 1})
+>>> load_checkpoint(path, "demo/1", spec, lambda progress: 9 * progress["done"])  # tables in table order
+({'done': 1}, {'++': 2, '+-': 1, '-+': 1, '--': 5})
 >>> save_checkpoint(path, "demo/1", spec, {"done": 1}, {"--": 6, "++": 2, "+-": 1, "-+": 1})
 >>> load_checkpoint(path, "demo/1", spec, lambda progress: 9 * progress["done"])  # doctest: +ELLIPSIS
 Traceback (most recent call last):
@@ -40,7 +40,7 @@ import sys
 import numpy as np
 
 from .._support.errors import SpecError
-from .._support.files import atomic_write_npz, write_json, write_output
+from .._support.files import atomic_write, atomic_write_npz, write_output
 from ..core.validate import check_table
 from ..results.checks import check_packed
 from ..results.files import content_digest
@@ -59,23 +59,56 @@ def digest(body) -> str:
     >>> digest({"b": 1, "a": [2]}) == digest({"a": [2], "b": 1})
     True
     """
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(_canonical(body).encode()).hexdigest()
 
 
-def save_checkpoint(path, schema, spec, progress, counts):
-    """Write a checkpoint atomically: ``progress`` (JSON data) and ``counts`` ({table: int},
-    or a :class:`~enumerate.results.table_store.TableStore`: then the file is an ``.npz``)."""
-    if isinstance(counts, dict):
-        body = {"schema": schema, "spec": spec.to_json(), "progress": progress, "counts": counts}
-        body = json.loads(json.dumps(body))  # the digest is of what the file holds
-        write_json(path, {**body, "digest": digest(body)}, "--checkpoint")
+def save_checkpoint(path, schema, spec, progress, counts, *, columnar=False):
+    """Write a checkpoint atomically: ``progress`` (JSON data) and ``counts`` ({table: int} or a
+    :class:`~enumerate.results.table_store.TableStore`).
+
+    By default the file is the canonical JSON of the body, streamed a chunk of tables at a
+    time and hashed as it is written, with the digest last; ``columnar=True`` writes an
+    ``.npz`` (packed tables and exact count words, the header's ``content`` the arrays' digest),
+    for the millions of classes of a class count.
+    """
+    if not isinstance(counts, TableStore):
+        counts = TableStore.from_dict(counts, len(spec.domain), spec.zero_label)
+    if columnar:
+        body = {"schema": schema, "spec": spec.to_json(), "progress": progress, "content": content_digest(spec, counts)}
+        body = json.loads(json.dumps(body))
+        arrays = {"header": np.array(json.dumps({**body, "digest": digest(body)})), "tables": counts.tables,
+                  "counts": count_words(counts.counts)}
+        write_output(lambda p: atomic_write_npz(p, arrays), path, "--checkpoint")
         return
-    body = {"schema": schema, "spec": spec.to_json(), "progress": progress, "content": content_digest(spec, counts)}
-    body = json.loads(json.dumps(body))
-    arrays = {"header": np.array(json.dumps({**body, "digest": digest(body)})), "tables": counts.tables,
-              "counts": count_words(counts.counts)}
-    write_output(lambda p: atomic_write_npz(p, arrays), path, "--checkpoint")
+    rest = json.loads(json.dumps({"progress": progress, "schema": schema, "spec": spec.to_json()}))
+    tail = _canonical(rest)[1:]  # '"progress":...,"schema":...,"spec":...}'
+
+    def write(fh):
+        h = hashlib.sha256()
+
+        def put(text):
+            data = text.encode()
+            h.update(data)
+            fh.write(data)
+
+        put('{"counts":{')
+        for lo in range(0, len(counts), CHUNK):
+            sep = "," if lo else ""
+            put(sep + ",".join(f'"{t}":{c}' for t, c in zip(counts.strings(lo, lo + CHUNK),
+                                                            counts.counts[lo : lo + CHUNK].tolist())))
+        put("}," + tail[:-1])
+        h.update(b"}")  # the canonical body ends here; the digest follows it in the file
+        fh.write(f',"digest":"{h.hexdigest()}"}}'.encode())
+
+    write_output(lambda p: atomic_write(p, ".json", write), path, "--checkpoint")
+
+
+#: tables written per chunk of a checkpoint
+CHUNK = 1 << 16
+
+
+def _canonical(body) -> str:
+    return json.dumps(body, sort_keys=True, separators=(",", ":"))
 
 
 def _read_npz(path, spec, refuse):

@@ -2,9 +2,10 @@
 
 The enumeration steps of :mod:`enumerate.counting.brute` are cut by a fixed :class:`ShardPlan` into
 contiguous ranges. Each shard is one pure task, keyed by the spec, the plan and the shard id,
-that carries only the spec (as JSON data) and two integers, and returns a partial histogram
-``{table: count}``. Finished shards are merged on the cluster by a tree reduction; merging is
-addition of Python ints, so retries and any merge order give the same integers. A checkpoint
+that carries only the spec (as JSON data) and two integers, and returns a partial histogram as
+arrays (a :class:`~enumerate.results.table_store.TableStore`: packed tables in table order,
+int64 counts). Finished shards are merged on the cluster by a tree reduction of sorted merges;
+merging adds exact integers, so retries and any merge order give the same counts. A checkpoint
 (atomic JSON) holds the finished shard ids and their merged counts, so a killed client resumes
 with nothing lost or counted twice. Dask is imported only here, only when asked for.
 
@@ -25,15 +26,16 @@ from dataclasses import asdict, dataclass
 
 from .brute import CHECKPOINT_SCHEMA as INPROCESS_SCHEMA
 from .brute import DASK_CHECKPOINT_SCHEMA as CHECKPOINT_SCHEMA
-from .brute import DEFAULT_MAX_SETTINGS, check_budget, count_steps, total_steps
+from .brute import DEFAULT_MAX_SETTINGS, check_budget, count_steps, count_steps_store, total_steps
 from .._support import cores
 from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
 from ..results.prior import FunctionPrior
+from ..results.table_store import TableStore
 from .._support.progress import progress_bar
 from ..core.spec import NetworkSpec, SpecError
 
-__all__ = ["ShardPlan", "shard_plan", "count_distributed", "connect", "merge_counts", "run_keyed", "check_workers",
-           "spec_from_text", "SHARD_SETTINGS", "CHECKPOINT_SCHEMA"]
+__all__ = ["ShardPlan", "shard_plan", "count_distributed", "connect", "merge_counts", "merge_stores", "run_keyed",
+           "check_workers", "spec_from_text", "SHARD_SETTINGS", "CHECKPOINT_SCHEMA"]
 
 #: target settings per shard: about a second of one core (benchmarks/dask.py measures the per-task cost)
 SHARD_SETTINGS = 2**26
@@ -92,9 +94,25 @@ def spec_from_text(spec_text):
     return NetworkSpec.from_json(json.loads(spec_text))
 
 
+def merge_stores(*parts):
+    """The sum of partial priors held as :class:`~enumerate.results.table_store.TableStore`
+    arrays: a sorted merge, exact in any order.
+
+    >>> from enumerate.results.table_store import TableStore
+    >>> a, b = TableStore.from_dict({"+-": 2, "--": 1}, 2), TableStore.from_dict({"--": 3}, 2)
+    >>> merge_stores(a, b).to_dict()
+    {'+-': 2, '--': 4}
+    """
+    parts = [p for p in parts if p is not None]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.merge(part)
+    return out
+
+
 def _shard_task(spec_text, start, stop):
-    """One shard on a worker: plain data in (the spec as JSON text and a step range), counts out."""
-    return count_steps(spec_from_text(spec_text), start, stop)
+    """One shard on a worker: plain data in (the spec as JSON text and a step range), arrays out."""
+    return count_steps_store(spec_from_text(spec_text), start, stop)
 
 
 def _warm_up():
@@ -329,9 +347,10 @@ def count_distributed(spec, scheduler="local", *, shards=None, checkpoint=None, 
     check_budget(spec, max_settings, force)
     spec_text = json.dumps(spec.to_json(), sort_keys=True)  # a spec is plain data: it round-trips through JSON
     plan = shard_plan(spec, shards)
-    done, base = set(), {}
+    done, base = set(), TableStore.empty(len(spec.domain), spec.zero_label)
     if checkpoint and os.path.exists(checkpoint):
         done, base = _load_checkpoint(checkpoint, spec, plan)
+        base = TableStore.from_dict(base, len(spec.domain), spec.zero_label)
     t0 = time.perf_counter()
     with connect(scheduler, workers) as client:
         from dask.base import tokenize
@@ -348,15 +367,16 @@ def count_distributed(spec, scheduler="local", *, shards=None, checkpoint=None, 
         bar = progress_bar(total=plan.shards, desc=f"dask {spec.arch}", enabled=progress, unit="shard")
         bar.update(len(done))
         try:
-            counts = run_keyed(client, tasks, merge=merge_counts, base=base, save=save if checkpoint else None,
+            counts = run_keyed(client, tasks, merge=merge_stores, base=base, empty=lambda: None,
+                               save=save if checkpoint else None,
                                save_every=checkpoint_every, retries=retries, bar=bar,
                                on_task=None if on_shard is None else
                                (lambda i, n: on_shard(i, len(done) + n, plan.shards)))
         finally:
             bar.close()
         nworkers = len(client.scheduler_info().get("workers", {}))
-    if sum(counts.values()) != spec.total:  # every shard exactly once: a cheap exactness invariant
-        raise RuntimeError(f"distributed run covered {sum(counts.values())} of {spec.total} settings")
+    if counts.covered() != spec.total:  # every shard exactly once: a cheap exactness invariant
+        raise RuntimeError(f"distributed run covered {counts.covered()} of {spec.total} settings")
     if checkpoint:
         remove_checkpoint(checkpoint)  # a failure is a warning: the result is complete
     meta = {"elapsed_s": time.perf_counter() - t0, "shards": plan.shards, "workers": nworkers}

@@ -145,7 +145,7 @@ def count_classes_distributed(spec, scheduler="local", *, blocks=None, checkpoin
 
         def save(store, finished):
             save_checkpoint(checkpoint, CHECKPOINT_SCHEMA, spec,
-                            {"plan": asdict(plan), "done": sorted(done | set(finished))}, store)
+                            {"plan": asdict(plan), "done": sorted(done | set(finished))}, store, columnar=True)
 
         bar = progress_bar(total=plan.shards, desc=f"dask classes {spec.arch}", enabled=progress, unit="block")
         bar.update(len(done))

@@ -123,8 +123,8 @@ def apply(t, g):
 
 
 @njit(cache=True, nogil=True)
-def to_classes(tables, count_ids, gens, order):
-    return _to_classes(tables, count_ids, lookup(gens), order)
+def to_classes(tables, count_ids, gens, order, index, B, L):
+    return _to_classes(tables, count_ids, lookup(gens), order, index, B, L)
 
 
 @njit(cache=True, nogil=True)
@@ -156,9 +156,11 @@ def _orbit(t, L, tab, used, buf):
 
 
 @njit(cache=True, nogil=True)
-def _to_classes(tables, count_ids, L, order):
+def _to_classes(tables, count_ids, L, order, index, B, prefix):
     """Classes of a sorted table array whose counts (``count_ids``: equal ids for equal
-    counts) are constant on orbits; ``order`` is the group order.
+    counts) are constant on orbits; ``order`` is the group order; ``index, B, prefix``
+    the store's :func:`~enumerate.results._store_kernels.prefix_index` (B bits after
+    ``prefix`` common ones).
 
     Returns (row of each class's canonical table, class sizes, bad row): the first
     table of an orbit in table order is its smallest, hence canonical. Each orbit is
@@ -180,7 +182,7 @@ def _to_classes(tables, count_ids, L, order):
             continue
         size = _orbit(tables[i], L, tab, used, buf)
         for k in range(size):
-            j = K.find(tables, buf[k])
+            j = K.find_indexed(tables, index, B, prefix, buf[k])
             if j < 0 or count_ids[j] != count_ids[i] or seen[j]:
                 return reps[:0], sizes[:0], i
             seen[j] = True

@@ -14,7 +14,9 @@ order is ``+`` < ``-`` < ``0`` at the first point where two tables differ.
 import numpy as np
 from numba import njit
 
-__all__ = ["compare", "find", "lower_bound", "sort_keys", "merge_sorted", "from_direct", "from_words", "lex_argsort", "order_state", "sort_unique", "find_text"]
+__all__ = ["compare", "find", "lower_bound", "sort_keys", "merge_sorted", "from_direct", "from_words", "lex_argsort", "order_state", "sort_unique", "find_text",
+           "sort_rows", "rle_rows", "tables_of_keys",
+           "prefix_index", "find_indexed", "find_text_indexed"]
 
 _ONE = np.uint64(1)
 
@@ -229,47 +231,255 @@ def order_state(tables):
 
 @njit(cache=True, nogil=True)
 def sort_unique(tables, counts):
-    """Tables in table order with repeats merged (counts added), in one pass after a
-    radix sort of their keys; int64 counts."""
-    keys = sort_keys(tables)
-    order = lex_argsort(keys)
+    """Tables in table order with repeats merged (counts added): their sort keys and
+    counts as rows, sorted in place (:func:`sort_rows`), merged (:func:`rle_rows`) and
+    unpacked (:func:`tables_of_keys`); int64 counts."""
     N, P, nw = tables.shape
+    keys = sort_keys(tables)
     Kc = keys.shape[1]
-    out = np.empty((N, P, nw), np.uint64)
-    cnt = np.empty(N, np.int64)
-    m = -1
-    prev = -1
+    rows = np.empty((N, Kc + 1), np.uint64)
+    rows[:, :Kc] = keys
     for i in range(N):
-        r = order[i]
-        same = prev >= 0
-        if same:
-            for k in range(Kc):
-                if keys[r, k] != keys[prev, k]:
-                    same = False
-                    break
-        if same:
-            cnt[m] += counts[r]
-        else:
-            m += 1
-            out[m] = tables[r]
-            cnt[m] = counts[r]
-        prev = r
-    return out[: m + 1].copy(), cnt[: m + 1].copy()
+        rows[i, Kc] = np.uint64(counts[i])
+    sort_rows(rows, N, Kc)
+    m = rle_rows(rows, N, Kc)
+    return tables_of_keys(rows, m, 64 * nw, P)  # padding points are '-' in the keys: 0 bits again
 
 
 @njit(cache=True, nogil=True)
 def find_text(tables, chars):
     """Row of the table whose characters are the bytes ``chars`` in the sorted
     ``tables``; -1 when absent, -2 when a character is not a label of these tables."""
-    P, nw = tables.shape[1], tables.shape[2]
-    key = np.zeros((P, nw), np.uint64)
-    for p in range(len(chars)):
-        c = chars[p]
-        bit = _ONE << np.uint64(p & 63)
-        if c == 43:  # +
-            key[0, p >> 6] |= bit
-        elif c == 48 and P == 2:  # 0
-            key[1, p >> 6] |= bit
-        elif c != 45:  # -
-            return -2
+    key, ok = _pack_text(chars, tables.shape[1], tables.shape[2])
+    if not ok:
+        return -2
     return find(tables, key)
+
+
+@njit(cache=True, nogil=True)
+def _swap_rows(rows, a, b, W):
+    for w in range(W):
+        t = rows[a, w]
+        rows[a, w] = rows[b, w]
+        rows[b, w] = t
+
+
+@njit(cache=True, nogil=True)
+def sort_rows(rows, n, K):
+    """Sort the first ``n`` rows of ``rows`` (uint64, (M, K + c)) in place by their first
+    ``K`` words, word 0 most significant; the other columns move with their row.
+
+    An in-place MSD radix sort (American flag sort) on bytes, most significant first,
+    with insertion sort below 32 rows: no second buffer, a few passes over the rows."""
+    W = rows.shape[1]
+    depth = 8 * K
+    cap = 256 * depth + 16
+    st_lo = np.empty(cap, np.int64)
+    st_hi = np.empty(cap, np.int64)
+    st_d = np.empty(cap, np.int64)
+    top = 0
+    if n > 1:
+        st_lo[0], st_hi[0], st_d[0] = 0, n, 0
+        top = 1
+    cnt = np.empty(256, np.int64)
+    nxt = np.empty(256, np.int64)
+    end = np.empty(256, np.int64)
+    tmp = np.empty(W, np.uint64)
+    while top > 0:
+        top -= 1
+        lo, hi, d = st_lo[top], st_hi[top], st_d[top]
+        w = d >> 3
+        if hi - lo <= 32:
+            for i in range(lo + 1, hi):
+                for c in range(W):
+                    tmp[c] = rows[i, c]
+                j = i
+                while j > lo:
+                    less = False
+                    for v in range(w, K):
+                        if tmp[v] != rows[j - 1, v]:
+                            less = tmp[v] < rows[j - 1, v]
+                            break
+                    if not less:
+                        break
+                    for c in range(W):
+                        rows[j, c] = rows[j - 1, c]
+                    j -= 1
+                for c in range(W):
+                    rows[j, c] = tmp[c]
+            continue
+        shift = np.uint64(56 - 8 * (d & 7))
+        cnt[:] = 0
+        for i in range(lo, hi):
+            cnt[(rows[i, w] >> shift) & np.uint64(255)] += 1
+        at = lo
+        for b in range(256):
+            nxt[b] = at
+            at += cnt[b]
+            end[b] = at
+        if cnt.max() < hi - lo:
+            for b in range(256):
+                while nxt[b] < end[b]:
+                    c = np.int64((rows[nxt[b], w] >> shift) & np.uint64(255))
+                    if c == b:
+                        nxt[b] += 1
+                    else:
+                        _swap_rows(rows, nxt[b], nxt[c], W)
+                        nxt[c] += 1
+        if d + 1 < depth:
+            at = lo
+            for b in range(256):
+                if cnt[b] > 1:
+                    st_lo[top], st_hi[top], st_d[top] = at, at + cnt[b], d + 1
+                    top += 1
+                at += cnt[b]
+    return rows
+
+
+@njit(cache=True, nogil=True)
+def rle_rows(rows, n, K):
+    """Merge equal neighbours among the first ``n`` sorted rows in place: one row per key
+    (first ``K`` words), column ``K`` the sum of their counts. Returns the number of rows."""
+    if n == 0:
+        return 0
+    m = 0
+    for i in range(1, n):
+        same = True
+        for w in range(K):
+            if rows[i, w] != rows[m, w]:
+                same = False
+                break
+        if same:
+            rows[m, K] += rows[i, K]
+        else:
+            m += 1
+            for w in range(K + 1):
+                rows[m, w] = rows[i, w]
+    return m + 1
+
+
+@njit(cache=True, nogil=True)
+def _unspread(x):
+    """Bits 2i of ``x`` to bit i (the inverse of :func:`_spread`)."""
+    x &= np.uint64(0x5555555555555555)
+    x = (x | (x >> np.uint64(1))) & np.uint64(0x3333333333333333)
+    x = (x | (x >> np.uint64(2))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    x = (x | (x >> np.uint64(4))) & np.uint64(0x00FF00FF00FF00FF)
+    x = (x | (x >> np.uint64(8))) & np.uint64(0x0000FFFF0000FFFF)
+    return (x | (x >> np.uint64(16))) & np.uint64(0x00000000FFFFFFFF)
+
+
+@njit(cache=True, nogil=True)
+def tables_of_keys(rows, m, n, P):
+    """(tables (m, P, nw), int64 counts) of the first ``m`` rows of sort keys (the layout of
+    :func:`sort_keys`, column ``K`` the count): the inverse of :func:`sort_keys`."""
+    nw = (n + 63) // 64
+    K = nw * P
+    tables = np.zeros((m, P, nw), np.uint64)
+    counts = np.empty(m, np.int64)
+    for w in range(nw):
+        left = n - 64 * w
+        mask = ~np.uint64(0) if left >= 64 else (_ONE << np.uint64(left)) - _ONE
+        for i in range(m):
+            if P == 1:
+                tables[i, 0, w] = ~_reverse(rows[i, w]) & mask
+            else:
+                z = np.uint64(0)
+                mm = np.uint64(0)
+                for h in range(2):
+                    r = _reverse(rows[i, 2 * w + h])
+                    s = np.uint64(32 * h)
+                    z |= _unspread(r) << s
+                    mm |= _unspread(r >> _ONE) << s
+                tables[i, 1, w] = z & mask
+                tables[i, 0, w] = ~z & ~mm & mask
+    for i in range(m):
+        counts[i] = np.int64(rows[i, K])
+    return tables, counts
+
+
+@njit(cache=True, nogil=True)
+def _key0(t):
+    """The first sort-key word of table ``t`` (see :func:`sort_keys`)."""
+    if t.shape[0] == 1:
+        return _reverse(~t[0, 0])
+    z = t[1, 0]
+    m = ~t[0, 0] & ~z
+    return _reverse(_spread(z) | (_spread(m) << _ONE))
+
+
+@njit(cache=True, nogil=True)
+def prefix_index(tables, B):
+    """(``start``, ``L``): every sorted table's first key word begins with the same ``L``
+    bits (those of row 0); rows ``start[b]:start[b + 1]`` are those whose next ``B`` key
+    bits are ``b``. ``B`` is cut to the 64 - L bits left (0: no index)."""
+    N = tables.shape[0]
+    first = _key0(tables[0])
+    diff = first ^ _key0(tables[N - 1])
+    L = 0
+    while L < 64 and not (diff >> np.uint64(63 - L)) & _ONE:
+        L += 1
+    B = min(B, 64 - L)
+    out = np.empty((1 << B) + 1, np.int64)
+    b = 0
+    if B > 0:
+        for i in range(N):
+            top = np.int64((_key0(tables[i]) << np.uint64(L)) >> np.uint64(64 - B))
+            while b <= top:
+                out[b] = i
+                b += 1
+    while b <= 1 << B:
+        out[b] = N if b > 0 else 0
+        b += 1
+    return out, L
+
+
+@njit(cache=True, nogil=True)
+def _pack_text(chars, P, nw):
+    """The packed (P, nw) block of the table whose characters are the bytes ``chars``, and
+    whether every character is a label of P-plane tables (branch-free: ~1 ns a point)."""
+    key = np.zeros((P, nw), np.uint64)
+    bad = False
+    n = len(chars)
+    for w in range(nw):
+        plus = np.uint64(0)
+        zero = np.uint64(0)
+        for j in range(min(64, n - 64 * w)):
+            c = chars[64 * w + j]
+            plus |= np.uint64(c == 43) << np.uint64(j)
+            zero |= np.uint64(c == 48) << np.uint64(j)
+            bad |= (c != 43) & (c != 45) & ((c != 48) | (P == 1))
+        key[0, w] = plus
+        if P == 2:
+            key[1, w] = zero
+    return key, not bad
+
+
+@njit(cache=True, nogil=True)
+def find_indexed(tables, index, B, L, key):
+    """:func:`find` through a :func:`prefix_index` ``(index, L)`` of ``B`` bits
+    (``len(index) == 2^B + 1``): the binary search runs only over the rows that share the
+    key's first L + B sort-key bits."""
+    k0 = _key0(key)
+    if L > 0 and (k0 ^ _key0(tables[0])) >> np.uint64(64 - L) != 0:
+        return -1  # outside the common prefix of every table
+    b = np.int64((k0 << np.uint64(L)) >> np.uint64(64 - B)) if B > 0 else 0
+    lo, hi = index[b], index[b + 1]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if compare(tables[mid], key) < 0:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < index[b + 1] and compare(tables[lo], key) == 0:
+        return lo
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def find_text_indexed(tables, index, B, L, chars):
+    """:func:`find_text` through a :func:`prefix_index` (see :func:`find_indexed`)."""
+    key, ok = _pack_text(chars, tables.shape[1], tables.shape[2])
+    if not ok:
+        return -2
+    return find_indexed(tables, index, B, L, key)

@@ -69,7 +69,7 @@ def write_json_stream(fh, header, store, rows=None):
 
 
 def save_tables(prior, path):
-    """Save a :class:`~enumerate.results.prior.FunctionPrior` as ``.npz`` or as streamed JSON."""
+    """Save a :class:`~enumerate.results.prior.FunctionPrior` as ``.npz``, Parquet or streamed JSON."""
     from .._support.files import atomic_write
     from .io import NPZ_SCHEMA, write_npz
 
@@ -79,4 +79,9 @@ def save_tables(prior, path):
     if str(path).endswith(".npz"):
         header.update(schema=NPZ_SCHEMA, form="tables")
         return write_npz(path, header, store.tables, store.counts)
+    if str(path).endswith(".parquet"):
+        from .parquet import write_parquet
+
+        header.update(form="tables")
+        return write_parquet(path, header, store)
     atomic_write(path, ".json", lambda fh: write_json_stream(fh, header, store, store.rank_order()))

@@ -31,7 +31,9 @@ def class_rows(store, group):
     """(rows of the canonical tables, class sizes) of a function-form store; ValueError
     when the counts are not invariant on an orbit (or a table of an orbit is missing)."""
     gens = C.generators(group.dim, group.flips)
-    rows, sizes, bad = C.to_classes(store.tables, _count_ids(store.counts), gens, group.size)
+    if len(store) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    rows, sizes, bad = C.to_classes(store.tables, _count_ids(store.counts), gens, group.size, *store.prefix_index())
     if bad >= 0:
         raise ValueError(f"counts are not invariant on the orbit of {store.table(bad)}")
     return rows, sizes

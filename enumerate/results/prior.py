@@ -220,7 +220,8 @@ class FunctionPrior(PriorQueries):
         return cls(*parse_json_prior(data))
 
     def save(self, path):
-        """Write JSON (streamed), or the compact packed form when ``path`` ends in ``.npz``."""
+        """Write JSON (streamed), the compact packed form when ``path`` ends in ``.npz``, or
+        Parquet when it ends in ``.parquet`` (one row per table; needs pyarrow)."""
         from .files import save_tables
 
         save_tables(self, path)
@@ -439,11 +440,16 @@ class ClassPrior(PriorQueries):
         }
 
     def save(self, path):
-        """Write ``.npz`` (classes, compact), or the expanded JSON for a small prior."""
+        """Write ``.npz`` (classes, compact), Parquet (``.parquet``, one row per class; needs
+        pyarrow), or the expanded JSON for a small prior."""
         from .files import content_digest
 
-        if str(path).endswith(".npz"):
+        if str(path).endswith((".npz", ".parquet")):
             header = {**self.header(), "digest": content_digest(self.spec, self.store, "classes")}
+            if str(path).endswith(".parquet"):
+                from .parquet import write_parquet
+
+                return write_parquet(path, header, self.store)
             return write_npz(path, header, self.store.tables, self.store.counts, self.store.sizes)
         if self.num_functions > MAX_JSON_FUNCTIONS:
             raise SpecError("--out", f"{self.num_functions:,} functions are too many for JSON; give a .npz file name")
@@ -456,7 +462,7 @@ class ClassPrior(PriorQueries):
 
 
 def load_prior(path):
-    """Load a prior saved as JSON or ``.npz``: a FunctionPrior, or a ClassPrior for a class file.
+    """Load a prior saved as JSON, ``.npz`` or Parquet: a FunctionPrior, or a ClassPrior for a class file.
 
     Every invariant is checked first (see :mod:`enumerate.results.checks`): a damaged or
     edited file raises one :class:`SpecError` line.
@@ -467,17 +473,22 @@ def load_prior(path):
     where = repr(path)
     try:
         with open(path, "rb") as fh:
-            magic = fh.read(2)
+            magic = fh.read(4)
     except OSError as exc:
         raise SpecError("prior", f"cannot read {path!r} ({exc.strerror})") from None
-    if magic != b"PK":
+    if magic[:2] != b"PK" and magic != b"PAR1":
         try:
             with open(path, "rb") as fh:
                 data = json.load(fh)
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             raise bad_file(path, f"neither JSON nor npz: {type(exc).__name__}: {exc}"[:300]) from None
         return FunctionPrior(*parse_json_prior(data, where))
-    header, spec, tables, counts, sizes = read_npz(path)
+    if magic == b"PAR1":
+        from .parquet import read_parquet
+
+        header, spec, tables, counts, sizes = read_parquet(path)
+    else:
+        header, spec, tables, counts, sizes = read_npz(path)
     check_packed(tables, len(spec.domain), where)
     meta = {k: header[k] for k in ("elapsed_s",) if k in header}
     big = spec.total >= 2**63 or isinstance(counts, list)

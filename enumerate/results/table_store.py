@@ -48,6 +48,8 @@ __all__ = ["TableStore", "exact_counts", "pack_one", "bytes_per_table", "DICT_CH
 
 #: tables unpacked to strings at a time when iterating
 DICT_CHUNK = 1 << 16
+#: stores of at least this many tables get a prefix index for lookups (of at most 2^INDEX_BITS slots)
+INDEX_FROM, INDEX_BITS = 1 << 12, 20
 
 _PLUS = str.maketrans("+-0", "100")
 _ZERO = str.maketrans("+-0", "001")
@@ -131,7 +133,7 @@ class TableStore:
     ({'+-': 2, '-+': 4}, 6)
     """
 
-    __slots__ = ("tables", "counts", "sizes", "n", "_rank", "_spectrum")
+    __slots__ = ("tables", "counts", "sizes", "n", "_rank", "_spectrum", "_index")
 
     def __init__(self, tables, counts, n, sizes=None):
         self.tables = tables
@@ -140,6 +142,7 @@ class TableStore:
         self.n = int(n)
         self._rank = None
         self._spectrum = None
+        self._index = None
 
     # ---- construction
     @classmethod
@@ -269,7 +272,25 @@ class TableStore:
             codes = table.encode("ascii")
         except UnicodeEncodeError:
             return -2
-        return K.find_text(self.tables, codes)
+        if self._index is None and len(self.tables) < INDEX_FROM:
+            return K.find_text(self.tables, codes)
+        return K.find_text_indexed(self.tables, *self.prefix_index(), codes)
+
+    def prefix_index(self):
+        """(start rows by B key bits after the L bits every table shares, B, L), built once
+        (a store of at least one table): a lookup reads one slot, then binary-searches the
+        rows of its prefix (about 16 for uniform tables) instead of all N, a few cache
+        misses instead of log2 N.
+
+        >>> s = TableStore.from_dict({"++": 1, "+-": 2, "--": 3}, 2)
+        >>> start, B, L = s.prefix_index()
+        >>> start.tolist(), B, L
+        ([0, 2, 3], 1, 0)
+        """
+        if self._index is None:
+            start, L = K.prefix_index(self.tables, max(1, min(INDEX_BITS, len(self.tables).bit_length() - 4)))
+            self._index = start, (len(start) - 1).bit_length() - 1, L
+        return self._index
 
     def count(self, table) -> int:
         """Count of ``table`` (0 if absent or not a table of these labels)."""

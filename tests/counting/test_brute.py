@@ -48,6 +48,32 @@ def test_brute_equals_numpy_forward(spec, threads, force_hash):
     assert prior.counts == numpy_histogram(spec)
 
 
+def _tiny_buffers(fn):
+    """Run ``fn`` with the row-buffer path forced and buffers of a few rows: the combiner
+    evicts and the buffer is sorted and merged many times per thread."""
+    saved = brute.DIRECT_BITS, brute.BUFFER_BYTES, brute._combiner_rows
+    brute.DIRECT_BITS, brute.BUFFER_BYTES, brute._combiner_rows = -1, 1, (lambda K: 16)
+    try:
+        return fn()
+    finally:
+        brute.DIRECT_BITS, brute.BUFFER_BYTES, brute._combiner_rows = saved
+
+
+@settings(max_examples=40, deadline=None)
+@given(specs(max_settings=20_000), st.sampled_from([1, 2]))
+def test_sorted_buffers_with_many_flushes_equal_numpy_forward(spec, threads):
+    prior = _tiny_buffers(lambda: count_brute(spec, progress=False, threads=threads))
+    assert prior.counts == numpy_histogram(spec)
+
+
+@pytest.mark.parametrize("domain, zero_label", [("01", "-1"), ("pm1", "+1"), ("01", "0")])
+def test_128_points_in_two_and_four_key_words_equal_numpy_forward(domain, zero_label):
+    spec = NetworkSpec.parse("fc:7,1", "-1,0,1", "sign", domain, zero_label=zero_label)
+    want = numpy_histogram(spec)
+    assert count_brute(spec, progress=False, threads=2).counts == want
+    assert _tiny_buffers(lambda: count_brute(spec, progress=False, threads=1)).counts == want
+
+
 @settings(max_examples=30, deadline=None)
 @given(specs(max_settings=3**12), st.data())
 def test_numpy_forward_equals_fraction_reference(spec, data):

@@ -75,6 +75,51 @@ def test_sort_keys_and_compare_follow_string_order(case):
         assert (pack_one(a, n, packed.shape[1]) == packed[i]).all()
 
 
+@settings(max_examples=60, deadline=None)
+@given(dicts(big=False), st.data())
+def test_row_sort_of_keys_with_repeats_agrees_with_sorted_and_round_trips(case, data):
+    zl, n, d = case
+    tables = list(d)
+    repeats = data.draw(st.lists(st.sampled_from(tables), max_size=40)) if tables else []
+    strings = data.draw(st.permutations(tables + repeats))
+    counts = data.draw(st.lists(st.integers(1, 2**40), min_size=len(strings), max_size=len(strings)))
+    want = {}
+    for t, c in zip(strings, counts):
+        want[t] = want.get(t, 0) + c
+    P = 2 if zl == "0" else 1
+    packed = pack_tables(strings, zl) if strings else np.zeros((0, P, (n + 63) // 64), np.uint64)
+    keys = K.sort_keys(packed)
+    rows = np.concatenate([keys, np.array(counts, np.uint64).reshape(-1, 1)], axis=1)
+    K.sort_rows(rows, len(rows), keys.shape[1])  # the in-place radix sort against numpy's lexsort
+    assert (rows[:, :-1] == keys[np.lexsort(keys.T[::-1])]).all()
+    m = K.rle_rows(rows, len(rows), keys.shape[1])
+    got, got_counts = K.tables_of_keys(rows, m, n, P)
+    assert list(zip(TableStore(got, got_counts, n).strings(), got_counts.tolist())) == sorted(want.items())
+    back, _ = K.tables_of_keys(np.concatenate([keys, np.ones((len(keys), 1), np.uint64)], axis=1), len(keys), n, P)
+    assert (back == packed).all()  # tables_of_keys inverts sort_keys
+    if m:
+        rows[0, -1] += np.uint64(1)  # and the check sees a count off by one
+        assert K.tables_of_keys(rows, m, n, P)[1].tolist() != [c for _, c in sorted(want.items())]
+
+
+@settings(max_examples=60, deadline=None)
+@given(dicts(big=False), st.integers(1, 20), st.data())
+def test_prefix_index_lookups_agree_with_the_dict(case, bits, data):
+    zl, n, d = case
+    if not d:
+        return
+    store = TableStore.from_dict(d, n, zl)
+    start, L = K.prefix_index(store.tables, bits)
+    B = len(start) - 1
+    assert B & (B - 1) == 0 and B <= 2**bits and start[0] == 0 and start[-1] == len(d) and (np.diff(start) >= 0).all()
+    store._index = (start, B.bit_length() - 1, L)  # this many bits, whatever the size
+    chars = "+-0" if zl == "0" else "+-"
+    probes = data.draw(st.lists(st.text(chars, min_size=n, max_size=n), max_size=10))
+    for t in list(d) + probes:
+        assert store.count(t) == d.get(t, 0)
+    assert store.find("x" * n) == -2 and store.find("+" * (n + 1)) == -2
+
+
 def test_repeated_tables_add_and_a_changed_count_is_unequal():
     s = TableStore.from_unsorted(pack_tables(["+-", "-+", "+-"], "-1"), np.array([1, 2, 3]), 2)
     assert s.to_dict() == {"+-": 4, "-+": 2}

@@ -4,21 +4,23 @@ Enumeration order: an odometer whose digits are the hidden units (a unit is one 
 neuron or one conv channel; its digit is the index of its (weights, bias, scale)
 setting), then the readout weights one digit each; the readout bias is looped
 innermost. When only readout weights change, the output pre-activation S(x) is
-updated in place; when a hidden unit changes, that unit and everything after it is
-recomputed. Counters are direct-addressed (one int64 per possible table) when the
-table space is at most 2^22, otherwise the open-addressing hash map of
-:mod:`enumerate.counting.kernels.hashmap` on bit-packed tables (a "+" plane, and a "0" plane under
-zero-label rule 0).
+updated in place by ``delta * feature(x)`` (integers); when a hidden unit changes, that
+unit and everything after it is recomputed.
+
+Counters: direct-addressed (one int64 per possible table) when the table space is at
+most 2^22. Otherwise each table is written as its *sort key* (the layout of
+:func:`enumerate.results._store_kernels.sort_keys`: point 0 most significant, one bit per
+point, ``-`` = 1, or two bits ``+`` 00, ``-`` 01, ``0`` 10) through a small direct-mapped
+combiner (a cache-sized table that adds repeats and evicts on a collision) into a row
+buffer of (key words, count). The caller sorts a full buffer in place and merges it
+into its sorted result, so no large hash map is ever probed at random: sequential
+writes, an in-place radix sort, and sorted merges.
 """
 
 import numpy as np
 from numba import njit
 
-from .hashmap import add, grow
-
-__all__ = ["unit_activations", "readout_features", "run_range"]
-
-ONE = np.uint64(1)
+__all__ = ["unit_activations", "readout_features", "run_range", "emit_key", "drain_combiner"]
 
 
 @njit(cache=True, nogil=True)
@@ -80,13 +82,82 @@ def readout_features(acts, H, chans, length, pool, feats, nX):
 
 
 @njit(cache=True, nogil=True)
+def emit_key(cache, buf, nbuf, kbuf, K, c):
+    """Add count ``c`` of the sort key ``kbuf`` through the combiner ``cache`` (rows of K
+    words and a count, 0 = free); an evicted entry goes to ``buf`` at row ``nbuf``.
+    Returns the new number of buffer rows."""
+    h = np.uint64(0x9E3779B97F4A7C15)
+    for w in range(K):
+        h = (h ^ kbuf[w]) * np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(29)
+    i = np.int64(h & np.uint64(cache.shape[0] - 1))
+    if cache[i, K] != 0:
+        same = True
+        for w in range(K):
+            if cache[i, w] != kbuf[w]:
+                same = False
+                break
+        if same:
+            cache[i, K] += np.uint64(c)
+            return nbuf
+        for w in range(K + 1):
+            buf[nbuf, w] = cache[i, w]
+        nbuf += 1
+    for w in range(K):
+        cache[i, w] = kbuf[w]
+    cache[i, K] = np.uint64(c)
+    return nbuf
+
+
+@njit(cache=True, nogil=True)
+def drain_combiner(cache, buf, nbuf, K):
+    """Move every combiner entry into ``buf`` from row ``nbuf`` (room is the caller's
+    care); returns the new number of rows."""
+    for i in range(cache.shape[0]):
+        if cache[i, K] != 0:
+            for w in range(K + 1):
+                buf[nbuf, w] = cache[i, w]
+            cache[i, K] = 0
+            nbuf += 1
+    return nbuf
+
+
+@njit(cache=True, nogil=True)
+def _keys_of(S, bb, zl, nX, kbuf, K, pad):
+    """The sort key of the table sign(S + bb) under zero-label rule ``zl`` into ``kbuf``."""
+    if zl != 2:
+        for w in range(K):
+            word = pad[w]
+            lo = 64 * w
+            top = min(64, nX - lo)
+            if zl == 0:
+                for j in range(top):
+                    word |= np.uint64(S[lo + j] + bb <= 0) << np.uint64(63 - j)
+            else:
+                for j in range(top):
+                    word |= np.uint64(S[lo + j] + bb < 0) << np.uint64(63 - j)
+            kbuf[w] = word
+    else:
+        for w in range(K):
+            word = pad[w]
+            lo = 32 * w
+            top = min(32, nX - lo)
+            for j in range(top):
+                z = S[lo + j] + bb
+                word |= (np.uint64(z == 0) << np.uint64(63 - 2 * j)) | (np.uint64(z < 0) << np.uint64(62 - 2 * j))
+            kbuf[w] = word
+
+
+@njit(cache=True, nogil=True)
 def run_range(start, stop, radix, unit_layer, unit_chan, qi, gi, scaled, acts, npos, kern, strd, cin,
               bias_mult, clamp, act_code, lpos, lneg, H, last_c, last_n, pool, F, out_bm, zl, nX,
-              direct, hist, tab, nused):
+              direct, hist, cache, buf, nbuf, pad):
     """Count the tables of steps [start, stop) (each step = one readout-bias loop).
 
-    Adds into ``hist`` (direct mode) or the hash map ``tab`` (rows: key words, count);
-    returns the (possibly grown) map and its number of entries.
+    Adds into ``hist`` (direct mode) or through the combiner ``cache`` into the row buffer
+    ``buf`` (rows: sort-key words, count; ``pad`` the key bits of the points past ``nX``).
+    Stops early, before a step, when the buffer could not take one more step; returns
+    (the next step, the number of buffer rows).
     """
     ndig = radix.shape[0]
     nunits = unit_layer.shape[0]
@@ -99,13 +170,14 @@ def run_range(start, stop, radix, unit_layer, unit_chan, qi, gi, scaled, acts, n
     wbuf = np.zeros(64 + acts.shape[1] * acts.shape[2], dtype=np.int64)
     feats = np.zeros((F, nX), dtype=np.int64)
     S = np.zeros(nX, dtype=np.int64)
-    nw = tab.shape[1] - 1
-    half = nw // 2 if zl == 2 else nw
-    kbuf = np.zeros(nw, dtype=np.uint64)
+    K = buf.shape[1] - 1
+    kbuf = np.zeros(max(K, 1), dtype=np.uint64)
     k = 0  # first digit that changed: units from k on (or S) must be recomputed
     first = True
     step = start
     while step < stop:
+        if not direct and nbuf + nq > buf.shape[0]:
+            return step, nbuf
         if first or k < nunits:
             first = False
             for u in range(k, nunits):
@@ -142,17 +214,8 @@ def run_range(start, stop, radix, unit_layer, unit_chan, qi, gi, scaled, acts, n
                         key |= (np.int64(z > 0) << x) | (np.int64(z == 0) << (nX + x))
                 hist[key] += 1
             else:
-                for w in range(nw):
-                    kbuf[w] = 0
-                for x in range(nX):
-                    z = S[x] + bb
-                    if z > 0 or (z == 0 and zl == 1):
-                        kbuf[x >> 6] |= ONE << np.uint64(x & 63)
-                    elif z == 0 and zl == 2:
-                        kbuf[half + (x >> 6)] |= ONE << np.uint64(x & 63)
-                if 2 * (nused + 1) > tab.shape[0]:
-                    tab = grow(tab, nw)
-                nused += add(tab, kbuf, nw, 1)
+                _keys_of(S, bb, zl, nX, kbuf, K, pad)
+                nbuf = emit_key(cache, buf, nbuf, kbuf, K, 1)
         step += 1
         if step >= stop:
             break
@@ -163,4 +226,4 @@ def run_range(start, stop, radix, unit_layer, unit_chan, qi, gi, scaled, acts, n
                 break
             digits[k] = 0
             k -= 1
-    return tab, nused
+    return step, nbuf
