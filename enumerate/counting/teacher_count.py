@@ -53,6 +53,8 @@ __all__ = ["teacher_count", "teacher_rho", "TeacherCounter", "estimate_teacher_c
 
 #: cells of the right half's dense cumulative array (int64, one prime at a time)
 DENSE_CELLS = 2**25
+#: cells of one array of the dense chain (int64, one prime at a time; three are alive at once)
+CHAIN_CELLS = 2**26
 #: states per kernel call (a fraction of a second each: Ctrl-C is seen within about a second)
 CHUNK_STATES = 200_000
 #: state-type-residue triples per second assumed by the estimate (numba, one core)
@@ -155,7 +157,8 @@ class TeacherCounter:
         self.bu = np.array([[q * ob] * n for q in model.qi], np.int64)
         self.umin, self.umax = self.tu.min(axis=0), self.tu.max(axis=0)
         self.width = spec.arch.widths[1]
-        self.mods = np.array(_primes(spec.total, max(self.tcount)), np.int64)
+        # every count residue times the unit's total settings stays below 2^61 (the dense chain's lazy sums)
+        self.mods = np.array(_primes(spec.total, sum(self.tcount)), np.int64)
         self.perms = self._symmetry(model)
         vmax = int(np.abs(self.bu).max(initial=0)) + self.width * int(np.abs(self.tu).max(initial=0)) + 2
         self.bits = 8 if vmax < 127 else 16 if vmax < 2**15 - 1 else 32
@@ -327,6 +330,8 @@ class TeacherCounter:
 
         if not 1 <= w <= self.width:
             raise SpecError("width", f"{w} is outside 1..{self.width} (the counter was built for width {self.width})")
+        if self.chained(w):
+            return self.counts([w])[w]
         r = self.right_size(w)
         with progress_bar(w + 1, f"teacher {self.spec.arch.kind}:{self.n}pts w={w}", enabled=self.show,
                           unit="state") as bar:
@@ -346,6 +351,106 @@ class TeacherCounter:
                 bias = np.zeros((1, self.n), np.int64)
             right = self._right_power(r, bar) if r else self._zero()
             return self._finish(left, bias, right, r)
+
+    # ------------------------------------------------------------------ the dense chain
+
+    def _box(self, k):
+        """Least corner and size of the value box of a k-unit sum."""
+        return (k * self.umin).astype(np.int64), (k * (self.umax - self.umin) + 1).astype(np.int64)
+
+    def chained(self, w) -> bool:
+        """True when width ``w`` runs on the dense chain: the ceil(w/2)-unit box fits
+        :data:`CHAIN_CELLS`."""
+        return math.prod(self._box(-(-w // 2))[1].tolist()) <= CHAIN_CELLS
+
+    def counts(self, widths) -> dict:
+        """Exact counts at several widths on the dense chain (:meth:`chained` widths), one
+        prime at a time: the powers U^k of the unit distribution as dense arrays over
+        their value boxes (one :func:`box_step` per k), width 2k - 1 as U^k against the
+        cumulative array of U^(k-1) and width 2k as U^k against that of U^k (readout bias
+        folded in where the box allows). ``self.seconds`` gets each width's share of the
+        time (its steps and its finish, over every prime).
+
+        >>> from enumerate import NetworkSpec
+        >>> TeacherCounter(NetworkSpec.parse("fc:2,4,1", "-1,0,1"), "---+").counts([1, 2, 4])
+        {1: 2, 2: 316, 4: 1008912}
+        """
+        import time
+
+        from .._support.progress import progress_bar
+        from .kernels.fast import interruptible as _interruptible
+        from .kernels.teacher_count import box_finish, box_step
+
+        ws = sorted({int(w) for w in widths})
+        bad = [w for w in ws if not 1 <= w <= self.width or not self.chained(w)]
+        if bad:
+            raise SpecError("width", f"{bad[0]} is outside 1..{self.width} or too wide for the dense chain")
+        top = -(-ws[-1] // 2) if ws else 0
+        want = set(ws)
+        res = {w: [] for w in ws}
+        self.seconds = {w: 0.0 for w in ws}
+        tu = np.ascontiguousarray(self.tu)
+        with progress_bar(len(self.mods) * (top + 1), f"teacher {self.spec.arch.kind}:{self.n}pts chain",
+                          enabled=self.show, unit="step") as bar:
+            for p in self.mods.tolist():
+                tc = np.array([c % p if p else c for c in self.tcount], np.int64)
+                clock = time.perf_counter()
+
+                def finish(w, U, k, G):
+                    nonlocal clock
+                    llo, lsize = self._box(k)
+                    glo, gsize, bias, garr = G
+                    s0, s1, s2 = _interruptible(len(U), box_finish, U, lsize, llo, garr, gsize, glo, self.kind,
+                                                self.tau, bias, p)
+                    res[w].append(int(s0) if p == 0 else (int(s0) + (int(s1) << 28) + (int(s2) << 56)) % p)
+                    now = time.perf_counter()
+                    self.seconds[w] += now - clock
+                    clock = now
+
+                U, G = np.ones(1, np.int64), None
+                for k in range(top + 1):
+                    if k and 2 * k - 1 in want:
+                        finish(2 * k - 1, U, k, G)
+                    if 2 * k in want or 2 * k + 1 in want:
+                        G = None
+                        G = self._box_cumulative(U, k, p)
+                    if k and 2 * k in want:
+                        finish(2 * k, U, k, G)
+                    if k < top:
+                        _, isize = self._box(k)
+                        _, osize = self._box(k + 1)
+                        out = np.zeros(math.prod(osize.tolist()), np.int64)
+                        _interruptible(len(U) * len(tu), box_step, U, isize, tu, tc, self.umin, out, osize)
+                        if p:
+                            out %= p
+                        U = out
+                    bar.update(1)
+                del U, G
+        return {w: self._exact(res[w]) for w in ws}
+
+    def _box_cumulative(self, U, k, p):
+        """(least corner, size, bias rows, array): the cumulative array of the k-unit
+        power ``U``, with the readout bias folded in when its box fits."""
+        from .kernels.fast import interruptible as _interruptible
+        from .kernels.teacher_count import box_step, cumulate
+
+        lo, size = self._box(k)
+        bmin, bmax = self.bu.min(axis=0), self.bu.max(axis=0)
+        fsize = (size + bmax - bmin).astype(np.int64)
+        if math.prod(fsize.tolist()) <= CHAIN_CELLS:
+            g = np.zeros(math.prod(fsize.tolist()), np.int64)
+            _interruptible(len(U) * len(self.bu), box_step, U, size, np.ascontiguousarray(self.bu),
+                           np.ones(len(self.bu), np.int64), bmin.astype(np.int64), g, fsize)
+            if p:
+                g %= p
+            lo, size, bias = (lo + bmin).astype(np.int64), fsize, np.zeros((1, self.n), np.int64)
+        else:
+            g, bias = U.copy(), self.bu
+        strides = np.ones(self.n, np.int64)
+        for i in range(self.n - 2, -1, -1):
+            strides[i] = strides[i + 1] * size[i + 1]
+        _interruptible(len(g), cumulate, g, size, strides, self.kind, p)
+        return lo, size, bias, g
 
     def _cumulative(self, right, r):
         """The right half's cumulative arrays (one per prime, int32 or int64), cached for

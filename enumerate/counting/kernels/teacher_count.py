@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["pack", "unpack", "step_rows", "grow", "finish_rows", "new_table", "flat_index", "scatter_add",
-           "dense_accumulate", "mark", "box_keys", "bounds", "cumulate"]
+           "dense_accumulate", "mark", "box_keys", "bounds", "cumulate", "box_step", "box_finish"]
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 
@@ -328,3 +328,127 @@ def cumulate(g, size, strides, kind, p):
                     if p != 0 and v >= p:
                         v -= p
                     g[a + t] = v
+
+
+@njit(cache=True, nogil=True)
+def box_step(inp, isize, tu, tc, umin, out, osize):
+    """One more unit on a dense box: ``out[y + u_t] += tc[t] * inp[y]`` for every cell y of
+    ``inp`` (row-major over ``isize``) and type t; ``out`` is row-major over ``osize =
+    isize + umax - umin`` (its least corner is the input's plus ``umin``). No reduction:
+    the caller keeps ``sum(tc) * max(inp)`` below 2^63 and reduces afterwards. Rows of
+    ``inp`` that are all zero are skipped (the box corners outside the support)."""
+    n = isize.shape[0]
+    K = tu.shape[0]
+    ostr = np.ones(n, np.int64)
+    for i in range(n - 2, -1, -1):
+        ostr[i] = ostr[i + 1] * osize[i + 1]
+    shift = np.zeros(K, np.int64)
+    for t in range(K):
+        for i in range(n):
+            shift[t] += (tu[t, i] - umin[i]) * ostr[i]
+    L = isize[n - 1]
+    nrows = inp.shape[0] // L
+    idx = np.zeros(n, np.int64)
+    for row in range(nrows):
+        ib = row * L
+        nz = False
+        for j in range(L):
+            if inp[ib + j] != 0:
+                nz = True
+                break
+        if nz:
+            ob0 = 0
+            for i in range(n - 1):
+                ob0 += idx[i] * ostr[i]
+            for t in range(K):
+                c = tc[t]
+                ob = ob0 + shift[t]
+                for j in range(L):
+                    out[ob + j] += c * inp[ib + j]
+        for i in range(n - 2, -1, -1):  # the odometer over the first n - 1 coordinates
+            idx[i] += 1
+            if idx[i] < isize[i]:
+                break
+            idx[i] = 0
+    return out
+
+
+@njit(cache=True, nogil=True)
+def box_finish(left, lsize, llo, garr, gsize, glo, kind, tau, bias, p):
+    """sum_x sum_b left[x] * G(tau - x - bias_b) for a dense left box (least corner
+    ``llo``) against the right half's cumulative array ``garr`` (as in
+    :func:`finish_rows`, least corner ``glo``); returns (s0, s1, s2) as there."""
+    n = lsize.shape[0]
+    gstr = np.ones(n, np.int64)
+    for i in range(n - 2, -1, -1):
+        gstr[i] = gstr[i + 1] * gsize[i + 1]
+    L = lsize[n - 1]
+    nrows = left.shape[0] // L
+    idx = np.zeros(n, np.int64)
+    acc = np.int64(0)
+    s1 = np.int64(0)
+    s2 = np.int64(0)
+    m28 = np.int64((1 << 28) - 1)
+    last = n - 1
+    for row in range(nrows):
+        ib = row * L
+        for b in range(bias.shape[0]):
+            base = 0
+            ok = True
+            for i in range(last):
+                j = tau[i] - (llo[i] + idx[i]) - bias[b, i] - glo[i]
+                if kind[i] == 0:
+                    if j < 0:
+                        j = 0
+                    elif j >= gsize[i]:
+                        ok = False
+                elif kind[i] == 1:
+                    if j >= gsize[i]:
+                        j = gsize[i] - 1
+                    elif j < 0:
+                        ok = False
+                elif j < 0 or j >= gsize[i]:
+                    ok = False
+                if not ok:
+                    break
+                base += j * gstr[i]
+            if not ok:
+                continue
+            j0 = tau[last] - llo[last] - bias[b, last] - glo[last]
+            for x in range(L):
+                a = left[ib + x]
+                if a == 0:
+                    continue
+                j = j0 - x
+                if kind[last] == 0:
+                    if j < 0:
+                        j = 0
+                    elif j >= gsize[last]:
+                        continue
+                elif kind[last] == 1:
+                    if j >= gsize[last]:
+                        j = gsize[last] - 1
+                    elif j < 0:
+                        continue
+                elif j < 0 or j >= gsize[last]:
+                    continue
+                g = garr[base + j]
+                if p == 0:
+                    acc += a * g
+                else:
+                    a1, a0, g1, g0 = a >> 28, a & m28, g >> 28, g & m28
+                    acc += a0 * g0
+                    s1 += a1 * g0 + a0 * g1
+                    s2 += a1 * g1
+                    if acc >= _LAZY:
+                        acc %= p
+                    if s1 >= _LAZY:
+                        s1 %= p
+                    if s2 >= _LAZY:
+                        s2 %= p
+        for i in range(n - 2, -1, -1):
+            idx[i] += 1
+            if idx[i] < lsize[i]:
+                break
+            idx[i] = 0
+    return acc, s1, s2
