@@ -214,7 +214,7 @@ def width_sweep(arch, q, act="sign", domain="01", zero_label="-1", *, teacher, w
                      count_automorphisms_brute(tspec, first.params))
     counter, chained = None, {}
     if teacher_count_supported(specs[-1]):
-        check_budget(specs[-1], force)  # the widest student bounds the whole sweep's cost
+        check_budget(specs[-1], force, table=first.table)  # the widest student bounds the whole sweep's cost
         counter = TeacherCounter(specs[-1], first.table, progress)
         # the widths the dense chain reaches run at once (one pass per prime), the rest one by one
         chained = counter.counts([w for w in widths if counter.chained(w)])
