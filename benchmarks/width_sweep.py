@@ -9,7 +9,7 @@ sweep records the load average at its start and the child's CPU time beside the 
     python benchmarks/width_sweep.py            # every sweep -> benchmarks/results/width_sweep.json
     python benchmarks/width_sweep.py --quick    # small widths only (a smoke run)
     python benchmarks/width_sweep.py --only fc2 fc3   # some sweeps -> results/width_sweep_part_fc2.json
-    python benchmarks/width_sweep.py --merge    # the parts -> results/width_sweep.json
+    python benchmarks/width_sweep.py --merge    # the parts -> results/width_sweep.json (other sweeps kept)
 """
 
 import argparse
@@ -116,6 +116,10 @@ def merge():
     from _common import RESULTS
 
     out = {}
+    whole = os.path.join(RESULTS, "width_sweep.json")
+    if os.path.exists(whole):  # sweeps not re-run keep their last results
+        with open(whole) as fh:
+            out.update(json.load(fh)["sweeps"])
     parts = sorted(glob.glob(os.path.join(RESULTS, "width_sweep_part_*.json")))
     for path in parts:
         with open(path) as fh:

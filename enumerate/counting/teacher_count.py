@@ -9,6 +9,12 @@ bias. The table is h* exactly when every coordinate of that sum lies in an inter
 half-line for a ``+`` or a ``-`` point, the value 0 for a ``0`` point under zero-label
 rule 0). So the count is the mass of a box under a W-fold convolution:
 
+* **the dense chain** (when the ceil(W/2)-unit value box fits :data:`CHAIN_CELLS`: every
+  ``fc:2`` width to 64, ``fc:3`` to 8): one prime at a time, the powers U^k are dense
+  arrays over their boxes (:func:`~enumerate.counting.kernels.teacher_count.box_step`);
+  width 2k - 1 is U^k against the cumulative array of U^(k-1), width 2k is U^k against
+  that of U^k with the readout bias folded in -- a sweep is one chain
+  (:meth:`TeacherCounter.counts`);
 * **meet in the middle**: the units are split into a left part (the bias and W - r
   units) and a right part (r units). The right part's distribution is made dense on its
   value box and summed cumulatively along every axis (upward on the ``+`` axes,
@@ -22,11 +28,12 @@ rule 0). So the count is the mass of a box under a W-fold convolution:
   that also fix h* act on the left part's states, which are kept one per orbit (with
   the orbit's total count).
 
-The right part's size r is the largest at most W/2 whose dense box fits
-:data:`DENSE_CELLS`; when r = W/2 the left part needs no clipping and its powers are
-shared between widths (:class:`TeacherCounter` for sweeps). Counts are exact: int64
-below 2^63, otherwise residues modulo primes below 2^31 and the Chinese remainder
-theorem (|Q|^P bounds every count).
+Off the chain, the right part's size r is the largest at most W/2 whose dense box fits
+:data:`DENSE_CELLS` (built on the dense chain); when r = W/2 the left part needs no
+clipping and its powers are shared between widths (:class:`TeacherCounter` for sweeps).
+Counts are exact: int64 below 2^63, otherwise residues modulo primes of up to 56 bits
+(a residue times the unit's number of settings stays below 2^61) and the Chinese
+remainder theorem (|Q|^P bounds every count).
 
 >>> from enumerate import NetworkSpec
 >>> spec = NetworkSpec.parse("fc:2,3,1", "-1,0,1")
@@ -369,7 +376,7 @@ class TeacherCounter:
 
         >>> from enumerate import NetworkSpec
         >>> TeacherCounter(NetworkSpec.parse("fc:2,4,1", "-1,0,1"), "---+").counts([1, 2, 4])
-        {1: 2, 2: 316, 4: 1008912}
+        {1: 2, 2: 316, 4: 2959416}
         """
         import time
 

@@ -96,14 +96,6 @@ def grow(tab, kw):
     return out
 
 
-@njit(cache=True, nogil=True)
-def _less(a, b):
-    for w in range(a.shape[0] - 1, -1, -1):
-        if a[w] != b[w]:
-            return a[w] < b[w]
-    return False
-
-
 #: a count word above this is reduced modulo its prime before the next addition
 _LAZY = np.int64(2**61)
 
@@ -125,7 +117,6 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
     y = np.empty(n, np.int64)
     z = np.empty(n, np.int64)
     key = np.empty(kw, np.uint64)
-    cand = np.empty(kw, np.uint64)
     ikey = np.empty(kw, np.int64)
     for s in range(i0, i1):
         if used + K > maxfill:
@@ -145,13 +136,20 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
                 y[i] = v
             if not ok:
                 continue
-            pack(y, bits, off, key)
+            # the least packed key over the perms: packed order is lexicographic with the last
+            # coordinate most significant, so compare coordinates from the top and stop at the first difference
+            best = 0
             for g in range(1, G):
-                for i in range(n):
-                    z[i] = y[perms[g, i]]
-                pack(z, bits, off, cand)
-                if _less(cand, key):
-                    key[:] = cand
+                for i in range(n - 1, -1, -1):
+                    a = y[perms[g, i]]
+                    b = y[perms[best, i]]
+                    if a != b:
+                        if a < b:
+                            best = g
+                        break
+            for i in range(n):
+                z[i] = y[perms[best, i]]
+            pack(z, bits, off, key)
             for w in range(kw):
                 ikey[w] = np.int64(key[w])
             t = _slot(tab, ikey, kw)
