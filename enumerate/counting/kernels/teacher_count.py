@@ -308,24 +308,44 @@ def bounds(keys, bits, off, n):
 def cumulate(g, size, strides, kind, p):
     """In place: sum ``g`` (a flattened row-major box) upward along every kind-0 axis
     (g(t) = sum of the cells >= t) and downward along every kind-1 axis (cells <= t),
-    modulo p (p == 0: exact)."""
+    modulo p (p == 0: exact). Inner loops run over contiguous memory (the last axis as
+    one sequential scan per row)."""
     total = g.shape[0]
-    for ax in range(size.shape[0]):
+    n = size.shape[0]
+    for ax in range(n):
         if kind[ax] == 2:
             continue
         st = strides[ax]
         sz = size[ax]
+        up = kind[ax] == 0
+        if ax == n - 1:  # st == 1: a running sum along each row
+            for o in range(0, total, sz):
+                if up:
+                    for jj in range(sz - 2, -1, -1):
+                        v = g[o + jj] + g[o + jj + 1]
+                        if p != 0 and v >= p:
+                            v -= p
+                        g[o + jj] = v
+                else:
+                    for jj in range(1, sz):
+                        v = g[o + jj] + g[o + jj - 1]
+                        if p != 0 and v >= p:
+                            v -= p
+                        g[o + jj] = v
+            continue
         for o in range(0, total, sz * st):
             for j in range(1, sz):
-                jj = sz - 1 - j if kind[ax] == 0 else j
-                prev = jj + 1 if kind[ax] == 0 else jj - 1
+                jj = sz - 1 - j if up else j
+                prev = jj + 1 if up else jj - 1
                 a = o + jj * st
                 b = o + prev * st
-                for t in range(st):
-                    v = g[a + t] + g[b + t]
-                    if p != 0 and v >= p:
-                        v -= p
-                    g[a + t] = v
+                if p != 0:
+                    for t in range(st):
+                        v = g[a + t] + g[b + t]
+                        g[a + t] = v - p if v >= p else v
+                else:
+                    for t in range(st):
+                        g[a + t] += g[b + t]
 
 
 @njit(cache=True, nogil=True)
@@ -333,8 +353,8 @@ def box_step(inp, isize, tu, tc, umin, out, osize):
     """One more unit on a dense box: ``out[y + u_t] += tc[t] * inp[y]`` for every cell y of
     ``inp`` (row-major over ``isize``) and type t; ``out`` is row-major over ``osize =
     isize + umax - umin`` (its least corner is the input's plus ``umin``). No reduction:
-    the caller keeps ``sum(tc) * max(inp)`` below 2^63 and reduces afterwards. Rows of
-    ``inp`` that are all zero are skipped (the box corners outside the support)."""
+    the caller keeps ``sum(tc) * max(inp)`` below 2^63 and reduces afterwards. Each row of
+    ``inp`` is walked over its nonzero run only (the box corners outside the support)."""
     n = isize.shape[0]
     K = tu.shape[0]
     ostr = np.ones(n, np.int64)
@@ -349,19 +369,20 @@ def box_step(inp, isize, tu, tc, umin, out, osize):
     idx = np.zeros(n, np.int64)
     for row in range(nrows):
         ib = row * L
-        nz = False
-        for j in range(L):
-            if inp[ib + j] != 0:
-                nz = True
-                break
-        if nz:
+        j0 = 0  # the row's nonzero run [j0, j1) (the support is about a quarter of the box)
+        while j0 < L and inp[ib + j0] == 0:
+            j0 += 1
+        j1 = L
+        while j1 > j0 and inp[ib + j1 - 1] == 0:
+            j1 -= 1
+        if j0 < j1:
             ob0 = 0
             for i in range(n - 1):
                 ob0 += idx[i] * ostr[i]
             for t in range(K):
                 c = tc[t]
                 ob = ob0 + shift[t]
-                for j in range(L):
+                for j in range(j0, j1):
                     out[ob + j] += c * inp[ib + j]
         for i in range(n - 2, -1, -1):  # the odometer over the first n - 1 coordinates
             idx[i] += 1
@@ -390,7 +411,13 @@ def box_finish(left, lsize, llo, garr, gsize, glo, kind, tau, bias, p):
     last = n - 1
     for row in range(nrows):
         ib = row * L
-        for b in range(bias.shape[0]):
+        x0 = 0
+        while x0 < L and left[ib + x0] == 0:
+            x0 += 1
+        x1 = L
+        while x1 > x0 and left[ib + x1 - 1] == 0:
+            x1 -= 1
+        for b in range(bias.shape[0] if x0 < x1 else 0):
             base = 0
             ok = True
             for i in range(last):
@@ -413,7 +440,7 @@ def box_finish(left, lsize, llo, garr, gsize, glo, kind, tau, bias, p):
             if not ok:
                 continue
             j0 = tau[last] - llo[last] - bias[b, last] - glo[last]
-            for x in range(L):
+            for x in range(x0, x1):
                 a = left[ib + x]
                 if a == 0:
                     continue
