@@ -65,6 +65,10 @@ def run_sweep(arch, teacher, widths, limit):
     proc = subprocess.Popen([sys.executable, "-c", CHILD, arch, teacher[0], teacher[1], widths],
                             stdout=subprocess.PIPE, text=True)
     rows, stopped = [], None
+    import threading
+
+    timer = threading.Timer(limit, proc.kill)  # the limit holds while a width is still running
+    timer.start()
     try:
         for line in proc.stdout:
             d = json.loads(line)
@@ -78,8 +82,11 @@ def run_sweep(arch, teacher, widths, limit):
                 stopped = f"time limit {limit} s"
                 break
     finally:
+        timer.cancel()
         proc.kill()
         proc.wait()
+    if stopped is None and proc.returncode not in (0, None) and time.perf_counter() - t0 >= limit:
+        stopped = f"time limit {limit} s (killed during the next width)"
     return rows, stopped, time.perf_counter() - t0
 
 
