@@ -2,16 +2,19 @@
 
 Each sweep runs in a child process that prints one JSON line per width (so a sweep cut
 by its time limit keeps the widths it finished); the child reports its peak RSS.
-2-layer students use the teacher-equivalence counter, depth-3 students the full prior.
+2-layer students use the teacher-equivalence counter, depth-3 students the full prior. Each
+sweep records the load average at its start and the child's CPU time beside the wall time
+(the machine may be shared: wall times are upper bounds).
 
     python benchmarks/width_sweep.py            # every sweep -> benchmarks/results/width_sweep.json
     python benchmarks/width_sweep.py --quick    # small widths only (a smoke run)
     python benchmarks/width_sweep.py --only fc2 fc3   # some sweeps -> results/width_sweep_part_fc2.json
-    python benchmarks/width_sweep.py --merge    # the parts -> results/width_sweep.json
+    python benchmarks/width_sweep.py --merge    # the parts -> results/width_sweep.json (other sweeps kept)
 """
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -44,7 +47,10 @@ from proofs.width_sweep import width_sweep
 arch, tarch, tparams, widths = sys.argv[1:5]
 def row(sw, r):
     d = r.to_json()
-    d["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    d["peak_rss_mb"] = ru.ru_maxrss / 1024
+    d["cpu_seconds_so_far"] = ru.ru_utime + ru.ru_stime  # the child's CPU time up to this row (a loaded machine
+    # stretches the wall time, much less the CPU time)
     print(json.dumps(d), flush=True)
 try:
     # force: the estimate is an upper bound; the benchmark keeps its own time limit per sweep
@@ -59,6 +65,10 @@ def run_sweep(arch, teacher, widths, limit):
     proc = subprocess.Popen([sys.executable, "-c", CHILD, arch, teacher[0], teacher[1], widths],
                             stdout=subprocess.PIPE, text=True)
     rows, stopped = [], None
+    import threading
+
+    timer = threading.Timer(limit, proc.kill)  # the limit holds while a width is still running
+    timer.start()
     try:
         for line in proc.stdout:
             d = json.loads(line)
@@ -72,8 +82,11 @@ def run_sweep(arch, teacher, widths, limit):
                 stopped = f"time limit {limit} s"
                 break
     finally:
+        timer.cancel()
         proc.kill()
         proc.wait()
+    if stopped is None and proc.returncode not in (0, None) and time.perf_counter() - t0 >= limit:
+        stopped = f"time limit {limit} s (killed during the next width)"
     return rows, stopped, time.perf_counter() - t0
 
 
@@ -92,8 +105,10 @@ def main():
         if args.quick:
             widths = QUICK[name]
         print(f"{name}: {arch} widths {widths}", file=sys.stderr, flush=True)
+        load = os.getloadavg()[0]
         rows, stopped, wall = run_sweep(arch, teacher, widths, limit)
-        out[name] = {"arch": arch, "teacher": {"arch": teacher[0], "params": teacher[1]}, "widths": widths,
+        out[name] = {"load_average_at_start": load,
+                     "cpu_seconds": rows[-1]["cpu_seconds_so_far"] if rows else None, "arch": arch, "teacher": {"arch": teacher[0], "params": teacher[1]}, "widths": widths,
                      "target": target, "reached": rows[-1]["width"] if rows else 0,
                      "seconds_total": sum(r["seconds"] for r in rows), "wall_seconds": wall,
                      "peak_rss_mb": max((r["peak_rss_mb"] for r in rows), default=0), "stopped": stopped,
@@ -104,11 +119,14 @@ def main():
 
 def merge():
     import glob
-    import os
 
     from _common import RESULTS
 
     out = {}
+    whole = os.path.join(RESULTS, "width_sweep.json")
+    if os.path.exists(whole):  # sweeps not re-run keep their last results
+        with open(whole) as fh:
+            out.update(json.load(fh)["sweeps"])
     parts = sorted(glob.glob(os.path.join(RESULTS, "width_sweep_part_*.json")))
     for path in parts:
         with open(path) as fh:

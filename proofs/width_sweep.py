@@ -212,19 +212,23 @@ def width_sweep(arch, q, act="sign", domain="01", zero_label="-1", *, teacher, w
     out = WidthSweep(str(arch), specs[0].q.name, str(specs[0].act), specs[0].domain.kind, specs[0].zero_label,
                      str(tspec.arch), first.params, first.table, is_irreducible(tspec, first.params),
                      count_automorphisms_brute(tspec, first.params))
-    counter = None
+    counter, chained = None, {}
     if teacher_count_supported(specs[-1]):
-        check_budget(specs[-1], force)  # the widest student bounds the whole sweep's cost
+        check_budget(specs[-1], force, table=first.table)  # the widest student bounds the whole sweep's cost
         counter = TeacherCounter(specs[-1], first.table, progress)
+        # the widths the dense chain reaches run at once (one pass per prime), the rest one by one
+        chained = counter.counts([w for w in widths if counter.chained(w)])
     for w, spec in zip(widths, specs):
         make_teacher(spec, tarch, tparams)  # fits every width (the teacher is no wider than the narrowest)
         t0 = time.perf_counter()
-        if counter is not None:
+        if w in chained:
+            count, method = chained[w], "teacher-chain"
+        elif counter is not None:
             count, method = counter.count(spec.arch.widths[1]), "teacher"
         else:
             prior = count_prior(spec, "auto", progress=progress, force=force)
             count, method = prior.count(first.table), prior.method
-        seconds = time.perf_counter() - t0
+        seconds = counter.seconds[w] if w in chained else time.perf_counter() - t0
         t = terms(spec, tspec.arch)
         multi = Fraction(t.multi_count(out.aut), t.total) if out.irreducible else None
         row = SweepRow(w, str(spec.arch), count, t.total, t.k, t.n_emb, t.single_rho(), multi,

@@ -9,6 +9,12 @@ bias. The table is h* exactly when every coordinate of that sum lies in an inter
 half-line for a ``+`` or a ``-`` point, the value 0 for a ``0`` point under zero-label
 rule 0). So the count is the mass of a box under a W-fold convolution:
 
+* **the dense chain** (when the ceil(W/2)-unit value box fits :data:`CHAIN_CELLS`: every
+  ``fc:2`` width to 64, ``fc:3`` to 8): one prime at a time, the powers U^k are dense
+  arrays over their boxes (:func:`~enumerate.counting.kernels.teacher_count.box_step`);
+  width 2k - 1 is U^k against the cumulative array of U^(k-1), width 2k is U^k against
+  that of U^k with the readout bias folded in -- a sweep is one chain
+  (:meth:`TeacherCounter.counts`);
 * **meet in the middle**: the units are split into a left part (the bias and W - r
   units) and a right part (r units). The right part's distribution is made dense on its
   value box and summed cumulatively along every axis (upward on the ``+`` axes,
@@ -22,11 +28,12 @@ rule 0). So the count is the mass of a box under a W-fold convolution:
   that also fix h* act on the left part's states, which are kept one per orbit (with
   the orbit's total count).
 
-The right part's size r is the largest at most W/2 whose dense box fits
-:data:`DENSE_CELLS`; when r = W/2 the left part needs no clipping and its powers are
-shared between widths (:class:`TeacherCounter` for sweeps). Counts are exact: int64
-below 2^63, otherwise residues modulo primes below 2^31 and the Chinese remainder
-theorem (|Q|^P bounds every count).
+Off the chain, the right part's size r is the largest at most W/2 whose dense box fits
+:data:`DENSE_CELLS` (built on the dense chain); when r = W/2 the left part needs no
+clipping and its powers are shared between widths (:class:`TeacherCounter` for sweeps).
+Counts are exact: int64 below 2^63, otherwise residues modulo primes of up to 56 bits
+(a residue times the unit's number of settings stays below 2^61) and the Chinese
+remainder theorem (|Q|^P bounds every count).
 
 >>> from enumerate import NetworkSpec
 >>> spec = NetworkSpec.parse("fc:2,3,1", "-1,0,1")
@@ -52,11 +59,19 @@ __all__ = ["teacher_count", "teacher_rho", "TeacherCounter", "estimate_teacher_c
            "DENSE_CELLS", "check_budget"]
 
 #: cells of the right half's dense cumulative array (int64, one prime at a time)
-DENSE_CELLS = 2**25
+DENSE_CELLS = 2**26
+#: cells of one array of the dense chain (int64, one prime at a time; three are alive at once)
+CHAIN_CELLS = 2**26
 #: states per kernel call (a fraction of a second each: Ctrl-C is seen within about a second)
 CHUNK_STATES = 200_000
-#: state-type-residue triples per second assumed by the estimate (numba, one core)
-PAIRS_PER_SECOND = 1.0e8
+#: state-type-residue triples per second of the hashed steps assumed by the estimate (numba, one
+#: core, clipping and orbit canonicalization included; measured 3e6-6e6 on fc:3 with 2 primes)
+PAIRS_PER_SECOND = 3.0e6
+#: rates of the dense chain assumed by the estimate (per prime; measured on fc:2, 49^4 cells):
+#: cell-type pairs of a box step, cell-terms of a cumulative array, cells of a finish
+BOX_PAIRS_PER_SECOND = 6.0e8
+CUMULATE_PER_SECOND = 2.0e8
+FINISH_PER_SECOND = 1.0e8
 DEFAULT_MAX_SECONDS = 3600.0
 DEFAULT_MAX_BYTES = 4 * 2**30
 
@@ -155,14 +170,14 @@ class TeacherCounter:
         self.bu = np.array([[q * ob] * n for q in model.qi], np.int64)
         self.umin, self.umax = self.tu.min(axis=0), self.tu.max(axis=0)
         self.width = spec.arch.widths[1]
-        self.mods = np.array(_primes(spec.total, max(self.tcount)), np.int64)
+        # every count residue times the unit's total settings stays below 2^61 (the dense chain's lazy sums)
+        self.mods = np.array(_primes(spec.total, sum(self.tcount)), np.int64)
         self.perms = self._symmetry(model)
         vmax = int(np.abs(self.bu).max(initial=0)) + self.width * int(np.abs(self.tu).max(initial=0)) + 2
         self.bits = 8 if vmax < 127 else 16 if vmax < 2**15 - 1 else 32
         self.off = 1 << (self.bits - 1)
         self.kw = -(-n // (64 // self.bits))
         self._left = {}  # k -> unclipped left power (orbit representatives)
-        self._right = {}  # k -> right power (every vector)
         self._g = None  # (r, the right half's cumulative arrays)
 
     # ------------------------------------------------------------------ setup
@@ -294,14 +309,6 @@ class TeacherCounter:
         tu, tc = self._units()
         return self._power(self._left, k, lambda st: self._step(st, tu, tc, self.perms, bar=bar), self._zero())
 
-    def _right_power(self, r, bar=None):
-        """The sum of r units, every vector (the left power when it is not reduced)."""
-        if r in self._left and not self._left[r][2]:
-            return self._left[r]
-        tu, tc = self._units()
-        ident = self.perms[:1]
-        return self._power(self._right, r, lambda st: self._step(st, tu, tc, ident, bar=bar), self._zero())
-
     def _clip(self, rem_min, rem_max):
         """(dlo, dhi, clo, chi) for a left state when the rest adds [rem_min, rem_max]."""
         big = np.int64(2**40)
@@ -327,6 +334,8 @@ class TeacherCounter:
 
         if not 1 <= w <= self.width:
             raise SpecError("width", f"{w} is outside 1..{self.width} (the counter was built for width {self.width})")
+        if self.chained(w):
+            return self.counts([w])[w]
         r = self.right_size(w)
         with progress_bar(w + 1, f"teacher {self.spec.arch.kind}:{self.n}pts w={w}", enabled=self.show,
                           unit="state") as bar:
@@ -344,40 +353,154 @@ class TeacherCounter:
                     left = self._step(left, tu, tc, self.perms,
                                       self._clip(rest * self.umin + rmin, rest * self.umax + rmax), bar)
                 bias = np.zeros((1, self.n), np.int64)
-            right = self._right_power(r, bar) if r else self._zero()
-            return self._finish(left, bias, right, r)
+            return self._finish(left, bias, r)
 
-    def _cumulative(self, right, r):
-        """The right half's cumulative arrays (one per prime, int32 or int64), cached for
-        the widths 2r and 2r + 1 of a sweep."""
-        from .kernels.teacher_count import cumulate, flat_index, scatter_add
+    # ------------------------------------------------------------------ the dense chain
+
+    def _box(self, k):
+        """Least corner and size of the value box of a k-unit sum."""
+        return (k * self.umin).astype(np.int64), (k * (self.umax - self.umin) + 1).astype(np.int64)
+
+    def chained(self, w) -> bool:
+        """True when width ``w`` runs on the dense chain: the ceil(w/2)-unit box fits
+        :data:`CHAIN_CELLS`."""
+        return math.prod(self._box(-(-w // 2))[1].tolist()) <= CHAIN_CELLS
+
+    def counts(self, widths) -> dict:
+        """Exact counts at several widths on the dense chain (:meth:`chained` widths), one
+        prime at a time: the powers U^k of the unit distribution as dense arrays over
+        their value boxes (one :func:`box_step` per k), width 2k - 1 as U^k against the
+        cumulative array of U^(k-1) and width 2k as U^k against that of U^k (readout bias
+        folded in where the box allows). ``self.seconds`` gets each width's share of the
+        time (its steps and its finish, over every prime).
+
+        >>> from enumerate import NetworkSpec
+        >>> TeacherCounter(NetworkSpec.parse("fc:2,4,1", "-1,0,1"), "---+").counts([1, 2, 4])
+        {1: 2, 2: 316, 4: 2959416}
+        """
+        import time
+
+        from .._support.progress import progress_bar
+        from .kernels.fast import interruptible as _interruptible
+        from .kernels.teacher_count import box_finish, box_step
+
+        ws = sorted({int(w) for w in widths})
+        bad = [w for w in ws if not 1 <= w <= self.width or not self.chained(w)]
+        if bad:
+            raise SpecError("width", f"{bad[0]} is outside 1..{self.width} or too wide for the dense chain")
+        top = -(-ws[-1] // 2) if ws else 0
+        want = set(ws)
+        res = {w: [] for w in ws}
+        self.seconds = {w: 0.0 for w in ws}
+        tu = np.ascontiguousarray(self.tu)
+        with progress_bar(len(self.mods) * (top + 1), f"teacher {self.spec.arch.kind}:{self.n}pts chain",
+                          enabled=self.show, unit="step") as bar:
+            for p in self.mods.tolist():
+                tc = np.array([c % p if p else c for c in self.tcount], np.int64)
+                clock = time.perf_counter()
+
+                def finish(w, U, k, G):
+                    nonlocal clock
+                    llo, lsize = self._box(k)
+                    glo, gsize, bias, garr = G
+                    s0, s1, s2 = _interruptible(len(U), box_finish, U, lsize, llo, garr, gsize, glo, self.kind,
+                                                self.tau, bias, p)
+                    res[w].append(int(s0) if p == 0 else (int(s0) + (int(s1) << 28) + (int(s2) << 56)) % p)
+                    now = time.perf_counter()
+                    self.seconds[w] += now - clock
+                    clock = now
+
+                U, G = np.ones(1, np.int64), None
+                for k in range(top + 1):
+                    if k and 2 * k - 1 in want:
+                        finish(2 * k - 1, U, k, G)
+                    if 2 * k in want or 2 * k + 1 in want:
+                        G = None
+                        G = self._box_cumulative(U, k, p)
+                    if k and 2 * k in want:
+                        finish(2 * k, U, k, G)
+                    if k < top:
+                        _, isize = self._box(k)
+                        _, osize = self._box(k + 1)
+                        out = np.zeros(math.prod(osize.tolist()), np.int64)
+                        _interruptible(len(U) * len(tu), box_step, U, isize, tu, tc, self.umin, out, osize)
+                        if p:
+                            out %= p
+                        U = out
+                    bar.update(1)
+                del U, G
+        return {w: self._exact(res[w]) for w in ws}
+
+    def _box_cumulative(self, U, k, p):
+        """(least corner, size, bias rows, array): the cumulative array of the k-unit
+        power ``U``, with the readout bias folded in when its box fits."""
+        from .kernels.fast import interruptible as _interruptible
+        from .kernels.teacher_count import box_step, cumulate
+
+        lo, size = self._box(k)
+        bmin, bmax = self.bu.min(axis=0), self.bu.max(axis=0)
+        fsize = (size + bmax - bmin).astype(np.int64)
+        if math.prod(fsize.tolist()) <= CHAIN_CELLS:
+            g = np.zeros(math.prod(fsize.tolist()), np.int64)
+            _interruptible(len(U) * len(self.bu), box_step, U, size, np.ascontiguousarray(self.bu),
+                           np.ones(len(self.bu), np.int64), bmin.astype(np.int64), g, fsize)
+            if p:
+                g %= p
+            lo, size, bias = (lo + bmin).astype(np.int64), fsize, np.zeros((1, self.n), np.int64)
+        else:
+            g, bias = U.copy(), self.bu
+        strides = np.ones(self.n, np.int64)
+        for i in range(self.n - 2, -1, -1):
+            strides[i] = strides[i + 1] * size[i + 1]
+        _interruptible(len(g), cumulate, g, size, strides, self.kind, p)
+        return lo, size, bias, g
+
+    def _box_power(self, r, p):
+        """The r-unit power of the unit distribution as a dense box (residues mod ``p``)."""
+        from .kernels.fast import interruptible as _interruptible
+        from .kernels.teacher_count import box_step
+
+        tc = np.array([c % p if p else c for c in self.tcount], np.int64)
+        U = np.ones(1, np.int64)
+        for k in range(r):
+            _, isize = self._box(k)
+            _, osize = self._box(k + 1)
+            out = np.zeros(math.prod(osize.tolist()), np.int64)
+            _interruptible(len(U) * len(self.tu), box_step, U, isize, np.ascontiguousarray(self.tu), tc, self.umin,
+                           out, osize)
+            if p:
+                out %= p
+            U = out
+        return U
+
+    def _cumulative(self, r):
+        """The right half's cumulative arrays (one per prime, int32 or int64; built on the
+        dense chain), cached for the widths of a sweep that share r."""
+        from .kernels.fast import interruptible as _interruptible
+        from .kernels.teacher_count import cumulate
 
         if self._g is not None and self._g[0] == r:
             return self._g[1:]
         self._g = None
-        rk, rc, _ = right
-        ylo = (r * self.umin).astype(np.int64)
-        ysize = (r * (self.umax - self.umin) + 1).astype(np.int64)
+        ylo, ysize = self._box(r)
         strides = np.ones(self.n, np.int64)
         for i in range(self.n - 2, -1, -1):
             strides[i] = strides[i + 1] * ysize[i + 1]
-        flat = flat_index(rk, self.bits, self.off, ylo, strides)
         small = all(p < 2**31 for p in self.mods.tolist())
         gs = []
-        for ri, p in enumerate(self.mods.tolist()):
-            g = np.zeros(int(ysize.prod()), np.int64)
-            scatter_add(g, flat, rc[:, ri], p)
-            cumulate(g, ysize, strides, self.kind, p)
+        for p in self.mods.tolist():
+            g = self._box_power(r, p)
+            _interruptible(len(g), cumulate, g, ysize, strides, self.kind, p)
             gs.append(g.astype(np.int32) if small else g)
         self._g = (r, ylo, ysize, strides, gs)
         return self._g[1:]
 
-    def _finish(self, left, bias, right, r):
+    def _finish(self, left, bias, r):
         from .kernels.fast import interruptible as _interruptible
         from .kernels.teacher_count import finish_rows
 
         lk, lc, _ = left
-        ylo, ysize, strides, gs = self._cumulative(right, r)
+        ylo, ysize, strides, gs = self._cumulative(r)
         res = []
         for ri, p in enumerate(self.mods.tolist()):
             s0, s1, s2 = _interruptible(len(lk), finish_rows, lk, lc, ri, p, self.bits, self.off, self.kind, self.tau,
@@ -414,7 +537,7 @@ def teacher_count(spec, table, *, progress=None, force=False, max_seconds=DEFAUL
     >>> teacher_count(NetworkSpec.parse("sfc:2,2,1", "-1,0,1"), "---+")
     1912
     """
-    check_budget(spec, force, max_seconds, max_bytes)
+    check_budget(spec, force, max_seconds, max_bytes, table)
     return TeacherCounter(spec, table, progress).count(spec.arch.widths[1])
 
 
@@ -455,24 +578,51 @@ def _support_sizes(tc, kmax):
     return sizes
 
 
-def estimate_teacher_count(spec) -> dict:
-    """The work of :func:`teacher_count`, estimated up front: ``states`` (the largest
-    state table), ``pairs`` (state-type pairs), ``seconds`` and ``bytes``.
+def _chain_cost(tc, w):
+    """(seconds, bytes) of width ``w`` on the dense chain (a lone width: its own powers)."""
+    K, R = len(tc.tu), len(tc.mods)
+    cells = lambda k: math.prod(tc._box(k)[1].tolist())  # noqa: E731
+    top, b = -(-w // 2), w // 2
+    steps = sum(cells(k) for k in range(top)) * K
+    fold = math.prod((tc._box(b)[1] + tc.bu.max(axis=0) - tc.bu.min(axis=0)).tolist())
+    if fold > CHAIN_CELLS:
+        fold = cells(b)
+    seconds = R * (steps / BOX_PAIRS_PER_SECOND + fold * (len(tc.bu) + tc.n) / CUMULATE_PER_SECOND
+                   + cells(top) * 2 / FINISH_PER_SECOND)
+    return seconds, 8 * (cells(top) + 2 * max(fold, cells(top)))
 
-    The first powers of the unit distribution are computed (while small); larger ones
-    are extrapolated, then cut to the clipped value box and divided by the symmetry. An
-    order of magnitude, which the budget is checked against.
+
+def estimate_teacher_count(spec, table=None) -> dict:
+    """The work of :func:`teacher_count`, estimated up front: ``route`` ("chain" or
+    "hashed"), ``states`` (the largest state table), ``pairs`` (state-type pairs),
+    ``seconds`` and ``bytes``.
+
+    On the dense chain the cost is exact arithmetic on known box sizes. On the hashed
+    route the first powers of the unit distribution are computed (while small); larger
+    ones are extrapolated, then cut to the clipped value box and divided by the
+    symmetry of ``table`` (default: the constant table, whose symmetry is the largest:
+    pass the real table for an honest figure). An order of magnitude, which the budget
+    is checked against; the rates are measured ones (:data:`PAIRS_PER_SECOND`,
+    :data:`BOX_PAIRS_PER_SECOND`).
 
     >>> from enumerate import NetworkSpec
     >>> est = estimate_teacher_count(NetworkSpec.parse("fc:2,64,1", "-1,0,1"))
-    >>> est["right"], est["seconds"] < 3600
-    (32, True)
+    >>> est["route"], est["right"], 1 < est["seconds"] < 3600
+    ('chain', 32, True)
     """
-    tc = TeacherCounter(spec, "-" * len(spec.domain) if spec.zero_label != "+1" else "+" * len(spec.domain), False)
+    if table is None:
+        table = "-" * len(spec.domain) if spec.zero_label != "+1" else "+" * len(spec.domain)
+    tc = TeacherCounter(spec, table, False)
     w = tc.width
-    r = tc.right_size(w)
     K = len(tc.tu)
     G = len(tc.perms)
+    row = 8 * (tc.kw + len(tc.mods))
+    if tc.chained(w):
+        seconds, nbytes = _chain_cost(tc, w)
+        return {"route": "chain", "right": w // 2, "left": -(-w // 2), "types": K, "symmetry": 1,
+                "states": float(math.prod(tc._box(-(-w // 2))[1].tolist())), "pairs": 0.0, "seconds": seconds,
+                "bytes": int(nbytes)}
+    r = tc.right_size(w)
     span = (tc.umax - tc.umin).tolist()
     sizes = _support_sizes(tc, w - r)
     pairs, peak = 0.0, 1.0
@@ -482,23 +632,22 @@ def estimate_teacher_count(spec) -> dict:
             states = min(states, math.prod(float(min(k * x, (w - k) * x) + 2) for x in span)) / G
         peak = max(peak, states)
         pairs += states * K
-    right_states = sizes[r] if r < len(sizes) else 1.0
-    pairs += sum(sizes[1:r + 1]) * K if r < w // 2 else 0.0  # shared chain: the left powers are the right ones
     cells = math.prod(int(r * x + 1) for x in span)
-    row = 8 * (tc.kw + len(tc.mods))
-    return {"right": r, "left": w - r, "types": K, "symmetry": G, "states": peak, "pairs": pairs,
-            "seconds": pairs * len(tc.mods) / PAIRS_PER_SECOND + cells * len(tc.mods) * (tc.n + 2) / 1e8,
-            "bytes": int(4 * max(peak, right_states) * row + cells * 8 * len(tc.mods))}
+    box_pairs = sum(math.prod(int(k * x + 1) for x in span) for k in range(r)) * K
+    return {"route": "hashed", "right": r, "left": w - r, "types": K, "symmetry": G, "states": peak, "pairs": pairs,
+            "seconds": len(tc.mods) * (pairs / PAIRS_PER_SECOND + box_pairs / BOX_PAIRS_PER_SECOND
+                                       + cells * (tc.n + 2) / CUMULATE_PER_SECOND),
+            "bytes": int(4 * peak * row + cells * 8 * (len(tc.mods) + 1))}
 
 
-def check_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES):
+def check_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES, table=None):
     """Raise :class:`~enumerate.brute.BudgetError` above the budget (unless ``force``);
-    returns the estimate."""
+    returns the estimate (``table``: as :func:`estimate_teacher_count`)."""
     from .budget import BudgetError, fmt_seconds as _fmt_seconds
 
     if not teacher_count_supported(spec):
         raise SpecError("--arch", f"the teacher-equivalence counter handles 2-layer fc/sfc students, not {spec.arch}")
-    est = estimate_teacher_count(spec)
+    est = estimate_teacher_count(spec, table)
     if not force and (est["seconds"] > max_seconds or est["bytes"] > max_bytes):
         raise BudgetError("--force", f"the teacher counter on {spec.arch} is estimated at up to "
                           f"~{_fmt_seconds(est['seconds'])} and ~{est['bytes'] / 2**30:.3g} GiB "

@@ -43,6 +43,41 @@ def test_equals_the_full_prior_on_any_table(data):
     assert teacher_count(spec, table) == prior.count(table)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_the_hashed_path_equals_the_full_prior_and_the_chain(data):
+    # the dense chain off: the (clipped or shared) hashed meet in the middle, against the full prior,
+    # and the chain against it at every width of the family
+    from unittest import mock
+
+    import enumerate.counting.teacher_count as tcm
+
+    spec = data.draw(two_layer_specs())
+    prior = _prior(spec)
+    table = data.draw(st.one_of(st.sampled_from(sorted(prior.counts)), tables(spec)))
+    w = spec.arch.widths[1]
+    tc = TeacherCounter(spec, table)
+    chain = tc.counts([v for v in range(1, w + 1) if tc.chained(v)])
+    dense = data.draw(st.sampled_from([None, 3**len(spec.domain)]))
+    with mock.patch.object(tcm, "CHAIN_CELLS", 0), mock.patch.object(tcm, "DENSE_CELLS", dense or tcm.DENSE_CELLS):
+        tc = TeacherCounter(spec, table)
+        assert not tc.chained(w)
+        assert tc.count(w) == prior.count(table) == chain.get(w, prior.count(table))
+        assert all(tc.count(v) == n for v, n in chain.items())
+
+
+def test_the_chain_counts_a_family_at_once_and_can_fail():
+    spec = NetworkSpec.parse("fc:2,6,1", "-1,0,1")
+    tc = TeacherCounter(spec, "---+")
+    got = tc.counts([6, 1, 3, 4])
+    assert list(got) == [1, 3, 4, 6] and set(tc.seconds) == {1, 3, 4, 6}
+    for w, n in got.items():
+        assert n == _prior(NetworkSpec.parse(f"fc:2,{w},1", "-1,0,1")).count("---+"), w
+    assert got[6] != _prior(spec).count("-+++")  # the check can fail
+    with pytest.raises(SpecError, match="width: 7 is outside"):
+        tc.counts([7])
+
+
 @pytest.mark.parametrize("arch,q,act,dom,zl", [
     ("fc:2,7,1", "-1,0,1", "sign", "01", "-1"),
     ("sfc:2,5,1", "-1,0,1", "sign", "01", "-1"),
@@ -67,13 +102,17 @@ def test_clipped_left_part_equals_the_full_prior(monkeypatch):
     spec = NetworkSpec.parse("fc:3,5,1", "-1,0,1")
     prior = _prior(spec)
     monkeypatch.setattr(tcm, "DENSE_CELLS", 3**8)
+    monkeypatch.setattr(tcm, "CHAIN_CELLS", 0)
     tc = TeacherCounter(spec, "-------+")
     assert tc.right_size(5) == 1
     for table in ["-------+", "---+-+++", "+-+-+-+-", "++++++++"]:
         assert TeacherCounter(spec, table).count(5) == prior.count(table), table
 
 
-def test_a_sweep_shares_powers_and_equals_each_width():
+def test_a_sweep_shares_powers_and_equals_each_width(monkeypatch):
+    import enumerate.counting.teacher_count as tcm
+
+    monkeypatch.setattr(tcm, "CHAIN_CELLS", 0)  # the hashed path's shared powers
     tc = TeacherCounter(NetworkSpec.parse("fc:2,6,1", "-1,0,1"), "---+")
     for w in range(1, 7):
         spec = NetworkSpec.parse(f"fc:2,{w},1", "-1,0,1")
@@ -138,6 +177,7 @@ def test_residue_arithmetic_equals_the_full_prior(arch, dense, monkeypatch):
     assert spec.total > 2**63
     if dense:
         monkeypatch.setattr(tcm, "DENSE_CELLS", dense)
+        monkeypatch.setattr(tcm, "CHAIN_CELLS", 0)
     prior = _prior(spec)
     ranked = prior.ranked()
     for table, n in ranked[:: max(1, len(ranked) // 12)]:

@@ -24,7 +24,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["pack", "unpack", "step_rows", "grow", "finish_rows", "new_table", "flat_index", "scatter_add",
-           "dense_accumulate", "mark", "box_keys", "bounds", "cumulate"]
+           "dense_accumulate", "mark", "box_keys", "bounds", "cumulate", "box_step", "box_finish"]
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 
@@ -96,14 +96,6 @@ def grow(tab, kw):
     return out
 
 
-@njit(cache=True, nogil=True)
-def _less(a, b):
-    for w in range(a.shape[0] - 1, -1, -1):
-        if a[w] != b[w]:
-            return a[w] < b[w]
-    return False
-
-
 #: a count word above this is reduced modulo its prime before the next addition
 _LAZY = np.int64(2**61)
 
@@ -125,7 +117,6 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
     y = np.empty(n, np.int64)
     z = np.empty(n, np.int64)
     key = np.empty(kw, np.uint64)
-    cand = np.empty(kw, np.uint64)
     ikey = np.empty(kw, np.int64)
     for s in range(i0, i1):
         if used + K > maxfill:
@@ -145,13 +136,20 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
                 y[i] = v
             if not ok:
                 continue
-            pack(y, bits, off, key)
+            # the least packed key over the perms: packed order is lexicographic with the last
+            # coordinate most significant, so compare coordinates from the top and stop at the first difference
+            best = 0
             for g in range(1, G):
-                for i in range(n):
-                    z[i] = y[perms[g, i]]
-                pack(z, bits, off, cand)
-                if _less(cand, key):
-                    key[:] = cand
+                for i in range(n - 1, -1, -1):
+                    a = y[perms[g, i]]
+                    b = y[perms[best, i]]
+                    if a != b:
+                        if a < b:
+                            best = g
+                        break
+            for i in range(n):
+                z[i] = y[perms[best, i]]
+            pack(z, bits, off, key)
             for w in range(kw):
                 ikey[w] = np.int64(key[w])
             t = _slot(tab, ikey, kw)
@@ -310,21 +308,172 @@ def bounds(keys, bits, off, n):
 def cumulate(g, size, strides, kind, p):
     """In place: sum ``g`` (a flattened row-major box) upward along every kind-0 axis
     (g(t) = sum of the cells >= t) and downward along every kind-1 axis (cells <= t),
-    modulo p (p == 0: exact)."""
+    modulo p (p == 0: exact). Inner loops run over contiguous memory (the last axis as
+    one sequential scan per row)."""
     total = g.shape[0]
-    for ax in range(size.shape[0]):
+    n = size.shape[0]
+    for ax in range(n):
         if kind[ax] == 2:
             continue
         st = strides[ax]
         sz = size[ax]
+        up = kind[ax] == 0
+        if ax == n - 1:  # st == 1: a running sum along each row
+            for o in range(0, total, sz):
+                if up:
+                    for jj in range(sz - 2, -1, -1):
+                        v = g[o + jj] + g[o + jj + 1]
+                        if p != 0 and v >= p:
+                            v -= p
+                        g[o + jj] = v
+                else:
+                    for jj in range(1, sz):
+                        v = g[o + jj] + g[o + jj - 1]
+                        if p != 0 and v >= p:
+                            v -= p
+                        g[o + jj] = v
+            continue
         for o in range(0, total, sz * st):
             for j in range(1, sz):
-                jj = sz - 1 - j if kind[ax] == 0 else j
-                prev = jj + 1 if kind[ax] == 0 else jj - 1
+                jj = sz - 1 - j if up else j
+                prev = jj + 1 if up else jj - 1
                 a = o + jj * st
                 b = o + prev * st
-                for t in range(st):
-                    v = g[a + t] + g[b + t]
-                    if p != 0 and v >= p:
-                        v -= p
-                    g[a + t] = v
+                if p != 0:
+                    for t in range(st):
+                        v = g[a + t] + g[b + t]
+                        g[a + t] = v - p if v >= p else v
+                else:
+                    for t in range(st):
+                        g[a + t] += g[b + t]
+
+
+@njit(cache=True, nogil=True)
+def box_step(inp, isize, tu, tc, umin, out, osize):
+    """One more unit on a dense box: ``out[y + u_t] += tc[t] * inp[y]`` for every cell y of
+    ``inp`` (row-major over ``isize``) and type t; ``out`` is row-major over ``osize =
+    isize + umax - umin`` (its least corner is the input's plus ``umin``). No reduction:
+    the caller keeps ``sum(tc) * max(inp)`` below 2^63 and reduces afterwards. Each row of
+    ``inp`` is walked over its nonzero run only (the box corners outside the support)."""
+    n = isize.shape[0]
+    K = tu.shape[0]
+    ostr = np.ones(n, np.int64)
+    for i in range(n - 2, -1, -1):
+        ostr[i] = ostr[i + 1] * osize[i + 1]
+    shift = np.zeros(K, np.int64)
+    for t in range(K):
+        for i in range(n):
+            shift[t] += (tu[t, i] - umin[i]) * ostr[i]
+    L = isize[n - 1]
+    nrows = inp.shape[0] // L
+    idx = np.zeros(n, np.int64)
+    for row in range(nrows):
+        ib = row * L
+        j0 = 0  # the row's nonzero run [j0, j1) (the support is about a quarter of the box)
+        while j0 < L and inp[ib + j0] == 0:
+            j0 += 1
+        j1 = L
+        while j1 > j0 and inp[ib + j1 - 1] == 0:
+            j1 -= 1
+        if j0 < j1:
+            ob0 = 0
+            for i in range(n - 1):
+                ob0 += idx[i] * ostr[i]
+            for t in range(K):
+                c = tc[t]
+                ob = ob0 + shift[t]
+                for j in range(j0, j1):
+                    out[ob + j] += c * inp[ib + j]
+        for i in range(n - 2, -1, -1):  # the odometer over the first n - 1 coordinates
+            idx[i] += 1
+            if idx[i] < isize[i]:
+                break
+            idx[i] = 0
+    return out
+
+
+@njit(cache=True, nogil=True)
+def box_finish(left, lsize, llo, garr, gsize, glo, kind, tau, bias, p):
+    """sum_x sum_b left[x] * G(tau - x - bias_b) for a dense left box (least corner
+    ``llo``) against the right half's cumulative array ``garr`` (as in
+    :func:`finish_rows`, least corner ``glo``); returns (s0, s1, s2) as there."""
+    n = lsize.shape[0]
+    gstr = np.ones(n, np.int64)
+    for i in range(n - 2, -1, -1):
+        gstr[i] = gstr[i + 1] * gsize[i + 1]
+    L = lsize[n - 1]
+    nrows = left.shape[0] // L
+    idx = np.zeros(n, np.int64)
+    acc = np.int64(0)
+    s1 = np.int64(0)
+    s2 = np.int64(0)
+    m28 = np.int64((1 << 28) - 1)
+    last = n - 1
+    for row in range(nrows):
+        ib = row * L
+        x0 = 0
+        while x0 < L and left[ib + x0] == 0:
+            x0 += 1
+        x1 = L
+        while x1 > x0 and left[ib + x1 - 1] == 0:
+            x1 -= 1
+        for b in range(bias.shape[0] if x0 < x1 else 0):
+            base = 0
+            ok = True
+            for i in range(last):
+                j = tau[i] - (llo[i] + idx[i]) - bias[b, i] - glo[i]
+                if kind[i] == 0:
+                    if j < 0:
+                        j = 0
+                    elif j >= gsize[i]:
+                        ok = False
+                elif kind[i] == 1:
+                    if j >= gsize[i]:
+                        j = gsize[i] - 1
+                    elif j < 0:
+                        ok = False
+                elif j < 0 or j >= gsize[i]:
+                    ok = False
+                if not ok:
+                    break
+                base += j * gstr[i]
+            if not ok:
+                continue
+            j0 = tau[last] - llo[last] - bias[b, last] - glo[last]
+            for x in range(x0, x1):
+                a = left[ib + x]
+                if a == 0:
+                    continue
+                j = j0 - x
+                if kind[last] == 0:
+                    if j < 0:
+                        j = 0
+                    elif j >= gsize[last]:
+                        continue
+                elif kind[last] == 1:
+                    if j >= gsize[last]:
+                        j = gsize[last] - 1
+                    elif j < 0:
+                        continue
+                elif j < 0 or j >= gsize[last]:
+                    continue
+                g = garr[base + j]
+                if p == 0:
+                    acc += a * g
+                else:
+                    a1, a0, g1, g0 = a >> 28, a & m28, g >> 28, g & m28
+                    acc += a0 * g0
+                    s1 += a1 * g0 + a0 * g1
+                    s2 += a1 * g1
+                    if acc >= _LAZY:
+                        acc %= p
+                    if s1 >= _LAZY:
+                        s1 %= p
+                    if s2 >= _LAZY:
+                        s2 %= p
+        for i in range(n - 2, -1, -1):
+            idx[i] += 1
+            if idx[i] < lsize[i]:
+                break
+            idx[i] = 0
+    return acc, s1, s2
