@@ -39,7 +39,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
@@ -294,17 +294,20 @@ def _run_threads(jobs, threads):
                 return
             results[i] = jobs[i]()
 
+    interrupted = False
     with ThreadPoolExecutor(threads) as pool:
-        futures = [pool.submit(loop) for _ in range(threads)]
-        interrupted = False
-        for f in futures:
-            while True:
-                try:
-                    f.result()
-                    break
-                except KeyboardInterrupt:
-                    interrupted = True
+        pending = {pool.submit(loop) for _ in range(threads)}
+        while pending:
+            try:
+                done, pending = wait(pending, timeout=0.5)
+            except KeyboardInterrupt:
+                interrupted = True
+                stop.set()
+                continue
+            for f in done:
+                if f.exception() is not None:  # a job failed: hand out no more, raise its error
                     stop.set()
+                    raise f.exception()
     if interrupted:
         raise KeyboardInterrupt
     return results
