@@ -1,11 +1,13 @@
 """Benchmark of the hidden-layer class counter (writes benchmarks/results/hidden.json).
 
-    python benchmarks/hidden.py [--quick] [--only ARCH ...] [--limit SECONDS]
+    python benchmarks/hidden.py [--quick] [--only ARCH ...] [--limit SECONDS] [--summary]
 
 Every network runs in a fresh subprocess, after a warm-up call that loads the numba
 kernels; the peak RSS is the larger of the process's and its counting child's (long runs
 count in a forked child). Recorded per network: functions, classes, multisets visited,
-seconds, peak RSS and the up-front estimate. The targets of issue 20 (Q = {-1,0,1}, sign,
+seconds (wall and CPU, with the load average at the end), peak RSS and the up-front
+estimate. ``--summary`` also writes the compact summary of ``fc:7,3,1`` that the docs page
+reads (benchmarks/hidden_summary.py). The targets of issue 20 (Q = {-1,0,1}, sign,
 {0,1}^d, zero-label -1 unless stated):
 
     fc:5,3,1 < 10 s; fc:6,2,1 < 5 s; fc:7,2,1 < 30 s; fc:6,3,1, fc:5,4,1 < 10 min;
@@ -23,9 +25,14 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = os.path.join(HERE, "results", "hidden.json")
+SUMMARY = os.path.join(HERE, "results", "hidden_summary.json")
+#: the networks --summary summarises (the docs page reads them)
+SUMMARIZED = {("fc:7,3,1", "sign", "01")}
 
 CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
+sys.path.insert(0, sys.argv[7])
+from benchmarks.hidden_summary import summarize
 from enumerate import NetworkSpec
 from enumerate.counting.hidden import count_hidden
 count_hidden(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), progress=False)      # load the kernels
@@ -34,6 +41,9 @@ spec = NetworkSpec.parse(arch, q, act, dom, zl)
 t = time.perf_counter()
 prior = count_hidden(spec, progress=False, force=True)
 seconds = time.perf_counter() - t
+load = os.getloadavg()
+use = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+cpu = sum(u.ru_utime + u.ru_stime for u in use)
 rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 h = prior.meta["hidden"]
 print(json.dumps({"arch": arch, "q": q, "act": act, "domain": dom, "zero_label": zl, "settings": str(spec.total),
@@ -41,7 +51,8 @@ print(json.dumps({"arch": arch, "q": q, "act": act, "domain": dom, "zero_label":
                   "unit_vectors": h["unit_vectors"], "orbits": h["orbits"],
                   "enumeration_group_order": h["enumeration_group_order"], "estimate": h["estimate"],
                   "covered_equals_total": prior.covered == spec.total, "seconds": seconds,
-                  "peak_rss_mib": rss / 1024}))
+                  "peak_rss_mib": rss / 1024, "cpu_seconds": cpu, "load_average": load,
+                  "summary": summarize(prior) if sys.argv[6] == "1" else None}))
 """
 
 #: (arch, Q, activation, domain, zero label, target seconds)
@@ -59,10 +70,10 @@ TARGETS = [
 QUICK = {"fc:5,3,1", "fc:6,2,1", "fc:7,2,1"}
 
 
-def run(arch, q, act, dom, zl, limit):
+def run(arch, q, act, dom, zl, limit, summary=False):
     try:
-        p = subprocess.run([sys.executable, "-c", CHILD, arch, q, act, dom, zl], capture_output=True, text=True,
-                           timeout=limit + 60)
+        p = subprocess.run([sys.executable, "-c", CHILD, arch, q, act, dom, zl, "1" if summary else "0",
+                            os.path.dirname(HERE)], capture_output=True, text=True, timeout=limit + 60)
     except subprocess.TimeoutExpired:
         return {"arch": arch, "q": q, "act": act, "domain": dom, "zero_label": zl, "over_limit": True}
     if p.returncode != 0:
@@ -77,6 +88,8 @@ def main(argv=None):
     ap.add_argument("--only", nargs="*", default=None, help="architectures to run (default: every target)")
     ap.add_argument("--limit", type=float, default=2400.0, help="kill a run after this many seconds (default 2400)")
     ap.add_argument("--out", default=RESULTS)
+    ap.add_argument("--summary", action="store_true",
+                    help=f"also write the summary of fc:7,3,1 (benchmarks/hidden_summary.py) to {SUMMARY}")
     args = ap.parse_args(argv)
     sys.path.insert(0, os.path.dirname(HERE))
     from benchmarks._common import machine
@@ -90,7 +103,12 @@ def main(argv=None):
     for arch, q, act, dom, zl, target in TARGETS:
         if (args.quick and arch not in QUICK) or (args.only and arch not in args.only):
             continue
-        res = dict(run(arch, q, act, dom, zl, args.limit), target_seconds=target)
+        res = dict(run(arch, q, act, dom, zl, args.limit, args.summary and (arch, act, dom) in SUMMARIZED),
+                   target_seconds=target)
+        summary = res.pop("summary", None)
+        if summary is not None:
+            atomic_write_json(SUMMARY, summary)
+            print(f"wrote {SUMMARY}", file=sys.stderr)
         res["meets_target"] = "seconds" in res and res["seconds"] < target
         rows[(arch, act, dom)] = res
         print(f"{arch} {act} {dom}: " + (f"{res['seconds']:.1f} s, {res['peak_rss_mib']:.0f} MiB, "

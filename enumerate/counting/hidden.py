@@ -14,7 +14,10 @@ sigma(...)`` with a scale). So:
   the orbits of the stabilizer of the units before it), weighted by the orbit size;
 * every table goes to its class (canonical table: the smallest string of its orbit,
   :func:`~enumerate.counting.kernels.hidden.canonical`), so the result is a
-  :class:`~enumerate.results.prior.ClassPrior` directly.
+  :class:`~enumerate.results.prior.ClassPrior` directly;
+* the chunks (multisets by their first orbit) run on every core, one histogram per
+  thread, merged at the end; the classes are brought to their smallest strings on every
+  core too.
 
 The work is about (distinct unit vectors)^k / (k! |G|) multisets: ``fc:7,3,1`` on
 ``{-1,0,1}`` (6,307 vectors, |G| = 5040) visits about 10^7. Counts are exact: plain
@@ -33,11 +36,14 @@ from __future__ import annotations
 
 import math
 import sys
+import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
+from .._support.cores import workers
 from .._support.errors import SpecError
 from .._support.progress import progress_bar
 from ..core.cube import CubeGroup, symmetry_group
@@ -237,7 +243,8 @@ def estimate_hidden(spec, units=None) -> dict:
     seconds = G * M * ELEMENT_SECONDS + tables * n * n * TABLE_SECONDS
     row = 2 * (W + 1) * 8 + R * 8  # a hash row at half load and its counts
     classes = min(tables, 3.0**n if n < 64 else math.inf)
-    nbytes = units.act_bytes() + k * G * 4 + 4 * FLUSH_AT * row + classes / 2 * row  # raw map, class map
+    # per thread a raw map and a class map (which may each hold most classes before the merge)
+    nbytes = units.act_bytes() + k * G * 4 + workers() * (4 * FLUSH_AT * row + classes / 2 * row)
     return {"unit_vectors": M, "orbits": t, "group_order": G, "multisets": int(leaves), "residues": R,
             "seconds": seconds, "bytes": int(nbytes)}
 
@@ -247,10 +254,10 @@ def check_hidden_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_
     above ``max_seconds`` or ``max_bytes`` unless ``force``; returns the estimate.
 
     >>> from enumerate import NetworkSpec
-    >>> check_hidden_budget(NetworkSpec.parse("fc:5,3,1", "-1,0,1"), max_seconds=0.01)
+    >>> check_hidden_budget(NetworkSpec.parse("fc:5,3,1", "-1,0,1"), max_seconds=0.01)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    enumerate.BudgetError: force: the hidden-layer class counter on fc:5,3,1 visits ~440,230 multisets of 667 unit vectors, estimated at ~8 s and ~185 MiB, above the budget of 0 s and 4 GiB; pass force=True to run it
+    enumerate.BudgetError: force: the hidden-layer class counter on fc:5,3,1 visits ~440,230 multisets of 667 unit vectors, estimated at ~8 s and ~... MiB, above the budget of 0 s and 4 GiB; pass force=True to run it
     """
     est = estimate_hidden(spec, units)
     work = f"visits ~{est['multisets']:,} multisets of {est['unit_vectors']:,} unit vectors"
@@ -270,10 +277,47 @@ def _chunk_weights(units, k):
     return [math.comb(int(r) + k - 2, k - 1) * int(s) / G + 1 for r, s in zip(rest, size)]
 
 
-def _enumerate(spec, units, mods, report):
-    """Every chunk through the kernel; returns the canonical tables, class sizes, class totals
+def _run_threads(jobs, threads):
+    """Call every function of ``jobs`` (numba kernels release the GIL) on ``threads`` threads,
+    taking the next one as a thread finishes; returns their results in order. Ctrl-C stops
+    handing out jobs and is raised once the running ones are done (seconds)."""
+    results = [None] * len(jobs)
+    lock = threading.Lock()
+    todo = iter(range(len(jobs)))
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            with lock:
+                i = next(todo, None)
+            if i is None:
+                return
+            results[i] = jobs[i]()
+
+    interrupted = False
+    with ThreadPoolExecutor(threads) as pool:
+        pending = {pool.submit(loop) for _ in range(threads)}
+        while pending:
+            try:
+                done, pending = wait(pending, timeout=0.5)
+            except KeyboardInterrupt:
+                interrupted = True
+                stop.set()
+                continue
+            for f in done:
+                if f.exception() is not None:  # a job failed: hand out no more, raise its error
+                    stop.set()
+                    raise f.exception()
+    if interrupted:
+        raise KeyboardInterrupt
+    return results
+
+
+def _enumerate(spec, units, mods, report, threads=None):
+    """Every chunk through the kernel, ``threads`` at a time (each thread with its own
+    histograms, merged at the end); returns the canonical tables, class sizes, class totals
     (residues) and the number of multisets visited."""
-    from .kernels.hidden import class_sizes, count_chunk, flush, new_map
+    from .kernels.hidden import class_sizes, count_chunk, flush, merge_maps, new_map
 
     plan = IntegerPlan.of(spec)
     act = units.elements()
@@ -288,21 +332,53 @@ def _enumerate(spec, units, mods, report):
     mult = np.array([[m if p == 0 else m % p for p in mods] for m in units.mult], np.int64).reshape(-1, R)
     cb = np.array(plan.qi, np.int64) * plan.out_bias_mult
     flips = units.full.flips
-    rtab, rcnt = new_map(W, R, 1 << 12)
-    ctab, ccnt = new_map(W, R, 1 << 12)
-    rsize = csize = leaves = 0
-    for a, w in enumerate(_chunk_weights(units, k)):
-        rtab, rcnt, rsize, ctab, ccnt, csize, lv = count_chunk(
-            a, k, units.vecs, mult, units.orbit, units.ostart, act, cb, zl, d, flips, mods_a,
-            rtab, rcnt, rsize, ctab, ccnt, csize, FLUSH_AT)
+    threads = workers(threads)
+    weights = _chunk_weights(units, k)
+    states = [[*new_map(W, R, 1 << 12), 0, *new_map(W, R, 1 << 12), 0, 0] for _ in range(threads)]
+    free = list(range(threads))  # the states not in use
+    lock = threading.Lock()
+
+    def chunk(a):
+        def job():
+            with lock:
+                i = free.pop()
+            rtab, rcnt, rsize, ctab, ccnt, csize, before = states[i]
+            *state, leaves = count_chunk(a, k, units.vecs, mult, units.orbit, units.ostart, act, cb, zl, d, flips,
+                                         mods_a, rtab, rcnt, rsize, ctab, ccnt, csize, FLUSH_AT)
+            states[i] = [*state, before + leaves]
+            with lock:
+                free.append(i)
+                report(weights[a])
+        return job
+
+    # the largest chunks first, so that the threads end together
+    _run_threads([chunk(a) for a in sorted(range(len(weights)), key=lambda a: -weights[a])], threads)
+    leaves = 0
+    ctab, ccnt, csize = states[0][3:6]
+    for i, (rtab, rcnt, rsize, ctab_i, ccnt_i, csize_i, lv) in enumerate(states):
         leaves += lv
-        report(w)
-    ctab, ccnt, csize = flush(rtab, rcnt, rsize, ctab, ccnt, csize, W, P, nw, d, flips, mods_a)
+        if i == 0:
+            ctab, ccnt, csize = flush(rtab, rcnt, rsize, ctab, ccnt, csize, W, P, nw, d, flips, mods_a)
+        else:
+            ctab_i, ccnt_i, csize_i = flush(rtab, rcnt, rsize, ctab_i, ccnt_i, csize_i, W, P, nw, d, flips, mods_a)
+            ctab, ccnt, csize = merge_maps(ctab, ccnt, csize, ctab_i, ccnt_i, W, mods_a)
+        states[i] = None  # its memory goes as soon as it is merged
     rows = ctab[:, W] != 0
     ids = ctab[rows, W].astype(np.int64) - 1
     keys = ctab[rows, :W].copy()
-    sizes = class_sizes(keys, P, nw, d, flips, units.full.size)  # keys become the smallest strings
-    return keys, sizes, ccnt[ids].copy(), leaves
+    totals = ccnt[ids].copy()
+    del ctab, ccnt
+    # keys become the smallest strings, slice by slice on every thread
+    sizes = np.empty(len(keys), np.int64)
+    cuts = np.linspace(0, len(keys), 16 * threads + 1).astype(np.int64)
+
+    def canon(a, b):
+        def job():
+            sizes[a:b] = class_sizes(keys[a:b], P, nw, d, flips, units.full.size)
+        return job
+
+    _run_threads([canon(a, b) for a, b in zip(cuts[:-1], cuts[1:]) if b > a], threads)
+    return keys, sizes, totals, leaves
 
 
 def _in_child(work, report):
@@ -360,7 +436,8 @@ def _per_table(totals, sizes, mods):
     return from_residues(out, mods)
 
 
-def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES):
+def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES,
+                 threads=None):
     """The exact prior of a one-hidden-layer network as a :class:`~enumerate.results.prior.ClassPrior`.
 
     Parameters
@@ -374,6 +451,9 @@ def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SE
         The cost is estimated first (:func:`estimate_hidden`); above the budget the run
         raises :class:`~enumerate.BudgetError` unless ``force``. Runs estimated above
         :data:`CHILD_SECONDS` count in a child process, so Ctrl-C stops them at once.
+    threads : int or None
+        Threads counting the chunks and canonicalizing the classes (default: every core,
+        :func:`~enumerate._support.cores.workers`); the result does not depend on it.
 
     Returns
     -------
@@ -393,7 +473,7 @@ def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SE
     k = spec.arch.widths[1]
     with progress_bar(sum(_chunk_weights(units, k)), f"classes {spec.arch}", enabled=show, unit="multiset") as bar:
         def work(report):
-            return _enumerate(spec, units, mods, report)
+            return _enumerate(spec, units, mods, report, threads)
 
         if est["seconds"] > CHILD_SECONDS:
             keys, sizes, totals, leaves = _in_child(work, bar.update)

@@ -10,8 +10,9 @@
   classes within a Bernstein bound;
 * exact residue arithmetic past 2^63 against the fast counter.
 
-(pyganak does not count a single table of ``fc:7,2,1`` within 20 minutes here, so it is
-not one of the methods.)
+Single tables of ``fc:7,2,1`` against the teacher-equivalence counter, and of smaller
+nets against pyganak: tests/counting/test_hidden_tables.py (a pyganak count of one
+``fc:7,2,1`` table did not finish within 20 minutes here).
 
 Each check is shown to fail on a wrong input.
 """

@@ -28,7 +28,7 @@ from numba import njit
 from .hashmap import grow, slot
 
 __all__ = ["unit_vectors", "index_table", "lookup", "orbit_labels", "group_closure", "count_chunk",
-           "canonical", "quick_canonical", "bit_masks", "flush", "class_sizes", "new_map", "gen_images"]
+           "canonical", "quick_canonical", "bit_masks", "flush", "class_sizes", "new_map", "gen_images", "merge_maps"]
 
 
 # --------------------------------------------------------------------------- one unit
@@ -277,15 +277,52 @@ def _blocks(codes, d, n, among):
 
 
 @njit(cache=True, nogil=True)
-def _expand(codes, img, lvl, used, d, best, best_len, count, children, cmult, nchild, blk):
+def _first_layer(codes, f, d, n, masks):
+    """The first layer around the base point ``f`` (points at Hamming distance w >= 1) whose
+    values are not all equal: returns w (0 if there is none) and the number of its points
+    with the layer's smallest value, their offsets ``p xor f`` written into ``masks``."""
+    lo = np.full(d + 1, 255, np.int64)
+    hi = np.zeros(d + 1, np.int64)
+    for p in range(n):
+        w = _popcount(np.uint64(p ^ f))
+        lo[w] = min(lo[w], codes[p])
+        hi[w] = max(hi[w], codes[p])
+    for w in range(1, d + 1):
+        if lo[w] != hi[w]:
+            m = 0
+            for p in range(n):
+                if codes[p] == lo[w] and _popcount(np.uint64(p ^ f)) == w:
+                    masks[m] = p ^ f
+                    m += 1
+            return w, m
+    return 0, 0
+
+
+@njit(cache=True, nogil=True)
+def _fits(bits, lvl, layer, masks, nm):
+    """Below the first mixed layer, the bits chosen so far must lie in one of its points of
+    the smallest value (image point 2^layer - 1, the layer's first, must get that value)."""
+    if lvl >= layer:
+        return True
+    for t in range(nm):
+        if bits & ~masks[t] == 0:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _expand(codes, img, lvl, used, d, best, best_len, count, children, cmult, nchild, blk, layer, masks, nm):
     """Children of a search node at level ``lvl``: the unused bits whose block (image points
     2^lvl .. 2^(lvl+1)-1) is smallest, one per class of bits a table symmetry swaps (with
-    the class size in ``cmult``); the block is checked against the best image.
+    the class size in ``cmult``); the block is checked against the best image. Below the
+    first mixed ``layer`` only bits that can still reach its smallest value are tried
+    (:func:`_fits`): every position before 2^layer - 1 is in a constant layer, so all
+    frames tie there, and the others lose at 2^layer - 1.
     Returns the new (best_len, count); ``nchild[lvl]`` is 0 when the node is cut."""
     base = 1 << lvl
     cb = -1
     for c in range(d):
-        if (used >> c) & 1:
+        if (used >> c) & 1 or not _fits(used | (1 << c), lvl, layer, masks, nm):
             continue
         if cb < 0:
             cb = c
@@ -299,7 +336,7 @@ def _expand(codes, img, lvl, used, d, best, best_len, count, children, cmult, nc
                 break
     m = 0
     for c in range(d):
-        if (used >> c) & 1:
+        if (used >> c) & 1 or not _fits(used | (1 << c), lvl, layer, masks, nm):
             continue
         same = True
         if c != cb:
@@ -351,8 +388,10 @@ def canonical(key, P, nw, d, flips, out):
     table's point ``f xor (bits of q sent by the bijection)``. Frames are searched depth
     first, one bit at a time: fixing bit j fixes the image points ``2^j .. 2^(j+1)-1``, so
     only the bits giving the smallest block are followed, and a node whose block is
-    larger than the best image found so far is cut. The frames reaching the minimum form
-    a coset of the stabilizer: their number is its order.
+    larger than the best image found so far is cut; below the first layer around f (points
+    at one Hamming distance) whose values differ, only bits inside one of its points of the
+    smallest value are followed (every frame ties before, :func:`_fits`). The frames
+    reaching the minimum form a coset of the stabilizer: their number is its order.
     """
     n = 1 << d
     codes = _codes(key, P, nw, n)
@@ -371,12 +410,15 @@ def canonical(key, P, nw, d, flips, out):
     nchild = np.zeros(d, np.int64)
     cur = np.zeros(d, np.int64)
     weight = np.ones(d + 1, np.int64)  # product of the class sizes along the path
+    masks = np.empty(n, np.int64)
     for f in range(n if flips else 1):
         if codes[f] != lowest:
             continue
+        layer, nm = _first_layer(codes, f, d, n, masks)
         img[0] = f
         used = 0
-        best_len, count = _expand(codes, img, 0, used, d, best, best_len, count, children, cmult, nchild, blk)
+        best_len, count = _expand(codes, img, 0, used, d, best, best_len, count, children, cmult, nchild, blk,
+                                  layer, masks, nm)
         cur[0] = 0
         lvl = 0
         while lvl >= 0:
@@ -396,7 +438,8 @@ def canonical(key, P, nw, d, flips, out):
                 continue
             used |= 1 << c
             lvl += 1
-            best_len, count = _expand(codes, img, lvl, used, d, best, best_len, count, children, cmult, nchild, blk)
+            best_len, count = _expand(codes, img, lvl, used, d, best, best_len, count, children, cmult, nchild, blk,
+                                      layer, masks, nm)
             cur[lvl] = 0
     out[:] = 0
     for p in range(n):
@@ -622,6 +665,34 @@ def flush(rtab, rcnt, rsize, ctab, ccnt, csize, W, P, nw, d, flips, mods):
 
 
 @njit(cache=True, nogil=True)
+def _add_tables(sums, cb, zl, nw, key, rtab, rcnt, rsize, W, w, mods):
+    """Add the residues ``w`` to the table of ``sums + c`` for every readout bias c in ``cb``
+    (``key`` is scratch); returns the raw histogram and its size."""
+    n = sums.shape[0]
+    for bi in range(cb.shape[0]):
+        key[:] = 0
+        for p in range(n):
+            z = sums[p] + cb[bi]
+            w_, b_ = p >> 6, np.uint64(p & 63)
+            if z > 0 or (z == 0 and zl == 1):
+                key[w_] |= np.uint64(1) << b_
+            elif z == 0 and zl == 2:
+                key[nw + w_] |= np.uint64(1) << b_
+        rtab, rcnt, rsize = _add(rtab, rcnt, rsize, key, W, w, mods)
+    return rtab, rcnt, rsize
+
+
+@njit(cache=True, nogil=True)
+def merge_maps(ctab, ccnt, csize, other, ocnt, W, mods):
+    """Add every entry of the histogram (``other``, ``ocnt``) into (``ctab``, ``ccnt``);
+    returns the grown map and its size."""
+    for i in range(other.shape[0]):
+        if other[i, W] != 0:
+            ctab, ccnt, csize = _add(ctab, ccnt, csize, other[i], W, ocnt[np.int64(other[i, W]) - 1], mods)
+    return ctab, ccnt, csize
+
+
+@njit(cache=True, nogil=True)
 def _mulmod(a, b, m):
     return a * b if m == 0 else (a % m) * (b % m) % m
 
@@ -659,7 +730,6 @@ def count_chunk(first, k, vecs, mult, orbit, ostart, act, cb, zl, d, flips, mods
     nw = (n + 63) // 64
     P = 2 if zl == 2 else 1
     W = P * nw
-    B = cb.shape[0]
     helem = np.empty((k, G), np.int32)
     hlen = np.zeros(k, np.int64)
     cand = np.empty((k, M), np.int32)
@@ -698,16 +768,7 @@ def count_chunk(first, k, vecs, mult, orbit, ostart, act, cb, zl, d, flips, mods
                 leaves += 1
                 for r in range(R):
                     wl[r] = _mulmod(wt[j, r], nord[j], mods[r])
-                for bi in range(B):
-                    key[:] = 0
-                    for p in range(n):
-                        z = s[j, p] + cb[bi]
-                        w_, b_ = p >> 6, np.uint64(p & 63)
-                        if z > 0 or (z == 0 and zl == 1):
-                            key[w_] |= np.uint64(1) << b_
-                        elif z == 0 and zl == 2:
-                            key[nw + w_] |= np.uint64(1) << b_
-                    rtab, rcnt, rsize = _add(rtab, rcnt, rsize, key, W, wl, mods)
+                rtab, rcnt, rsize = _add_tables(s[j], cb, zl, nw, key, rtab, rcnt, rsize, W, wl, mods)
                 if rsize >= flush_at:
                     ctab, ccnt, csize = flush(rtab, rcnt, rsize, ctab, ccnt, csize, W, P, nw, d, flips, mods)
                     rsize = 0
@@ -777,16 +838,7 @@ def count_chunk(first, k, vecs, mult, orbit, ostart, act, cb, zl, d, flips, mods
                 wl[r] = _mulmod(wt[nxt, r], nord[nxt], mods[r])
             for p in range(n):
                 t[p] = s[j, p] + vecs[i, p]
-            for bi in range(B):
-                key[:] = 0
-                for p in range(n):
-                    z = t[p] + cb[bi]
-                    w_, b_ = p >> 6, np.uint64(p & 63)
-                    if z > 0 or (z == 0 and zl == 1):
-                        key[w_] |= np.uint64(1) << b_
-                    elif z == 0 and zl == 2:
-                        key[nw + w_] |= np.uint64(1) << b_
-                rtab, rcnt, rsize = _add(rtab, rcnt, rsize, key, W, wl, mods)
+            rtab, rcnt, rsize = _add_tables(t, cb, zl, nw, key, rtab, rcnt, rsize, W, wl, mods)
             if rsize >= flush_at:
                 ctab, ccnt, csize = flush(rtab, rcnt, rsize, ctab, ccnt, csize, W, P, nw, d, flips, mods)
                 rsize = 0
