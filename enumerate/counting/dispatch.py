@@ -90,7 +90,7 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
     checkpoint : str or None
         Brute force: save progress to / resume from this file.
     threads : int or None
-        Brute force and the perceptron class counter: worker threads (``None``: every core).
+        Brute force and the class counters: worker threads (``None``: every core).
     scheduler : distributed.Client, str or None
         Run on Dask: a ``Client``, a scheduler address or ``"local"``. Brute force
         (:func:`enumerate.counting.distributed.count_distributed`, ``cluster_options``
@@ -188,7 +188,7 @@ def _count(spec, method, progress, force, budget, checkpoint, threads):
         method = choose_method(spec, max_settings=budget, threads=threads)
     if method == "classes":
         if hidden_supported(spec) and not classes_supported(spec):
-            return count_hidden(spec, progress=progress, force=force)
+            return count_hidden(spec, progress=progress, force=force, threads=threads)
         return count_classes(spec, progress=progress, force=force, threads=threads)
     if method == "brute":
         return count_brute(spec, progress=progress, force=force, max_settings=budget, checkpoint=checkpoint,

@@ -4,7 +4,6 @@ sampler must agree with the exact rho~ of the enumerator, within its intervals."
 import math
 from fractions import Fraction as F
 
-import numpy as np
 import pytest
 
 from enumerate import NetworkSpec, SpecError, count_prior

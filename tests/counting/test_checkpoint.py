@@ -45,13 +45,12 @@ def test_corrupt_checkpoint_is_one_line_and_says_how_to_start_over(tmp_path, cap
 # says how to start over, or give back exactly what was saved: never a wrong prior.
 
 import json
-import re
 
 from hypothesis import assume, HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from enumerate.counting import brute, distributed
-from enumerate.counting.checkpoint import digest, load_checkpoint, save_checkpoint
+from enumerate.counting.checkpoint import digest, save_checkpoint
 
 CK_SPEC = NetworkSpec.parse("fc:2,2,1", "-1,0,1")
 CK_STEPS = (0, brute.total_steps(CK_SPEC))

@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from enumerate import FunctionPrior, NetworkSpec, count_prior
-from enumerate.results.prior import ClassPrior
 from enumerate.results.prior import load_prior
 from enumerate import SpecError
 from enumerate.testing import reference_prior, specs
