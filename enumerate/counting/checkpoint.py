@@ -45,7 +45,6 @@ from ..core.validate import check_table
 from ..results.checks import check_packed
 from ..results.files import content_digest
 from ..results.io import count_words, words_count
-from ..results._store_kernels import order_state
 from ..results.table_store import TableStore, exact_counts
 
 __all__ = ["save_checkpoint", "load_checkpoint", "digest", "remove_checkpoint", "removed_after_success"]
@@ -131,6 +130,7 @@ def _read_npz(path, spec, refuse):
 
 def _covered_store(store, refuse) -> int:
     """The settings a columnar checkpoint's counts cover, once its tables and counts are valid."""
+    from ..results._store_kernels import order_state  # numba: loaded when a columnar checkpoint is read
     if len(store) and (min(store.counts.tolist()) if store.exact else int(store.counts.min())) < 1:
         raise refuse("holds a count that is not a positive integer")
     try:

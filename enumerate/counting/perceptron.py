@@ -183,7 +183,7 @@ def _planes(args):
 def _new_map(args):
     from .kernels.perceptron import new_map
 
-    return new_map(_planes(args) * ((1 << args[2]) + 63) // 64)
+    return new_map(_planes(args) * (((1 << args[2]) + 63) // 64))  # words per plane, times the planes
 
 
 def count_range(spec, start, stop, args=None):

@@ -13,8 +13,8 @@ bound holds, 1 when one fails, 2 on bad input.
 >>> main(["width-sweep", "--arch", "fc:2,W,1", "--q", "-1,0,1", "--teacher", "fc:2,1,1",
 ...       "--teacher-params", "1,1,-1,1,0", "--widths", "1-2", "--quiet"])  # doctest: +ELLIPSIS
 student fc:2,W,1 (Q = {-1,0,1}, sign, domain 01, zero-label -1); teacher fc:2,1,1 [1, 1, -1, 1, 0]: table ---+, ...
-W=1   rho~ 0.00823  C~ 4.7999  single 0.00412 (2x)  multi 0.00412 (2x)  sfc bound 0.00137 (6x)  [teacher, ... s]
-W=2   rho~ 0.01605  C~ 4.1318  single 0.00137 (11.7x)  multi 0.00274 (5.85x)  sfc bound 0.000457 (35.1x)  [teacher, ... s]
+W=1   rho~ 0.00823  C~ 4.7999  single 0.00412 (2x)  multi 0.00412 (2x)  sfc bound 0.00137 (6x)  [teacher-chain, ... s]
+W=2   rho~ 0.01605  C~ 4.1318  single 0.00137 (11.7x)  multi 0.00274 (5.85x)  sfc bound 0.000457 (35.1x)  [teacher-chain, ... s]
 bounds hold at every width
 0
 """

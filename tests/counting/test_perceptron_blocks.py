@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from enumerate import NetworkSpec
+from enumerate import NetworkSpec, count_prior
 from enumerate.counting.brute import count_brute
 from enumerate.counting.perceptron import block_plan, class_prior, count_classes, count_range
 from enumerate.counting.sorted_vectors import block_settings, num_vectors, settings_before, unrank
@@ -142,3 +142,10 @@ def test_ctrl_c_stops_a_threaded_count_after_the_blocks_in_flight(monkeypatch):
         release.set()
         waiter.join()
     assert started.is_set()
+
+
+@pytest.mark.parametrize("d,dom", [(6, "01"), (6, "pm1")])
+def test_two_plane_tables_of_a_whole_word_equal_brute_force(d, dom):
+    # zero-label 0 keeps two planes of one 64-bit word each: the maps must be two words wide, not three
+    spec = NetworkSpec.parse(f"fc:{d},1", "-1,0,1", "sign", dom, "0")
+    assert count_classes(spec, threads=2, progress=False) == count_prior(spec, "brute", progress=False)
