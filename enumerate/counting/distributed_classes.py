@@ -27,31 +27,17 @@ from ..core.spec import NetworkSpec
 from ..results.table_store import TableStore
 from .budget import DEFAULT_MAX_SECONDS
 from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
-from .distributed import spec_from_text, check_workers, connect, run_keyed
+from .distributed import check_workers, connect, merge_stores, run_keyed, spec_from_text
 from .perceptron import block_plan, check_classes_budget, class_prior, count_range, kernel_args
 from .sorted_vectors import block_settings
 
-__all__ = ["count_classes_distributed", "merge_stores", "TASK_STEPS", "CHECKPOINT_SCHEMA"]
+__all__ = ["count_classes_distributed", "TASK_STEPS", "CHECKPOINT_SCHEMA"]
 
 #: (vector, bias) steps per task: about a second of one core (benchmarks/classes_dask.py
 #: measures the per-task cost)
 TASK_STEPS = 2**24
 #: the checkpoint schema of a Dask class count
 CHECKPOINT_SCHEMA = "enumerate.classes-dask-checkpoint/1"
-
-
-def merge_stores(*parts) -> TableStore:
-    """The exact sum of partial class priors (sorted merges adding counts).
-
-    >>> from enumerate import NetworkSpec
-    >>> spec = NetworkSpec.parse("fc:2,1", "-1,0,1", "sign", "01")
-    >>> merge_stores(count_range(spec, 3, 6), count_range(spec, 0, 3)).covered() == spec.total
-    True
-    """
-    out = parts[0]
-    for part in parts[1:]:
-        out = out.merge(part)
-    return out
 
 
 def _block_task(spec_text, start, stop):

@@ -14,7 +14,8 @@ import pytest
 from enumerate import NetworkSpec, SpecError, count_prior
 from enumerate.cli import main
 from enumerate.counting.distributed import ShardPlan
-from enumerate.counting.distributed_classes import CHECKPOINT_SCHEMA, count_classes_distributed, merge_stores
+from enumerate.counting.distributed import merge_stores
+from enumerate.counting.distributed_classes import CHECKPOINT_SCHEMA, count_classes_distributed
 from enumerate.counting.perceptron import count_classes, count_range
 
 distributed = pytest.importorskip("distributed")

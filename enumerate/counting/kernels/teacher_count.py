@@ -98,6 +98,26 @@ def grow(tab, kw):
 
 #: a count word above this is reduced modulo its prime before the next addition
 _LAZY = np.int64(2**61)
+_M28 = np.int64((1 << 28) - 1)
+
+
+@njit(inline="always")
+def _mac(acc, s1, s2, a, g, p):
+    """``acc + a*g`` exactly (``p == 0``: int64 counts) or modulo ``p`` as three lazily reduced
+    words ``acc + 2^28 s1 + 2^56 s2`` (28-bit halves keep every product below 2^63)."""
+    if p == 0:
+        return acc + a * g, s1, s2
+    a1, a0, g1, g0 = a >> 28, a & _M28, g >> 28, g & _M28
+    acc += a0 * g0
+    s1 += a1 * g0 + a0 * g1
+    s2 += a1 * g1
+    if acc >= _LAZY:
+        acc %= p
+    if s1 >= _LAZY:
+        s1 %= p
+    if s2 >= _LAZY:
+        s2 %= p
+    return acc, s1, s2
 
 
 @njit(cache=True, nogil=True)
@@ -180,7 +200,6 @@ def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, bias, ylo, ysize, stri
     # the three sums kept (lazily reduced) and combined by the caller
     s2 = np.int64(0)
     s1 = np.int64(0)
-    m28 = np.int64((1 << 28) - 1)
     for s in range(skeys.shape[0]):
         unpack(skeys[s], bits, off, x)
         for b in range(bias.shape[0]):
@@ -206,21 +225,7 @@ def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, bias, ylo, ysize, stri
                 idx += j * strides[i]
             if not ok:
                 continue
-            a = scnts[s, r]
-            g = np.int64(garr[idx])
-            if p == 0:
-                acc += a * g
-            else:
-                a1, a0, g1, g0 = a >> 28, a & m28, g >> 28, g & m28
-                acc += a0 * g0
-                s1 += a1 * g0 + a0 * g1
-                s2 += a1 * g1
-                if acc >= _LAZY:
-                    acc %= p
-                if s1 >= _LAZY:
-                    s1 %= p
-                if s2 >= _LAZY:
-                    s2 %= p
+            acc, s1, s2 = _mac(acc, s1, s2, scnts[s, r], np.int64(garr[idx]), p)
     return acc, s1, s2
 
 
@@ -407,7 +412,6 @@ def box_finish(left, lsize, llo, garr, gsize, glo, kind, tau, bias, p):
     acc = np.int64(0)
     s1 = np.int64(0)
     s2 = np.int64(0)
-    m28 = np.int64((1 << 28) - 1)
     last = n - 1
     for row in range(nrows):
         ib = row * L
@@ -457,20 +461,7 @@ def box_finish(left, lsize, llo, garr, gsize, glo, kind, tau, bias, p):
                         continue
                 elif j < 0 or j >= gsize[last]:
                     continue
-                g = garr[base + j]
-                if p == 0:
-                    acc += a * g
-                else:
-                    a1, a0, g1, g0 = a >> 28, a & m28, g >> 28, g & m28
-                    acc += a0 * g0
-                    s1 += a1 * g0 + a0 * g1
-                    s2 += a1 * g1
-                    if acc >= _LAZY:
-                        acc %= p
-                    if s1 >= _LAZY:
-                        s1 %= p
-                    if s2 >= _LAZY:
-                        s2 %= p
+                acc, s1, s2 = _mac(acc, s1, s2, a, garr[base + j], p)
         for i in range(n - 2, -1, -1):
             idx[i] += 1
             if idx[i] < lsize[i]:
