@@ -250,7 +250,8 @@ def test_progress_counts_small_totals_as_integers():
     bar = progress_bar(12, "shards", enabled=True, unit="shard")
     bar.fp = io.StringIO()
     bar.update(12)
-    assert "12/12" in str(bar) and "12.0" not in str(bar)
+    counts = str(bar).split("[")[0]  # "shards: 100%|...| 12/12 ": not the rate, which depends on the machine
+    assert "12/12" in counts and "12.0" not in counts
     bar.close()
     big = progress_bar(10**9, "settings", enabled=True, unit="setting")
     big.update(10**9)
