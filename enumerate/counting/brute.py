@@ -164,9 +164,9 @@ class KernelProblem:
             start = step
 
     def flush(self, state, drain=False):
-        """Sort the state's row buffer into its sorted result (and, with ``drain``, the combiner too)."""
+        """Sort the state's row buffer and merge it into the state's sorted rows (and, with
+        ``drain``, the combiner too)."""
         from ..results import _store_kernels as SK
-        from ..results.table_store import TableStore
         from .kernels.brute import drain_combiner
 
         K = self.nwords
@@ -179,30 +179,39 @@ class KernelProblem:
                 continue
             SK.sort_rows(state.buf, state.nbuf, K)
             m = SK.rle_rows(state.buf, state.nbuf, K)
-            tables, counts = SK.tables_of_keys(state.buf, m, self.nX, 2 if self.zl == 2 else 1)
+            part = state.buf[:m].copy()
             state.nbuf = 0
-            part = TableStore(tables, counts, self.nX)
-            state.store = part if state.store is None else state.store.merge(part)
+            state.rows = part if state.rows is None else SK.merge_rows(state.rows, part, K)
 
     def store(self, states, release=False):
-        """Merge thread states into a :class:`~enumerate.results.table_store.TableStore`
-        (each state's buffer is sorted into its result; ``release`` frees the buffers)."""
+        """Merge thread states into a :class:`~enumerate.results.table_store.TableStore`:
+        each state's buffer is sorted into its rows (the states in parallel: the kernels
+        release the GIL), the rows are merged as sort keys and turned into tables once;
+        ``release`` frees the buffers."""
+        from ..results import _store_kernels as SK
         from ..results.table_store import TableStore
 
         P = 2 if self.zl == 2 else 1
         if self.direct:
             hist = states[0].hist.copy() if len(states) == 1 else sum(s.hist for s in states)
             return TableStore.from_histogram(hist, self.nX, P)
-        out = TableStore.empty(self.nX, "0" if P == 2 else "-1")
+        if len(states) > 1:
+            with ThreadPoolExecutor(len(states)) as pool:
+                list(pool.map(lambda st: self.flush(st, drain=True), states))
+        else:
+            for st in states:
+                self.flush(st, drain=True)
+        rows = None
         for st in states:
-            self.flush(st, drain=True)
             if release:
                 st.buf = st.cache = None
-            if st.store is not None:
-                out = out.merge(st.store)
+            if st.rows is not None:
+                rows = st.rows if rows is None else SK.merge_rows(rows, st.rows, self.nwords)
             if release:
-                st.store = None
-        return out
+                st.rows = None
+        if rows is None:
+            return TableStore.empty(self.nX, "0" if P == 2 else "-1")
+        return TableStore(*SK.tables_of_keys(rows, len(rows), self.nX, P), self.nX)
 
 
 BUFFER_BYTES = 1 << 28  # one thread's row buffer at most (it is sorted in place when full)
@@ -216,11 +225,11 @@ def _combiner_rows(K):
 class _State:
     """One thread's counters: a direct histogram, or a combiner, a row buffer and the sorted result so far."""
 
-    __slots__ = ("hist", "cache", "buf", "nbuf", "acts", "store")
+    __slots__ = ("hist", "cache", "buf", "nbuf", "acts", "rows")
 
     def __init__(self, hist, cache, buf, acts):
         self.hist, self.cache, self.buf, self.acts = hist, cache, buf, acts
-        self.nbuf, self.store = 0, None
+        self.nbuf, self.rows = 0, None
 
 
 @functools.lru_cache(maxsize=8)

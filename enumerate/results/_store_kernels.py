@@ -15,7 +15,7 @@ import numpy as np
 from numba import njit
 
 __all__ = ["compare", "find", "lower_bound", "sort_keys", "merge_sorted", "from_direct", "from_words", "lex_argsort", "order_state", "sort_unique", "find_text",
-           "sort_rows", "rle_rows", "tables_of_keys",
+           "sort_rows", "rle_rows", "merge_rows", "tables_of_keys",
            "prefix_index", "find_indexed", "find_text_indexed"]
 
 _ONE = np.uint64(1)
@@ -110,10 +110,27 @@ def sort_keys(tables):
 
 
 @njit(cache=True, nogil=True)
+def _compare_rows(ta, i, tb, j):
+    """:func:`compare` of ``ta[i]`` and ``tb[j]`` without taking row views (the merge's inner loop)."""
+    P, nw = ta.shape[1], ta.shape[2]
+    for w in range(nw):
+        d = ta[i, 0, w] ^ tb[j, 0, w]
+        if P == 2:
+            d |= ta[i, 1, w] ^ tb[j, 1, w]
+        if d != 0:
+            low = d & (~d + _ONE)
+            da = 0 if ta[i, 0, w] & low else (2 if P == 2 and ta[i, 1, w] & low else 1)
+            db = 0 if tb[j, 0, w] & low else (2 if P == 2 and tb[j, 1, w] & low else 1)
+            return -1 if da < db else 1
+    return 0
+
+
+@njit(cache=True, nogil=True)
 def merge_sorted(ta, ca, tb, cb):
     """The sorted merge of two sorted (tables, int64 counts); equal tables add their counts."""
     na, nb = ta.shape[0], tb.shape[0]
-    tables = np.empty((na + nb, ta.shape[1], ta.shape[2]), np.uint64)
+    P, nw = ta.shape[1], ta.shape[2]
+    tables = np.empty((na + nb, P, nw), np.uint64)
     counts = np.empty(na + nb, np.int64)
     i = j = m = 0
     while i < na or j < nb:
@@ -122,16 +139,20 @@ def merge_sorted(ta, ca, tb, cb):
         elif i == na:
             c = 1
         else:
-            c = compare(ta[i], tb[j])
+            c = _compare_rows(ta, i, tb, j)
         if c <= 0:
-            tables[m] = ta[i]
+            for p in range(P):
+                for w in range(nw):
+                    tables[m, p, w] = ta[i, p, w]
             counts[m] = ca[i]
             if c == 0:
                 counts[m] += cb[j]
                 j += 1
             i += 1
         else:
-            tables[m] = tb[j]
+            for p in range(P):
+                for w in range(nw):
+                    tables[m, p, w] = tb[j, p, w]
             counts[m] = cb[j]
             j += 1
         m += 1
@@ -356,6 +377,47 @@ def rle_rows(rows, n, K):
             for w in range(K + 1):
                 rows[m, w] = rows[i, w]
     return m + 1
+
+
+@njit(cache=True, nogil=True)
+def merge_rows(a, b, K):
+    """The sorted merge of two sorted, run-length merged row arrays (uint64, (N, K + 1):
+    ``K`` key words, word 0 most significant, then a count): equal keys add their counts.
+
+    >>> a = np.array([[1, 5], [4, 1]], np.uint64); b = np.array([[2, 2], [4, 3]], np.uint64)
+    >>> merge_rows(a, b, 1).tolist()
+    [[1, 5], [2, 2], [4, 4]]
+    """
+    na, nb = a.shape[0], b.shape[0]
+    out = np.empty((na + nb, K + 1), np.uint64)
+    i = j = m = 0
+    while i < na and j < nb:
+        c = 0
+        for w in range(K):
+            if a[i, w] != b[j, w]:
+                c = -1 if a[i, w] < b[j, w] else 1
+                break
+        if c <= 0:
+            for w in range(K + 1):
+                out[m, w] = a[i, w]
+            if c == 0:
+                out[m, K] += b[j, K]
+                j += 1
+            i += 1
+        else:
+            for w in range(K + 1):
+                out[m, w] = b[j, w]
+            j += 1
+        m += 1
+    for r in range(i, na):
+        for w in range(K + 1):
+            out[m, w] = a[r, w]
+        m += 1
+    for r in range(j, nb):
+        for w in range(K + 1):
+            out[m, w] = b[r, w]
+        m += 1
+    return out[:m]  # a view: the unused tail of ``out`` is never written (never resident)
 
 
 @njit(cache=True, nogil=True)

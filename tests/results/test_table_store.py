@@ -103,6 +103,36 @@ def test_row_sort_of_keys_with_repeats_agrees_with_sorted_and_round_trips(case, 
 
 
 @settings(max_examples=60, deadline=None)
+@given(dicts(big=False), st.data())
+def test_merge_of_sorted_key_rows_adds_counts_like_dicts(case, data):
+    zl, n, a = case
+    chars = "+-0" if zl == "0" else "+-"
+    b = dict.fromkeys(data.draw(st.lists(st.text(chars, min_size=n, max_size=n), max_size=30, unique=True)), 3)
+    shared = data.draw(st.lists(st.sampled_from(sorted(a)), max_size=5, unique=True)) if a else []
+    b.update(dict.fromkeys(shared, 7))  # tables in both: their counts add
+    P = 2 if zl == "0" else 1
+
+    def rows(d):  # sorted key rows with a count column, as the brute-force buffers hold them
+        strings = sorted(d)
+        packed = pack_tables(strings, zl) if strings else np.zeros((0, P, (n + 63) // 64), np.uint64)
+        keys = K.sort_keys(packed)
+        r = np.concatenate([keys, np.array([d[t] for t in strings], np.uint64).reshape(-1, 1)], axis=1)
+        return r[np.lexsort(keys.T[::-1])]
+
+    ra, rb = rows(a), rows(b)
+    k = ra.shape[1] - 1
+    want = dict(a)
+    for t, c in b.items():
+        want[t] = want.get(t, 0) + c
+    for x, y in ((ra, rb), (rb, ra)):  # in either order
+        merged = K.merge_rows(x, y, k)
+        got, counts = K.tables_of_keys(merged, len(merged), n, P)
+        assert list(zip(TableStore(got, counts, n).strings(), counts.tolist())) == sorted(want.items())
+    if set(a) & set(b):  # a merge that kept both copies of a shared table would be caught by the length
+        assert len(K.merge_rows(ra, rb, k)) == len(want) < len(ra) + len(rb)
+
+
+@settings(max_examples=60, deadline=None)
 @given(dicts(big=False), st.integers(1, 20), st.data())
 def test_prefix_index_lookups_agree_with_the_dict(case, bits, data):
     zl, n, d = case
