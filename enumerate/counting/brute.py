@@ -32,11 +32,13 @@ from .budget import BudgetError, Cost, check_cost
 from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
 
 __all__ = ["count_brute", "count_steps", "count_steps_store", "total_steps", "KernelProblem", "estimate_brute", "check_budget",
-           "estimate_seconds", "DEFAULT_MAX_SETTINGS", "NOMINAL_RATE", "CHECKPOINT_SCHEMA",
+           "estimate_seconds", "DEFAULT_MAX_SETTINGS", "SECONDS_PER_SETTING", "CHECKPOINT_SCHEMA",
            "DASK_CHECKPOINT_SCHEMA"]
 
-#: settings per second assumed for time estimates (measured: see benchmarks/brute.py)
-NOMINAL_RATE = 1.0e8
+#: seconds per setting on one thread, a fixed part plus a part per domain point, for the
+#: histogram path (tables of at most DIRECT_BITS bits) and the sorted-buffer path; measured
+#: by ``benchmarks/brute.py`` (its ``calibration`` rows: 0.95-1.3x on 4 to 1,024 points)
+SECONDS_PER_SETTING = {"direct": (2.0e-8, 1.5e-9), "sorted": (1.5e-7, 2.2e-9)}
 #: runs above this many settings need ``force=True``
 DEFAULT_MAX_SETTINGS = 10**11
 DIRECT_BITS = 22
@@ -44,13 +46,23 @@ CHECKPOINT_SCHEMA = "enumerate.checkpoint/3"  # /3: one checkpoint format with a
 DASK_CHECKPOINT_SCHEMA = "enumerate.dask-checkpoint/2"
 
 
-def estimate_seconds(settings: int) -> float:
-    return settings / NOMINAL_RATE
+def estimate_seconds(spec, threads=None) -> float:
+    """Seconds brute force takes on ``threads`` threads, from :data:`SECONDS_PER_SETTING`.
+
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:7,1", "-1,-2/3,-1/3,0,1/3,2/3,1,4/3", "sign", "01")
+    >>> round(estimate_seconds(spec, threads=1), 1)      # 16,777,216 settings; measured 7.0 s
+    7.2
+    """
+    n = len(spec.domain)
+    path = "direct" if n * (2 if spec.zero_label == "0" else 1) <= DIRECT_BITS else "sorted"
+    fixed, per_point = SECONDS_PER_SETTING[path]
+    return spec.total * (fixed + per_point * n) / workers(threads)
 
 
 def estimate_brute(spec, threads=None) -> Cost:
-    """The cost of :func:`count_brute` stated up front: settings, time at
-    :data:`NOMINAL_RATE`, and peak memory bounded from above (each thread's row buffer,
+    """The cost of :func:`count_brute` stated up front: settings, time
+    (:func:`estimate_seconds`), and peak memory bounded from above (each thread's row buffer,
     the sorted tables of every thread and their merge, each holding at most
     min(settings, tables) rows).
 
@@ -70,7 +82,7 @@ def estimate_brute(spec, threads=None) -> Cost:
         per_thread = -(-spec.total // threads)
         buffer = min(per_thread, BUFFER_BYTES // row) * row
         need = threads * buffer + (min(spec.total, threads * space) + min(spec.total, space)) * row
-    return Cost("brute", f"visits {spec.total:,} settings", estimate_seconds(spec.total), need)
+    return Cost("brute", f"visits {spec.total:,} settings", estimate_seconds(spec, threads), need)
 
 
 def check_budget(spec, max_settings=DEFAULT_MAX_SETTINGS, force=False, threads=None) -> Cost:
