@@ -9,7 +9,7 @@ wall time, CPU time and peak resident set size (``wait4``). Cases:
 
 * brute force ``fc:7,1`` on the 3-bit grid Q = {-1, -2/3, ..., 4/3} (7,985,071 functions) to
   ``.npz`` and to JSON, through the command line (wall and CPU time: on a loaded machine
-  the wall time includes waiting for a core);
+  the wall time includes waiting for a core), and the JSON file loaded back (streamed);
 * that file loaded, turned into class form by the numba orbit pass, and compared with the
   perceptron class counter (a second method at full size); saved and loaded as Parquet
   when pyarrow is installed;
@@ -17,7 +17,7 @@ wall time, CPU time and peak resident set size (``wait4``). Cases:
   of ``count`` / ``probability`` of one table (wall and CPU microseconds per call).
 
 Writes benchmarks/results/results.json. Targets: brute to npz < 10 s and < 1.5 GB, to JSON
-< 2 GB, < 40 bytes per function plus the packed table, one lookup < 10 microseconds.
+< 2 GB (and read back < 2 GB), < 40 bytes per function plus the packed table, one lookup < 10 microseconds.
 """
 
 import argparse
@@ -187,6 +187,8 @@ def main():
             payload["brute_json"] = measured(cli + ["--out", "p.json"], tmp)
             payload["npz_bytes"] = os.path.getsize(os.path.join(tmp, "p.npz"))
             payload["json_bytes"] = os.path.getsize(os.path.join(tmp, "p.json"))
+            load = "from enumerate import FunctionPrior; print(FunctionPrior.load('p.json').num_functions)"
+            payload["json_load"] = measured([sys.executable, "-c", load], tmp)  # streamed, every check
             res = measured([sys.executable, me, "--child", "compare", os.path.join(tmp, "p.npz")], tmp)
             payload["compare"] = {**res, **json.loads(res["out"][0])} if res["out"] else res
         res = measured([sys.executable, me, "--child", "synthetic", str(args.big)], tmp)

@@ -23,7 +23,7 @@ import numpy as np
 
 from .._support.errors import SpecError
 
-__all__ = ["parse_json_prior", "check_packed", "check_against_header", "bad"]
+__all__ = ["parse_json_prior", "read_json_prior", "check_packed", "check_against_header", "bad"]
 
 
 def bad(why, where="prior"):
@@ -78,47 +78,202 @@ def check_against_header(spec, store, header, where="prior", group=None):
         raise bad("the content digest does not match (the file was changed)", where)
 
 
-def parse_json_prior(data, where="prior"):
-    """(spec, store, method, meta) of a parsed JSON prior, all invariants checked (the parts
-    of a :class:`~enumerate.results.prior.FunctionPrior`)."""
-    from ..core.cube import pack_tables
-    from .io import SCHEMA
+class _Entries:
+    """The ``functions`` of a JSON prior, checked and packed ``CHUNK`` entries at a time.
+
+    Entries arrive as (table, count, entry) from a parsed dict or from a stream; until the
+    spec is known (:meth:`bind`) they wait unpacked. Each chunk is checked in bulk; when a
+    check fails, the entries are walked one by one to name the first bad one."""
+
+    CHUNK = 1 << 15
+
+    def __init__(self, where):
+        self.where, self.spec = where, None
+        self.tables, self.counts, self.entries = [], [], []
+        self.packed, self.packed_counts = [], []
+
+    def add(self, table, count, entry):
+        self.tables.append(table)
+        self.counts.append(count)
+        self.entries.append(entry)
+        if self.spec is not None and len(self.tables) >= self.CHUNK:
+            self._flush()
+
+    def bind(self, spec):
+        self.spec = spec
+        self._flush()
+
+    def _flush(self):
+        from ..core.cube import pack_tables
+        from ..core.validate import table_chars
+
+        tables, counts = self.tables, self.counts
+        if not tables:
+            return
+        n, chars = len(self.spec.domain), table_chars(self.spec.zero_label)
+        packed = None
+        if all(type(t) is str for t in tables) and set(map(len, tables)) == {n} and all(type(c) is int for c in counts) \
+                and min(counts) >= 1:
+            try:
+                text = np.frombuffer("".join(tables).encode("ascii"), np.uint8)
+            except UnicodeEncodeError:
+                text = None
+            if text is not None and np.isin(text, np.frombuffer(chars.encode(), np.uint8)).all():
+                packed = pack_tables(tables, self.spec.zero_label)
+        if packed is None:
+            self._name_the_bad_entry(n, set(chars))
+        self.packed.append(packed)
+        self.packed_counts.append(np.array(counts, np.int64) if max(counts) < 2**63 else counts)
+        self.tables, self.counts, self.entries = [], [], []
+
+    def _name_the_bad_entry(self, n, chars):
+        where = self.where
+        for t, c, f in zip(self.tables, self.counts, self.entries):
+            if not isinstance(t, str):
+                raise bad(f"a function entry is not {{'table': str, 'count': int}}: {f!r}"[:200], where)
+            if len(t) != n or not set(t) <= chars:
+                raise bad(f"table {t[:80]!r} is not {n} characters from {' '.join(sorted(chars))}", where)
+            _int(c, f"the count of {t[:80]!r}", where)
+            if c < 1:
+                raise bad(f"the count of {t[:80]!r} is {c}, not a positive integer", where)
+        raise AssertionError("a chunk failed its bulk check but no entry is bad")  # pragma: no cover
+
+    def store(self):
+        """The :class:`~enumerate.results.table_store.TableStore` of every entry (a table twice is refused)."""
+        from .table_store import TableStore, exact_counts
+
+        self._flush()
+        n = len(self.spec.domain)
+        if not self.packed:
+            return TableStore.empty(n, self.spec.zero_label)
+        big = self.spec.total >= 2**63 or any(isinstance(c, list) for c in self.packed_counts)
+        if big:
+            counts = exact_counts([c for part in self.packed_counts for c in list(part)], True)
+        else:
+            counts = np.concatenate(self.packed_counts)
+        num = sum(len(p) for p in self.packed)
+        store = TableStore.from_unsorted(np.concatenate(self.packed), counts, n)
+        self.packed = self.packed_counts = None
+        if len(store) != num:
+            raise bad("a table is listed twice", self.where)
+        return store
+
+
+def _spec_of(data, where):
+    """The spec of a JSON prior's header, after its schema is checked."""
     from ..core.spec import NetworkSpec
-    from ..core.validate import table_chars
-    from .table_store import TableStore, exact_counts
+    from .io import SCHEMA
 
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         got = data.get("schema") if isinstance(data, dict) else type(data).__name__
         raise SpecError("prior", f"not a {SCHEMA} file (schema {got!r})"[:200])
     try:
-        spec = NetworkSpec.from_json(data["spec"])
+        return NetworkSpec.from_json(data["spec"])
     except SpecError as exc:
         raise bad(f"bad spec: {exc}", where) from None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise bad(f"bad spec: {type(exc).__name__} {exc}"[:200], where) from None
-    functions = data.get("functions")
-    if not isinstance(functions, list):
-        raise bad("functions must be a list", where)
-    n, chars = len(spec.domain), set(table_chars(spec.zero_label))
-    tables, counts = [], []
-    for f in functions:
-        if not isinstance(f, dict) or not isinstance(f.get("table"), str):
-            raise bad(f"a function entry is not {{'table': str, 'count': int}}: {f!r}"[:200], where)
-        t = f["table"]
-        if len(t) != n or not set(t) <= chars:
-            raise bad(f"table {t[:80]!r} is not {n} characters from {' '.join(sorted(chars))}", where)
-        tables.append(t)
-        counts.append(_int(f.get("count"), f"the count of {t[:80]!r}", where))
-        if counts[-1] < 1:
-            raise bad(f"the count of {t[:80]!r} is {counts[-1]}, not a positive integer", where)
-    big = spec.total >= 2**63 or any(c >= 2**63 for c in counts)
-    packed = pack_tables(tables, spec.zero_label) if tables else TableStore.empty(n, spec.zero_label).tables
-    store = TableStore.from_unsorted(packed, exact_counts(counts, big), n)
-    if len(store) != len(tables):
-        raise bad("a table is listed twice", where)
-    check_against_header(spec, store, data, where)
-    meta = {k: data[k] for k in ("elapsed_s",) if k in data}
-    method = data.get("method", "brute")
+
+
+def _finish(spec, store, header, where):
+    """(spec, store, method, meta): the header checked against the store."""
+    check_against_header(spec, store, header, where)
+    meta = {k: header[k] for k in ("elapsed_s",) if k in header}
+    method = header.get("method", "brute")
     if not isinstance(method, str):
         raise bad("method must be a string", where)
     return spec, store, method, meta
+
+
+def parse_json_prior(data, where="prior"):
+    """(spec, store, method, meta) of a parsed JSON prior, all invariants checked (the parts
+    of a :class:`~enumerate.results.prior.FunctionPrior`)."""
+    spec = _spec_of(data, where)
+    functions = data.get("functions")
+    if not isinstance(functions, list):
+        raise bad("functions must be a list", where)
+    entries = _Entries(where)
+    entries.bind(spec)
+    for f in functions:
+        if isinstance(f, dict):
+            entries.add(f.get("table"), f.get("count"), f)
+        else:
+            entries.add(None, None, f)
+    return _finish(spec, entries.store(), data, where)
+
+
+def read_json_prior(fh, where="prior"):
+    """:func:`parse_json_prior` of the JSON prior in the binary file ``fh``, streamed: the
+    functions are parsed (ijson), checked and packed a chunk at a time, so a file of
+    millions of functions is never held as Python objects. The header keys may come in any
+    order (a prior written by this package has them before the functions).
+
+    >>> import io, json
+    >>> from enumerate import NetworkSpec, count_prior
+    >>> text = json.dumps(count_prior(NetworkSpec.parse("fc:1,1", "-1,0,1"), progress=False).to_json())
+    >>> spec, store, method, meta = read_json_prior(io.BytesIO(text.encode()))
+    >>> store.to_dict()
+    {'++': 2, '+-': 1, '-+': 1, '--': 5}
+    >>> read_json_prior(io.BytesIO(text.replace('"count": 5', '"count": 5.0').encode()))
+    Traceback (most recent call last):
+    ...
+    enumerate.SpecError: prior: the count of '--' must be an integer, not Decimal('5.0')
+    """
+    import ijson
+    from ijson.common import ObjectBuilder
+
+    events = ijson.basic_parse(fh, use_float=False, buf_size=1 << 20)
+
+    def value(first):
+        """The JSON value that starts with the event ``first`` (containers built whole)."""
+        ev, val = first
+        if ev not in ("start_map", "start_array"):
+            return val
+        builder, depth = ObjectBuilder(), 0
+        while True:
+            builder.event(ev, val)
+            depth += ev in ("start_map", "start_array")
+            depth -= ev in ("end_map", "end_array")
+            if depth == 0:
+                return builder.value
+            ev, val = next(events)
+
+    header, entries, functions = {}, _Entries(where), None
+    first = next(events, ("end", None))
+    if first[0] != "start_map":
+        _spec_of(value(first), where)  # not an object: the one-line schema refusal
+    for ev, key in events:
+        if ev == "end_map":
+            break
+        if key != "functions":
+            header[key] = value(next(events))
+            if entries.spec is None and "schema" in header and "spec" in header:
+                entries.bind(_spec_of(header, where))
+            continue
+        ev, val = next(events)
+        if ev != "start_array":
+            functions = value((ev, val))  # not a list: refused below, after the schema
+            continue
+        functions = []
+        for ev, val in events:
+            if ev == "end_array":
+                break
+            if ev != "start_map":
+                entries.add(None, None, value((ev, val)))
+                continue
+            table = count = None
+            for ev, k in events:
+                if ev == "end_map":
+                    break
+                v = value(next(events))
+                if k == "table":
+                    table = v
+                elif k == "count":
+                    count = v
+            entries.add(table, count, {"table": table, "count": count})
+    spec = _spec_of(header, where)
+    if not isinstance(functions, list):
+        raise bad("functions must be a list", where)
+    if entries.spec is None:
+        entries.bind(spec)
+    return _finish(spec, entries.store(), header, where)

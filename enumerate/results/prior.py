@@ -27,7 +27,6 @@ True
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 
@@ -467,7 +466,7 @@ def load_prior(path):
     Every invariant is checked first (see :mod:`enumerate.results.checks`): a damaged or
     edited file raises one :class:`SpecError` line.
     """
-    from .checks import check_against_header, check_packed, parse_json_prior
+    from .checks import check_against_header, check_packed, read_json_prior
 
     path = os.fspath(path)
     where = repr(path)
@@ -477,12 +476,14 @@ def load_prior(path):
     except OSError as exc:
         raise SpecError("prior", f"cannot read {path!r} ({exc.strerror})") from None
     if magic[:2] != b"PK" and magic != b"PAR1":
+        import ijson
+
         try:
             with open(path, "rb") as fh:
-                data = json.load(fh)
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-            raise bad_file(path, f"neither JSON nor npz: {type(exc).__name__}: {exc}"[:300]) from None
-        return FunctionPrior(*parse_json_prior(data, where))
+                return FunctionPrior(*read_json_prior(fh, where))
+        except (ijson.JSONError, UnicodeDecodeError, RecursionError, StopIteration) as exc:
+            why = str(exc).splitlines()[0] if str(exc) else "the file ends early"
+            raise bad_file(path, f"neither JSON nor npz: {type(exc).__name__}: {why}"[:300]) from None
     if magic == b"PAR1":
         from .parquet import read_parquet
 

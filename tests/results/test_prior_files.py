@@ -214,3 +214,46 @@ def test_saved_and_loaded_priors_are_equal_for_random_specs(tmp_path_factory, sp
         path = os.path.join(folder, "c.npz")
         cp.save(path)
         assert load_prior(path) == prior == cp
+
+
+# ---- JSON read as a stream
+
+
+@settings(max_examples=25, deadline=None)
+@given(specs(max_settings=1000), st.sampled_from([1, 2, 3, 1 << 15]), st.booleans(), st.data())
+def test_the_streamed_json_reader_equals_the_dict_reader(spec, chunk, header_last, data):
+    """Chunks of any size, header keys before or after the functions, counts past 2^63:
+    the stream gives the prior ``json.load`` + the dict checks give."""
+    import io
+
+    from enumerate.results.checks import _Entries, parse_json_prior, read_json_prior
+
+    prior = reference_prior(spec)
+    doc = prior.to_json()
+    if data.draw(st.booleans()) and doc["functions"]:  # a count past 2^63 (the totals no longer match)
+        doc["functions"][0]["count"] = 2**70
+    if header_last:
+        doc = {"functions": doc.pop("functions"), **doc}
+    text = json.dumps(doc).encode()
+    saved_chunk, _Entries.CHUNK = _Entries.CHUNK, chunk
+    try:
+        try:
+            want = FunctionPrior(*parse_json_prior(json.loads(text)))
+        except SpecError as exc:
+            with pytest.raises(SpecError) as got:
+                read_json_prior(io.BytesIO(text))
+            assert str(got.value) == str(exc)
+            return
+        assert FunctionPrior(*read_json_prior(io.BytesIO(text))) == want == prior
+    finally:
+        _Entries.CHUNK = saved_chunk
+
+
+@pytest.mark.parametrize("cut", [1, 0.5, -3])
+def test_a_truncated_json_prior_is_refused_in_one_line(saved, tmp_path, cut):
+    prior, raw = saved["plain", "json"]
+    end = cut if cut >= 1 else int(len(raw) * cut) if cut > 0 else len(raw) + cut
+    with pytest.raises(SpecError) as exc:
+        _load_bytes(tmp_path, raw[:end], "json")
+    assert "\n" not in str(exc.value) and "not a valid prior" in str(exc.value)
+    assert _load_bytes(tmp_path, raw, "json") == prior  # the whole file loads
