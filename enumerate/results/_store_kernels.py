@@ -242,7 +242,7 @@ def order_state(tables):
     -1 when out of order."""
     state = 1
     for i in range(1, tables.shape[0]):
-        c = compare(tables[i - 1], tables[i])
+        c = _compare_rows(tables, i - 1, tables, i)
         if c > 0:
             return -1
         if c == 0:
