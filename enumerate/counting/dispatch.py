@@ -41,11 +41,12 @@ def choose_method(spec, *, max_settings=None, threads=None) -> str:
     """
     from .brute import estimate_brute
     from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS
+    from .deep import prefer_deep
     from .fast import estimate_fast, fast_supported
     from .hidden import prefer_hidden
     from .perceptron import prefer_classes
 
-    if prefer_classes(spec) or prefer_hidden(spec):
+    if prefer_classes(spec) or prefer_hidden(spec) or prefer_deep(spec):
         return "classes"
     if not fast_supported(spec):
         return "brute"
@@ -73,13 +74,15 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
         ``"brute"`` evaluates every setting (numba kernels), ``"fast"`` runs the
         structured exact counter, ``"classes"`` a symmetry-reduced class counter: the
         perceptron counter for ``fc:d,1``, the hidden-layer counter
-        (:mod:`enumerate.counting.hidden`) for ``fc:d,k,1`` and ``sfc:d,k,1`` (its result is a
+        (:mod:`enumerate.counting.hidden`) for ``fc:d,k,1`` and ``sfc:d,k,1``, the
+        two-hidden-layer counter (:mod:`enumerate.counting.deep`) for ``fc:d,k1,k2,1`` and
+        ``sfc:d,k1,k2,1`` (its result is a
         :class:`~enumerate.results.prior.ClassPrior` with the same queries).
         ``"auto"`` (the default, as on the command line) takes the class counter for
         perceptrons with at least 3 inputs, the hidden-layer counter for one hidden layer on
         at least 3 inputs where its estimate beats the fast counter's (or the fast counter
-        cannot run), else the fast counter or brute force, whichever
-        the estimates of time and memory say is cheaper (:func:`choose_method`). Every
+        cannot run), the same for the two-hidden-layer counter, else the fast counter or
+        brute force, whichever the estimates of time and memory say is cheaper (:func:`choose_method`). Every
         method gives the same exact counts.
     progress : bool or None
         Progress bar on stderr; ``None``: only when stderr is a terminal.
@@ -164,12 +167,13 @@ def _distributable(spec, method, budget) -> str:
 def _advice(spec, refused) -> str:
     """Where to turn when the ``refused`` method cannot count ``spec``: another method that
     can (never one that sends back), or what to change."""
+    from .deep import deep_supported
     from .fast import fast_supported
     from .hidden import hidden_supported
     from .perceptron import classes_supported
 
-    able = {"classes": classes_supported(spec) or hidden_supported(spec), "fast": fast_supported(spec),
-            "brute": spec.total < 2**62}
+    able = {"classes": classes_supported(spec) or hidden_supported(spec) or deep_supported(spec),
+            "fast": fast_supported(spec), "brute": spec.total < 2**62}
     others = [m for m, ok in able.items() if ok and m != refused]
     if others:
         return f"use --method {others[0]}"
@@ -180,6 +184,7 @@ def _advice(spec, refused) -> str:
 def _count(spec, method, progress, force, budget, checkpoint, threads):
     # the counters load their numba kernels on first use: ``from enumerate import count_prior`` stays cheap
     from .brute import count_brute
+    from .deep import count_deep, deep_supported
     from .fast import count_fast
     from .hidden import count_hidden, hidden_supported
     from .perceptron import classes_supported, count_classes
@@ -189,6 +194,8 @@ def _count(spec, method, progress, force, budget, checkpoint, threads):
     if method == "classes":
         if hidden_supported(spec) and not classes_supported(spec):
             return count_hidden(spec, progress=progress, force=force, threads=threads)
+        if deep_supported(spec):
+            return count_deep(spec, progress=progress, force=force, threads=threads)
         return count_classes(spec, progress=progress, force=force, threads=threads)
     if method == "brute":
         return count_brute(spec, progress=progress, force=force, max_settings=budget, checkpoint=checkpoint,

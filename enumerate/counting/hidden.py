@@ -53,7 +53,7 @@ from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost, fm
 from .fast import from_residues, primes_for
 
 __all__ = ["count_hidden", "hidden_supported", "prefer_hidden", "estimate_hidden", "check_hidden_budget",
-           "HiddenUnits", "MAX_DIM"]
+           "HiddenUnits", "MAX_DIM", "run_threads", "in_child", "per_table", "generators"]
 
 #: largest input dimension (2^d points per table)
 MAX_DIM = 8
@@ -492,3 +492,7 @@ def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SE
     if prior.covered != spec.total:  # an internal invariant, never expected to fire
         raise AssertionError(f"hidden-layer class counter covered {prior.covered} of {spec.total} settings")
     return prior
+
+
+#: the helpers the deeper-net counter (:mod:`enumerate.counting.deep`) shares
+run_threads, in_child, per_table, generators = _run_threads, _in_child, _per_table, _generators

@@ -28,7 +28,8 @@ from numba import njit
 from .hashmap import grow, slot
 
 __all__ = ["unit_vectors", "index_table", "lookup", "orbit_labels", "group_closure", "count_chunk",
-           "canonical", "quick_canonical", "bit_masks", "flush", "class_sizes", "new_map", "gen_images", "merge_maps"]
+           "canonical", "quick_canonical", "bit_masks", "flush", "class_sizes", "new_map", "gen_images", "merge_maps",
+           "activate", "add_tables"]
 
 
 # --------------------------------------------------------------------------- one unit
@@ -848,3 +849,8 @@ def count_chunk(first, k, vecs, mult, orbit, ostart, act, cb, zl, d, flips, mods
         j = nxt
         build = True
     return rtab, rcnt, rsize, ctab, ccnt, csize, leaves
+
+
+#: public names of two kernels the deeper-net counter (:mod:`enumerate.counting.kernels.deep`) calls too
+activate = _act
+add_tables = _add_tables
