@@ -53,7 +53,8 @@ from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost, fm
 from .fast import from_residues, primes_for
 
 __all__ = ["count_hidden", "hidden_supported", "prefer_hidden", "estimate_hidden", "check_hidden_budget",
-           "HiddenUnits", "MAX_DIM", "run_threads", "in_child", "per_table", "generators"]
+           "HiddenUnits", "MAX_DIM", "MAX_GROUP", "MAX_UNIT_SETTINGS", "FLUSH_AT", "run_threads", "in_child",
+           "per_table", "generators"]
 
 #: largest input dimension (2^d points per table)
 MAX_DIM = 8
@@ -66,11 +67,16 @@ MAX_GROUP = 50_000
 MAX_UNIT_SETTINGS = 10**8
 #: raw (not yet canonical) tables held before they are canonicalized into classes
 FLUSH_AT = 1 << 20
-#: seconds per (multiset x readout bias x point^2): visiting a multiset, canonicalizing its
-#: tables and finding the smallest string of the classes grow about with the square of the
-#: points; fitted to benchmarks/results/hidden.json (fc:5,3,1 to fc:7,3,1 on a shared,
-#: loaded 2-core machine, so an upper estimate on a free one)
-TABLE_SECONDS = 6e-9
+#: seconds per (estimated multiset x readout bias x point): visiting a multiset and bringing
+#: its tables to their classes grow about linearly with the points; fitted to the measured
+#: rates of benchmarks/results/hidden.json (wall seconds over estimated multisets x |Q| x
+#: points: fc:5,3,1 0.5e-7, fc:7,3,1 0.8e-7, fc:6,3,1 1.25e-7, on a shared, loaded 2-core
+#: machine), the largest taken: an upper estimate within about 2.5x
+TABLE_SECONDS = 1.25e-7
+#: the multisets visited are about this many times C(M + k - 1, k) / |G| + C(t + k - 1, k)
+#: (multisets with a nontrivial stabilizer are visited once per orbit of it; measured
+#: 1.4 to 3.0 on the rows of benchmarks/results/hidden.json)
+MULTISET_FACTOR = 2.0
 #: seconds per (group element x unit vector): the element table
 ELEMENT_SECONDS = 5e-8
 #: runs estimated above this many seconds count in a child process, which Ctrl-C ends at once
@@ -234,13 +240,13 @@ def estimate_hidden(spec, units=None) -> dict:
     k = spec.arch.widths[1]
     M, t, G = units.num_vectors, units.num_orbits, units.group.size
     n = len(spec.domain)
-    leaves = math.comb(M + k - 1, k) / G + math.comb(t + k - 1, k)
+    leaves = MULTISET_FACTOR * (math.comb(M + k - 1, k) / G + math.comb(t + k - 1, k))
     B = _rows_per_leaf(spec)
     P = 2 if spec.zero_label == "0" else 1
     W = P * ((n + 63) // 64)
     R = len(primes_for(spec.total))
     tables = leaves * B
-    seconds = G * M * ELEMENT_SECONDS + tables * n * n * TABLE_SECONDS
+    seconds = G * M * ELEMENT_SECONDS + tables * n * TABLE_SECONDS
     row = 2 * (W + 1) * 8 + R * 8  # a hash row at half load and its counts
     classes = min(tables, 3.0**n if n < 64 else math.inf)
     # per thread a raw map and a class map (which may each hold most classes before the merge)
@@ -257,7 +263,7 @@ def check_hidden_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_
     >>> check_hidden_budget(NetworkSpec.parse("fc:5,3,1", "-1,0,1"), max_seconds=0.01)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    enumerate.BudgetError: force: the hidden-layer class counter on fc:5,3,1 visits ~440,230 multisets of 667 unit vectors, estimated at ~8 s and ~... MiB, above the budget of 0 s and 4 GiB; pass force=True to run it
+    enumerate.BudgetError: force: the hidden-layer class counter on fc:5,3,1 visits ~880,461 multisets of 667 unit vectors, estimated at ~11 s and ~... MiB, above the budget of 0 s and 4 GiB; pass force=True to run it
     """
     est = estimate_hidden(spec, units)
     work = f"visits ~{est['multisets']:,} multisets of {est['unit_vectors']:,} unit vectors"

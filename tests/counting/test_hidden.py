@@ -276,3 +276,15 @@ def test_child_process_returns_results_and_reports_errors():
 
     with pytest.raises(RuntimeError, match="ValueError: boom"):
         _in_child(fails, seen.append)
+
+
+#: the estimate's multisets against the multisets the run visited: within a factor 2
+@pytest.mark.parametrize("arch,act,dom", [("fc:4,2,1", "sign", "01"), ("fc:3,3,1", "sign", "pm1"),
+                                          ("fc:4,3,1", "relu", "01"), ("fc:5,2,1", "sign", "01"),
+                                          ("sfc:4,2,1", "sign", "pm1")])
+def test_estimate_matches_the_multisets_visited(arch, act, dom):
+    spec = NetworkSpec.parse(arch, "-1,0,1", act, dom)
+    est = estimate_hidden(spec)["multisets"]
+    done = count_hidden(spec, progress=False).meta["hidden"]["multisets"]
+    assert done / 2 <= est <= 2 * done
+    assert not (done / 2 <= est / 5 <= 2 * done)  # an estimate 5x off fails
