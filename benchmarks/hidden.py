@@ -11,7 +11,8 @@ reads (benchmarks/hidden_summary.py). The targets of issue 20 (Q = {-1,0,1}, sig
 {0,1}^d, zero-label -1 unless stated):
 
     fc:5,3,1 < 10 s; fc:6,2,1 < 5 s; fc:7,2,1 < 30 s; fc:6,3,1, fc:5,4,1 < 10 min;
-    fc:7,3,1 < 30 min; sfc:7,2,1, fc:7,2,1 relu, fc:7,2,1 on pm1 < 5 min each.
+    fc:7,3,1 < 30 min; sfc:7,2,1, fc:7,2,1 relu, fc:7,2,1 on pm1 < 5 min each;
+    two hidden layers: fc:4,3,2,1, sfc:4,3,2,1, fc:5,3,2,1 (< 10 min each).
 """
 
 from __future__ import annotations
@@ -34,21 +35,24 @@ import json, os, resource, sys, time
 sys.path.insert(0, sys.argv[7])
 from benchmarks.hidden_summary import summarize
 from enumerate import NetworkSpec
-from enumerate.counting.hidden import count_hidden
-count_hidden(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), progress=False)      # load the kernels
+from enumerate.counting.dispatch import count_prior
+for warm in ("fc:2,2,1", "fc:2,2,2,1", "fc:4,1,1,1"):                        # load the kernels (table and box paths)
+    count_prior(NetworkSpec.parse(warm, "-1,0,1"), "classes", progress=False)
 arch, q, act, dom, zl = sys.argv[1:6]
 spec = NetworkSpec.parse(arch, q, act, dom, zl)
 t = time.perf_counter()
-prior = count_hidden(spec, progress=False, force=True)
+prior = count_prior(spec, "classes", progress=False, force=True)   # one or two hidden layers
 seconds = time.perf_counter() - t
 load = os.getloadavg()
 use = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
 cpu = sum(u.ru_utime + u.ru_stime for u in use)
 rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-h = prior.meta["hidden"]
+h = prior.meta.get("hidden") or prior.meta["deep"]
+work = {k: h[k] for k in ("unit_vectors", "orbits", "tuples", "leaves", "outputs") if k in h}
+if "deep" in prior.meta:
+    work["layer1_classes"] = h["classes"]
 print(json.dumps({"arch": arch, "q": q, "act": act, "domain": dom, "zero_label": zl, "settings": str(spec.total),
-                  "functions": prior.num_functions, "classes": prior.num_classes, "multisets": h["multisets"],
-                  "unit_vectors": h["unit_vectors"], "orbits": h["orbits"],
+                  "functions": prior.num_functions, "classes": prior.num_classes, "multisets": h["multisets"], **work,
                   "enumeration_group_order": h["enumeration_group_order"], "estimate": h["estimate"],
                   "covered_equals_total": prior.covered == spec.total, "seconds": seconds,
                   "peak_rss_mib": rss / 1024, "cpu_seconds": cpu, "load_average": load,
@@ -66,6 +70,10 @@ TARGETS = [
     ("sfc:7,2,1", "-1,0,1", "sign", "01", "-1", 300),
     ("fc:7,2,1", "-1,0,1", "relu", "01", "-1", 300),
     ("fc:7,2,1", "-1,0,1", "sign", "pm1", "-1", 300),
+    # two hidden layers (enumerate.counting.deep)
+    ("fc:4,3,2,1", "-1,0,1", "sign", "01", "-1", 600),
+    ("sfc:4,3,2,1", "-1,0,1", "sign", "01", "-1", 600),
+    ("fc:5,3,2,1", "-1,0,1", "sign", "01", "-1", 600),
 ]
 QUICK = {"fc:5,3,1", "fc:6,2,1", "fc:7,2,1"}
 

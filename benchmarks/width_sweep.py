@@ -2,7 +2,8 @@
 
 Each sweep runs in a child process that prints one JSON line per width (so a sweep cut
 by its time limit keeps the widths it finished); the child reports its peak RSS.
-2-layer students use the teacher-equivalence counter, depth-3 students the full prior. Each
+2-layer students use the teacher-equivalence counter, depth-3 students the two-hidden-layer
+class counter (through the full prior's auto choice). Each
 sweep records the load average at its start and the child's CPU time beside the wall time
 (the machine may be shared: wall times are upper bounds).
 
@@ -36,8 +37,8 @@ SWEEPS = [
     ("fc4", "fc:4,W,1", MAJ4, "1-8", 300, "W = 8"),
     ("sfc4", "sfc:4,W,1", MAJ4S, "1-8", 300, "W = 8"),
     ("sfc2", "sfc:2,W,1", AND2S, "1-32", 600, ""),
-    ("deep_fc", "fc:2,W,2,1", DEEP, "1-10", 900, "W = 10"),
-    ("deep_sfc", "sfc:2,W,2,1", DEEPS, "1-10", 900, "W = 10"),
+    ("deep_fc", "fc:2,W,2,1", DEEP, "1-10", 2400, "W = 10"),
+    ("deep_sfc", "sfc:2,W,2,1", DEEPS, "1-10", 2400, "W = 10"),
 ]
 QUICK = {"fc2": "1-8", "fc3": "1-4", "fc4": "1-2", "sfc4": "1-2", "sfc2": "1-4", "deep_fc": "1-2", "deep_sfc": "1-2"}
 

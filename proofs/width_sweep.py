@@ -4,8 +4,9 @@
 ``fc:2,W,2,1``; several hidden layers may carry it). For each width the teacher's exact
 count is computed -- by the teacher-equivalence counter
 (:mod:`enumerate.counting.teacher_count`) for 2-layer students, by the full prior
-otherwise -- and set beside the paper's single- and multi-embedding lower bounds
-(:func:`proofs.check.bound_report`) and, for an FC student, the bound the scaled
+otherwise (``count_prior``'s ``auto`` choice: for two hidden layers the two-hidden-layer
+class counter, :mod:`enumerate.counting.deep`) -- and set beside the paper's single- and
+multi-embedding lower bounds (:func:`proofs.check.bound_report`) and, for an FC student, the bound the scaled
 (SFC) construction would give at the same widths.
 
 >>> sw = width_sweep("fc:2,W,1", "-1,0,1", teacher=("fc:2,1,1", "1,1,-1,1,0"), widths=[1, 2])
