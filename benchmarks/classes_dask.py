@@ -67,10 +67,11 @@ def in_process(bits, threads):
 
 def on_dask(client, bits, blocks=None, **kwargs):
     spec = spec_of(bits)
-    t, c = time.perf_counter(), worker_cpu(client)
+    t, c, own = time.perf_counter(), worker_cpu(client), cpu()
     prior = count_classes_distributed(spec, client, progress=False, force=True, blocks=blocks, **kwargs)
     row = {"grid_bits": bits, "where": "dask", "workers": prior.meta["workers"],
            "wall_s": round(time.perf_counter() - t, 2), "worker_cpu_s": round(worker_cpu(client) - c, 2),
+           "client_cpu_s": round(cpu() - own, 2),  # the client process also hosts the LocalCluster's scheduler
            "blocks": prior.meta["blocks"], "classes": prior.num_classes, "functions": prior.num_functions,
            "load_average": round(os.getloadavg()[0], 2)}
     print(row, flush=True)
@@ -142,6 +143,12 @@ def main():
             r["overhead_wall"] = round(r["wall_s"] / local["wall_s"] - 1, 3)
             r["overhead_cpu"] = round(r["worker_cpu_s"] / local["cpu_s"] - 1, 3)
             r["tasks_per_second"] = round(r["blocks"] / r["wall_s"], 2)
+            r["overhead_cpu_with_client"] = round((r["worker_cpu_s"] + r["client_cpu_s"]) / local["cpu_s"] - 1, 3)
+            prior, r = on_dask(client, 5, blocks=8)  # fewer, larger tasks: 4 per worker
+            rows.append(r)
+            assert same(prior, five)
+            r["overhead_cpu"] = round(r["worker_cpu_s"] / local["cpu_s"] - 1, 3)
+            r["overhead_cpu_with_client"] = round((r["worker_cpu_s"] + r["client_cpu_s"]) / local["cpu_s"] - 1, 3)
         if args.six:
             six_bit(client, rows)
         rss = worker_rss_mb(client)
