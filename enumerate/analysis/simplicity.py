@@ -31,19 +31,19 @@ import numpy as np
 from .._support.child import run_in_child
 
 from .complexity import lz_complexities
-from ..core.spec import QSet
+from ..core.spec import QSet, parse_q
 
 __all__ = ["peer_grid", "rank_frequency", "lz_profile", "ones_distribution", "float_vs_exact", "float_demo_cost", "analyze"]
 
 
 def peer_grid(bits) -> QSet:
-    """The peers' b-bit weight grid: s = floor((2^b - 1) / 2), values (k - s) / s, k = 0..2^b-1.
+    """The peers' b-bit weight grid: s = floor((2^b - 1) / 2), values (k - s) / s, k = 0..2^b-1
+    (``--q peer:B``, :func:`~enumerate.core.spec.parse_q`).
 
     >>> [str(v) for v in peer_grid(3).values]
     ['-1', '-2/3', '-1/3', '0', '1/3', '2/3', '1', '4/3']
     """
-    s = (2**bits - 1) // 2
-    return QSet(tuple(Fraction(k - s, s) for k in range(2**bits)), name=f"peer-grid:{bits}")
+    return parse_q(f"peer:{bits}")
 
 
 def _spectrum(prior):

@@ -21,7 +21,7 @@ def add_student_args(p):
     """The arguments that define a student network (shared by every command)."""
     g = p.add_argument_group("network")
     g.add_argument("--arch", required=True, help="fc:D0,...,1 | sfc:... | cnn:CxN/CkKsS/.../flat|sum | scnn:...")
-    g.add_argument("--q", required=True, help="quantization set: -1,0,1 | int:K | minifloat:E,M | grid:B")
+    g.add_argument("--q", required=True, help="quantization set: -1,0,1 | int:K | minifloat:E,M | grid:B | peer:B (the peers' B-bit grid)")
     g.add_argument("--act", default="sign", help="sign | relu | leaky:SLOPE | step | hardtanh | identity (default sign)")
     g.add_argument("--domain", default="01", help="01 | pm1 | JSON list of points | JSON file (default 01)")
     g.add_argument("--zero-label", default="-1", dest="zero_label", help="label at f(x)=0: -1 | +1 | 0 (default -1)")

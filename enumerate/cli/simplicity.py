@@ -19,9 +19,6 @@ HELP = "simplicity-bias figures: rank-frequency, P(f) vs K_LZ, P(t)"
 
 def add_arguments(p):
     add_student_args(p)
-    for action in p._actions:  # this command also takes the peers' grid
-        if action.dest == "q":
-            action.help += " | peer:B (the peers' B-bit grid, 2 <= B <= 10)"
     p.add_argument("--out-dir", required=True, dest="out_dir",
                    help="folder for summary.json and the figures (created if missing)")
     p.add_argument("--no-lz", action="store_true", dest="no_lz", help="skip P(f) against K_LZ (it expands every class)")
@@ -64,20 +61,6 @@ def check_out_dir(out_dir):
         raise SpecError("--out-dir", f"cannot create {out_dir!r} in {parent!r} ({exc.strerror or exc})") from None
 
 
-def _q(text):
-    if text.startswith("peer:"):
-        from ..analysis.simplicity import peer_grid
-
-        try:
-            bits = int(text[5:])
-        except ValueError:
-            bits = 0
-        if not 2 <= bits <= 10:
-            raise SpecError("--q", f"{text!r}: use peer:B with 2 <= B <= 10")
-        return peer_grid(bits)
-    return text
-
-
 def run(args):
     import matplotlib
 
@@ -89,7 +72,7 @@ def run(args):
     from ..counting.budget import check_cost
     from ..analysis.plots import write_figures
 
-    spec = NetworkSpec.parse(args.arch, _q(args.q), args.act, args.domain, args.zero_label, args.scale_q)
+    spec = NetworkSpec.parse(args.arch, args.q, args.act, args.domain, args.zero_label, args.scale_q)
     check_out_dir(args.out_dir)
     if args.float_demo and not (args.q.startswith("peer:") and spec.domain.kind == "01"
                                 and spec.arch.kind == "fc" and len(spec.arch.widths) == 2):

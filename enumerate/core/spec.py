@@ -143,10 +143,14 @@ def parse_q(text, argument="--q") -> QSet:
     Forms: explicit list ``"-1,0,1/2"``; ``"int:K"`` = {-K..K}; ``"minifloat:E,M"`` =
     every value of a sign / E-bit exponent / M-bit mantissa format with subnormals,
     no codes reserved for inf/NaN and +0 = -0 (so 2^(1+E+M) - 1 values);
-    ``"grid:B"`` = (k - (2^B-1)/2) / ((2^B-1)/2) for k = 0..2^B-1 (no zero).
+    ``"grid:B"`` = (k - (2^B-1)/2) / ((2^B-1)/2) for k = 0..2^B-1 (no zero);
+    ``"peer:B"`` = the peers' B-bit grid (k - s) / s for k = 0..2^B-1, s = floor((2^B-1)/2)
+    (with zero, one more positive value than negative ones; 2 <= B <= 10).
 
     >>> len(parse_q("int:2")), len(parse_q("minifloat:2,1")), parse_q("grid:1").values
     (5, 15, (Fraction(-1, 1), Fraction(1, 1)))
+    >>> [str(v) for v in parse_q("peer:2").values]
+    ['-1', '0', '1', '2']
     """
     if isinstance(text, QSet):
         return text
@@ -164,9 +168,9 @@ def _parse_q(text, argument):
         return QSet(tuple(parse_rational(v, argument) for v in text))
     s = text.strip()
     if not s:
-        raise SpecError(argument, "empty; use a list like -1,0,1 or int:K, minifloat:E,M, grid:B")
+        raise SpecError(argument, "empty; use a list like -1,0,1 or int:K, minifloat:E,M, grid:B, peer:B")
     family, _, rest = s.partition(":")
-    if _ and family in ("int", "minifloat", "grid"):
+    if _ and family in ("int", "minifloat", "grid", "peer"):
         try:
             nums = [int(x) for x in rest.split(",")]
         except ValueError:
@@ -179,12 +183,17 @@ def _parse_q(text, argument):
             if len(nums) != 2 or not (1 <= nums[0] <= 5 and 0 <= nums[1] <= 5):
                 raise SpecError(argument, f"{s!r}: use minifloat:E,M with 1 <= E <= 5, 0 <= M <= 5")
             return QSet(tuple(_minifloat(*nums)), name=s)
+        if family == "peer":
+            if len(nums) != 1 or not 2 <= nums[0] <= 10:
+                raise SpecError(argument, f"{s!r}: use peer:B with 2 <= B <= 10")
+            half = (2 ** nums[0] - 1) // 2
+            return QSet(tuple(Fraction(k - half, half) for k in range(2 ** nums[0])), name=f"peer-grid:{nums[0]}")
         if len(nums) != 1 or not 1 <= nums[0] <= 10:
             raise SpecError(argument, f"{s!r}: use grid:B with 1 <= B <= 10")
         n = 2 ** nums[0] - 1
         return QSet(tuple(Fraction(2 * k - n, n) for k in range(n + 1)), name=s)
     if ":" in s:
-        raise SpecError(argument, f"unknown family {family!r}; use int:K, minifloat:E,M, grid:B or a list")
+        raise SpecError(argument, f"unknown family {family!r}; use int:K, minifloat:E,M, grid:B, peer:B or a list")
     return QSet(tuple(parse_rational(v, argument) for v in s.split(",")))
 
 

@@ -186,6 +186,15 @@ def _new_map(args):
     return new_map(_planes(args) * (((1 << args[2]) + 63) // 64))  # words per plane, times the planes
 
 
+def _rows(tab, args):
+    """(tables, counts) of a kernel map, the tables in the cube's point order."""
+    from .kernels.perceptron import standard_keys
+
+    tables, counts = TableStore.hashmap_rows(tab, _planes(args))
+    flat = np.ascontiguousarray(tables.reshape(len(tables), tables.shape[1] * tables.shape[2]))
+    return standard_keys(flat, args[2], _planes(args)).reshape(tables.shape), counts
+
+
 def count_range(spec, start, stop, args=None):
     """The partial class prior of the sorted weight vectors of ranks ``[start, stop)``: a
     :class:`~enumerate.results.table_store.TableStore` of regular representatives with the
@@ -200,7 +209,7 @@ def count_range(spec, start, stop, args=None):
     """
     args = kernel_args(spec) if args is None else args
     tab, _ = _count_block(args, start, stop, _new_map(args), 0)
-    return TableStore.from_unsorted(*TableStore.hashmap_rows(tab, _planes(args)), len(spec.domain))
+    return TableStore.from_unsorted(*_rows(tab, args), len(spec.domain))
 
 
 def _count_threads(spec, args, plan, threads, bar):
@@ -244,7 +253,7 @@ def _count_threads(spec, args, plan, threads, bar):
     pool.shutdown()
     for f in futures:
         f.result()
-    parts = [TableStore.hashmap_rows(tab, _planes(args)) for tab, _ in states]
+    parts = [_rows(tab, args) for tab, _ in states]
     del states
     return TableStore.from_parts(parts, len(spec.domain), spec.zero_label)
 

@@ -149,3 +149,17 @@ def test_curve_without_out_prints_a_summary_and_json_has_decimals(tmp_path, caps
     assert main(argv + ["--out", str(out)]) == 0
     row = json.loads(out.read_text())["curve"][2]
     assert row["decimal"]["expected_error"] == pytest.approx(float(Fraction(row["expected_error"])))
+
+
+def test_prior_takes_the_peer_grid_like_simplicity(tmp_path, capsys):
+    # --q peer:B is one rule of the shared parser: prior counts on the same grid simplicity uses
+    from enumerate.analysis.simplicity import peer_grid
+
+    out = tmp_path / "prior.json"
+    assert main(["prior", "--arch", "fc:3,1", "--q", "peer:3", "--method", "brute", "--out", str(out)]) == 0
+    prior = FunctionPrior.load(out)
+    assert prior.total == 8**4 and prior.spec.q.values == peer_grid(3).values
+    classes = count_prior(NetworkSpec.parse("fc:3,1", peer_grid(3)), "classes", progress=False).expand()
+    assert prior.counts == classes.counts  # second method: the class counter on the grid built directly
+    assert main(["prior", "--arch", "fc:3,1", "--q", "peer:1"]) == 2
+    assert "peer:B with 2 <= B <= 10" in one_line_error(capsys, "--q")

@@ -30,6 +30,23 @@ def test_grid_family_has_no_zero():
     assert q.values[0] == -1 and q.values[-1] == 1 and q.values[3] == Fraction(-1, 7)
 
 
+@pytest.mark.parametrize("bits", [2, 3, 5, 10])
+def test_peer_family_is_the_peers_grid(bits):
+    # second method: the grid written out from its definition, (k - s) / s with s = floor((2^B - 1) / 2)
+    s = (2**bits - 1) // 2
+    q = parse_q(f"peer:{bits}")
+    assert q.values == tuple(Fraction(k - s, s) for k in range(2**bits))
+    assert q.has_zero and len(q) == 2**bits and q.values[-1] == Fraction(s + 1, s)
+    assert parse_q(f" peer:{bits} ").values == q.values
+    assert parse_q(f"peer:{bits}", "--scale-q") == q
+
+
+@pytest.mark.parametrize("text", ["peer:1", "peer:11", "peer:x", "peer:3,1", "peer:"])
+def test_bad_peer_grid_is_one_clear_line(text):
+    with pytest.raises(SpecError, match=r"^q: .*peer:"):
+        parse_q(text)
+
+
 def test_decimals_are_exact():
     assert parse_q("0.1,-0.25").values == (Fraction(-1, 4), Fraction(1, 10))
 

@@ -17,7 +17,7 @@ from numba import njit
 
 from .hashmap import add, counts, grow, keys
 
-__all__ = ["count_sorted", "count_block", "new_map", "orbit_sizes", "run_labels"]
+__all__ = ["count_sorted", "count_block", "standard_keys", "new_map", "orbit_sizes", "run_labels"]
 
 
 @njit(cache=True, nogil=True)
@@ -61,13 +61,33 @@ def count_sorted(vals, bias, d, lo, hi, zl, flips):
     """
     W = (2 if zl == 2 else 1) * (((1 << d) + 63) // 64)
     tab, _ = count_block(vals, bias, d, lo, hi, zl, flips, np.zeros(d, np.int64), -1, new_map(W), 0)
-    return keys(tab, W), counts(tab, W)
+    return standard_keys(keys(tab, W), d, W // (((1 << d) + 63) // 64)), counts(tab, W)
 
 
 @njit(cache=True, nogil=True)
 def new_map(W):
     """An empty hash map (:mod:`~enumerate.counting.kernels.hashmap`) for keys of ``W`` words."""
     return np.zeros((1 << 16, W + 1), np.uint64)
+
+
+@njit(cache=True, nogil=True)
+def _above(sums, h, hw, out):
+    """``out[i]`` = the bit set of the points ``j < h`` with ``sums[j] > mn - 1 + i`` for
+    ``i = 0..L`` (``mn, mx`` = the least and largest sum, ``L = mx - mn + 1``: ``out[0]``
+    is every point, ``out[L]`` none). Returns ``(mn, L)``."""
+    mn = sums[0]
+    mx = sums[0]
+    for j in range(h):
+        mn = min(mn, sums[j])
+        mx = max(mx, sums[j])
+    L = mx - mn + 1
+    out[:L + 1, :] = 0
+    for j in range(h):
+        out[sums[j] - mn, j >> 6] |= np.uint64(1) << np.uint64(j & 63)
+    for i in range(L - 1, -1, -1):
+        for w in range(hw):
+            out[i, w] |= out[i + 1, w]
+    return mn, L
 
 
 @njit(cache=True, nogil=True)
@@ -78,98 +98,99 @@ def count_block(vals, bias, d, lo, hi, zl, flips, start, nvec, tab, size):
     the last one. The arguments are those of :func:`count_sorted`. Returns the map (grown
     if it filled) and its number of entries; the map is modified in place.
 
+    The keys are in the *half-split* layout (:func:`standard_keys` converts them): the
+    last input splits the cube into two halves of ``h = 2^(d-1)`` points, and bit
+    ``x * h + j`` of a plane is point ``2 j + x`` (word-aligned halves from ``d = 7``).
+    Each half of a table is a threshold set of the ``h`` sums of the first ``d - 1``
+    weights, so per prefix of ``d - 1`` weights one table of those sets by threshold
+    (:func:`_above`) gives every table of every last weight and bias by two lookups.
+
     >>> import numpy as np
     >>> v = np.array([-1, 0, 1])
     >>> tab, size = count_block(v, v, 1, 0, 1, 0, False, np.array([0]), 2, new_map(1), 0)
     >>> tab, size = count_block(v, v, 1, 0, 1, 0, False, np.array([2]), 1, tab, size)
-    >>> sorted(zip(keys(tab, 1)[:, 0].tolist(), counts(tab, 1).tolist()))
+    >>> sorted(zip(standard_keys(keys(tab, 1), 1, 1)[:, 0].tolist(), counts(tab, 1).tolist()))
     [(0, 5), (1, 1), (2, 1), (3, 2)]
     """
     n = 1 << d
     nw = (n + 63) // 64
+    h = n >> 1
+    hw = (h + 63) // 64
     P = 2 if zl == 2 else 1
     W = P * nw
     K = vals.shape[0]
     B = bias.shape[0]
-    # factorials
     fact = np.ones(d + 1, np.int64)
     for i in range(1, d + 1):
         fact[i] = fact[i - 1] * i
-    # the range of w . x and, per value s, the first bias index with s + b > thr
     vmax = 0
     for v in vals:
         vmax = max(vmax, abs(v))
-    cmax = max(abs(lo), abs(hi))
-    smax = d * vmax * cmax
-    thr = -1 if zl == 1 else 0
-    first = np.empty(2 * smax + 1, np.int64)
-    zero_at = np.full(2 * smax + 1, -1, np.int64)
-    for s in range(-smax, smax + 1):
-        j = 0
-        while j < B and s + bias[j] <= thr:
-            j += 1
-        first[s + smax] = j
-        for jj in range(B):
-            if s + bias[jj] == 0:
-                zero_at[s + smax] = jj
-    # state
+    spr = (d - 1) * vmax * max(abs(lo), abs(hi))  # |sum of the first d - 1 weights . x|
+    thr = -1 if zl == 1 else 0  # a point is + when w . x + b > thr
+    above = np.zeros((2 * spr + 2, hw), np.uint64)
+    sums = np.zeros((d, h), np.int64)  # sums[k]: the 2^k partial sums of the first k weights
+    kb = np.zeros((B, W), np.uint64)  # the table of every bias of one vector
+    seg = np.zeros(B + 1, np.int64)  # the first bias of each run of equal tables
+    key = np.zeros(W, np.uint64)
     idx = start.copy()
-    levels = np.zeros((d + 1, n), np.int64)
-    posb = np.zeros((B + 1, nw), np.uint64)
-    zerob = np.zeros((B, nw), np.uint64)
-    cur = np.zeros(W, np.uint64)
-    prev = np.zeros(W, np.uint64)
-    rebuild = 0
+    rebuild = -1  # the first vector builds every level
     visited = 0
+    mn = 0
+    L = 0
     while nvec < 0 or visited < nvec:
         visited += 1
-        for k in range(rebuild, d):
-            w = vals[idx[k]]
-            m = 1 << k
-            for j in range(m):
-                base = levels[k, j]
-                levels[k + 1, 2 * j] = base + w * lo
-                levels[k + 1, 2 * j + 1] = base + w * hi
-        # multiplicity of this multiset
+        if rebuild < d - 1:  # the prefix of d - 1 weights changed
+            for k in range(max(rebuild, 0), d - 1):
+                w = vals[idx[k]]
+                for j in range(1 << k):
+                    base = sums[k, j]
+                    sums[k + 1, 2 * j] = base + w * lo
+                    sums[k + 1, 2 * j + 1] = base + w * hi
+            mn, L = _above(sums[d - 1], h, hw, above)
+        wl = vals[idx[d - 1]]
         mult = _arrangements(idx, d, fact)
         if flips:
             for k in range(d):
                 if vals[idx[k]] != 0:
                     mult *= 2
-        # bucket the points by the first bias making them positive (and exactly zero)
-        posb[:, :] = 0
-        if zl == 2:
-            zerob[:, :] = 0
-        for p in range(n):
-            s = levels[d, p] + smax
-            bit = np.uint64(1) << np.uint64(p & 63)
-            posb[first[s], p >> 6] |= bit
-            if zl == 2 and zero_at[s] >= 0:
-                zerob[zero_at[s], p >> 6] |= bit
-        cur[:] = 0
-        pending = 0
+        # half x of the table of bias b: the prefix points with sum > thr - b - wl * x;
+        # plane 1 (zl == 2): the points with sum == thr - b - wl * x
+        nseg = 0
         for j in range(B):
-            changed = False
-            for w in range(nw):
-                if posb[j, w] != 0:
-                    cur[w] |= posb[j, w]
-                    changed = True
+            t = thr - bias[j]
+            r0 = t - wl * lo - mn + 1
+            r1 = t - wl * hi - mn + 1
+            i0 = min(max(r0, 0), L)
+            i1 = min(max(r1, 0), L)
+            if h >= 64:
+                for w in range(hw):
+                    kb[j, w] = above[i0, w]
+                    kb[j, hw + w] = above[i1, w]
+            else:
+                kb[j, 0] = above[i0, 0] | (above[i1, 0] << np.uint64(h))
             if zl == 2:
-                for w in range(nw):
-                    if cur[nw + w] != zerob[j, w]:
-                        cur[nw + w] = zerob[j, w]
-                        changed = True
-            if changed and pending > 0:
-                size += add(tab, prev, W, pending)
-                pending = 0
-            if changed or j == 0:
-                prev[:] = cur
-            pending += mult
+                z0 = min(max(r0 - 1, 0), L)
+                z1 = min(max(r1 - 1, 0), L)
+                if h >= 64:
+                    for w in range(hw):
+                        kb[j, nw + w] = above[z0, w] ^ above[i0, w]
+                        kb[j, nw + hw + w] = above[z1, w] ^ above[i1, w]
+                else:
+                    kb[j, 1] = (above[z0, 0] ^ above[i0, 0]) | ((above[z1, 0] ^ above[i1, 0]) << np.uint64(h))
+            x = np.uint64(0)
+            if j > 0:
+                for w in range(W):
+                    x |= kb[j, w] ^ kb[j - 1, w]
+            seg[nseg] = j
+            nseg += 1 if (x != 0 or j == 0) else 0
+        seg[nseg] = B
+        for s in range(nseg):  # one map entry per run of equal tables
+            for w in range(W):
+                key[w] = kb[seg[s], w]
+            size += add(tab, key, W, (seg[s + 1] - seg[s]) * mult)
             if 2 * (size + 1) > tab.shape[0]:
                 tab = grow(tab, W)
-        size += add(tab, prev, W, pending)
-        if 2 * (size + 1) > tab.shape[0]:
-            tab = grow(tab, W)
         # next multiset: the rightmost index that can grow
         p = d - 1
         while p >= 0 and idx[p] == K - 1:
@@ -181,6 +202,63 @@ def count_block(vals, bias, d, lo, hi, zl, flips, start, nvec, tab, size):
             idx[k] = idx[p]
         rebuild = p
     return tab, size
+
+
+@njit(cache=True, nogil=True)
+def _spread_table():
+    """The 8-bit values with bit b moved to bit 2 b."""
+    out = np.zeros(256, np.uint64)
+    for v in range(256):
+        r = 0
+        for b in range(8):
+            if (v >> b) & 1:
+                r |= 1 << (2 * b)
+        out[v] = r
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _spread32(x, tbl):
+    """The low 32 bits of x with bit b moved to bit 2 b."""
+    r = np.uint64(0)
+    for b in range(4):
+        r |= tbl[(x >> np.uint64(8 * b)) & np.uint64(255)] << np.uint64(16 * b)
+    return r
+
+
+@njit(cache=True, nogil=True)
+def standard_keys(keys, d, P):
+    """Keys of :func:`count_block`'s map (half-split layout, uint64 (M, P * nw)) in the
+    cube's point order (bit p of a plane is point p), in place; returns ``keys``.
+
+    >>> import numpy as np
+    >>> standard_keys(np.array([[0b110000]], np.uint64), 3, 1).tolist()   # half 1, j = 0, 1: points 1, 3
+    [[10]]
+    """
+    n = 1 << d
+    nw = (n + 63) // 64
+    h = n >> 1
+    hw = (h + 63) // 64
+    tbl = _spread_table()
+    m32 = np.uint64(0xFFFFFFFF)
+    tmp = np.zeros(nw, np.uint64)
+    for r in range(keys.shape[0]):
+        for pl in range(P):
+            o = pl * nw
+            if h >= 64:
+                for w in range(hw):
+                    a = keys[r, o + w]
+                    b = keys[r, o + hw + w]
+                    tmp[2 * w] = _spread32(a & m32, tbl) | (_spread32(b & m32, tbl) << np.uint64(1))
+                    tmp[2 * w + 1] = (_spread32(a >> np.uint64(32), tbl)
+                                      | (_spread32(b >> np.uint64(32), tbl) << np.uint64(1)))
+                for w in range(nw):
+                    keys[r, o + w] = tmp[w]
+            else:
+                x = keys[r, o]
+                a = x & ((np.uint64(1) << np.uint64(h)) - np.uint64(1))
+                keys[r, o] = _spread32(a, tbl) | (_spread32(x >> np.uint64(h), tbl) << np.uint64(1))
+    return keys
 
 
 @njit(cache=True, nogil=True)
