@@ -197,11 +197,12 @@ def test_cli_writes_a_class_npz(tmp_path, capsys):
 def test_auto_picks_the_class_counter_for_perceptrons():
     assert count_prior(NetworkSpec.parse("fc:4,1", "-1,0,1"), "auto", progress=False).method == "classes"
     assert count_prior(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), "auto", progress=False).method == "fast"
-    # the class counter covers one hidden layer too (equal to brute force); deeper nets it refuses
-    hidden = NetworkSpec.parse("fc:2,2,1", "-1,0,1")
-    assert count_prior(hidden, "classes").expand().counts == count_prior(hidden, "brute", progress=False).counts
+    # the class counters cover one and two hidden layers too (equal to brute force); deeper nets they refuse
+    for arch in ("fc:2,2,1", "fc:2,2,2,1"):
+        hidden = NetworkSpec.parse(arch, "-1,0,1")
+        assert count_prior(hidden, "classes").expand().counts == count_prior(hidden, "brute", progress=False).counts
     with pytest.raises(SpecError, match="^method"):
-        count_prior(NetworkSpec.parse("fc:2,2,2,1", "-1,0,1"), "classes")
+        count_prior(NetworkSpec.parse("fc:2,2,2,2,1", "-1,0,1"), "classes")
     assert Fraction(1, 3**5) <= count_prior(NetworkSpec.parse("fc:4,1", "-1,0,1"), "auto").probability("-" * 16)
 
 
