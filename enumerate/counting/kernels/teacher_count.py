@@ -186,13 +186,16 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
 
 
 @njit(cache=True, nogil=True)
-def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, bias, ylo, ysize, strides, garr):
+def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, bias, wts, ylo, ysize, strides, garr):
     """sum_s sum_b count_s * G(tau - x_s - bias_b) as (s0, s1, s2) with the sum
     s0 + s1 2^28 + s2 2^56 (mod p; exact s0 when p == 0, residues below 2^57):
     ``garr`` is the right half's cumulative array (flattened; axis i has ``ysize[i]``
     values from ``ylo[i]``), summed upward on a ``kind`` 0 axis (y_i >= t), downward on
-    kind 1 (y_i <= t), and not at all on kind 2 (y_i == t); ``bias`` (B, n) are the
-    readout bias vectors not yet added to the states (one zero row when they are)."""
+    kind 1 (y_i <= t), and not at all on kind 2 (y_i == t); ``bias`` (B, n) are vectors not
+    yet added to the states (the readout bias values; or the unit types of one more unit,
+    the last unit of the left part, read here instead of being hashed; one zero row when
+    there are none) and ``wts`` (B, R) their count residues (below 2^61 / p; ones for
+    the readout bias): the sum is sum_s sum_b count_s * wts_b * G(tau - x_s - bias_b)."""
     n = kind.shape[0]
     x = np.empty(n, np.int64)
     acc = np.int64(0)
@@ -225,7 +228,10 @@ def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, bias, ylo, ysize, stri
                 idx += j * strides[i]
             if not ok:
                 continue
-            acc, s1, s2 = _mac(acc, s1, s2, scnts[s, r], np.int64(garr[idx]), p)
+            a = scnts[s, r] * wts[b, r]
+            if p != 0:
+                a %= p
+            acc, s1, s2 = _mac(acc, s1, s2, a, np.int64(garr[idx]), p)
     return acc, s1, s2
 
 
