@@ -62,6 +62,9 @@ __all__ = ["teacher_count", "teacher_rho", "TeacherCounter", "estimate_teacher_c
 DENSE_CELLS = 2**26
 #: cells of one array of the dense chain (int64, one prime at a time; three are alive at once)
 CHAIN_CELLS = 2**26
+#: bytes of the hash map of the clipped route's last hashed step: above it, that step's table
+#: is built and finished in parts (2, 4, ... by the states' coordinate sum), one at a time
+PART_BYTES = 2**30
 #: states per kernel call (a fraction of a second each: Ctrl-C is seen within about a second)
 CHUNK_STATES = 200_000
 #: state-type-residue triples per second of the hashed steps assumed by the estimate (numba, one
@@ -123,6 +126,10 @@ def _conditions(table, zero_label, n):
     return kind, tau
 
 
+class _TooLarge(Exception):
+    """A part of the last hashed step's table would pass :data:`PART_BYTES`."""
+
+
 class TeacherCounter:
     """The exact count of one table in 2-layer students of one family at many widths.
 
@@ -181,7 +188,7 @@ class TeacherCounter:
         self._g = None  # (r, the right half's cumulative arrays)
         #: the hashed route's work so far: state-type pairs of the steps, state-row lookups of
         #: the finishes and the largest state table (what :func:`estimate_teacher_count` predicts)
-        self.work = {"pairs": 0, "lookups": 0, "states": 0}
+        self.work = {"pairs": 0, "lookups": 0, "states": 0, "parts": 1}
 
     # ------------------------------------------------------------------ setup
 
@@ -219,14 +226,16 @@ class TeacherCounter:
 
     # ------------------------------------------------------------------ one step
 
-    def _step(self, states, tu, tc, perms, clip=None, bar=None):
-        """States after one more unit (types ``tu``, count residues ``tc``)."""
+    def _step(self, states, tu, tc, perms, clip=None, bar=None, part=None):
+        """States after one more unit (types ``tu``, count residues ``tc``); ``part`` =
+        (nparts, j): only part j of the new table, and :class:`_TooLarge` when its map
+        would pass :data:`PART_BYTES`."""
         self.work["pairs"] += len(states[0]) * len(tu)
-        out = self._step_states(states, tu, tc, perms, clip, bar)
+        out = self._step_states(states, tu, tc, perms, clip, bar, part)
         self.work["states"] = max(self.work["states"], len(out[0]))
         return out
 
-    def _step_states(self, states, tu, tc, perms, clip, bar):
+    def _step_states(self, states, tu, tc, perms, clip, bar, part=None):
         from .kernels.fast import interruptible as _interruptible
         from .kernels.teacher_count import grow, new_table, step_rows
 
@@ -249,8 +258,11 @@ class TeacherCounter:
         while s < len(keys):
             e = min(len(keys), s + CHUNK_STATES)
             s2, used = _interruptible((e - s) * len(tu), step_rows, keys, cnts, s, e, tu, tc, self.mods, dlo, dhi,
-                                      clo, chi, perms, self.bits, self.off, tab, used, tab.shape[0] // 2)
+                                      clo, chi, perms, self.bits, self.off, tab, used, tab.shape[0] // 2,
+                                      *(part or (1, 0)))
             if s2 < e or 2 * used + 2 * len(tu) > tab.shape[0]:
+                if part is not None and 2 * tab.nbytes > PART_BYTES:
+                    raise _TooLarge
                 tab = grow(tab, self.kw)
             if bar is not None:
                 bar.update(s2 - s)
@@ -366,11 +378,28 @@ class TeacherCounter:
                                   self._clip(k_left * self.umin + rmin, k_left * self.umax + rmax))
                 # the left part's last unit is read in the finish (one lookup per state and type)
                 # instead of hashed: its states, the most numerous but one, are never stored
-                for k in range(1, k_left):
+                before = 1
+                for k in range(1, k_left - 1):
                     rest = k_left - k
+                    before = len(left[0])
                     left = self._step(left, tu, tc, self.perms,
                                       self._clip(rest * self.umin + rmin, rest * self.umax + rmax), bar)
-                return self._finish(left, tu, r, tc)
+                if k_left < 2:
+                    return self._finish(left, tu, r, tc)
+                # the last hashed step, the largest table: in parts when its map passes PART_BYTES; the
+                # first guess grows the table by the last step's ratio (a map holds a row per two slots)
+                clip = self._clip(self.umin + rmin, self.umax + rmax)
+                guess = len(left[0]) ** 2 / max(before, 1) * 16 * (self.kw + len(self.mods))
+                nparts = 1 << max(0, math.ceil(math.log2(max(guess / PART_BYTES, 1.0))))
+                while True:
+                    try:
+                        total = sum(self._finish(self._step(left, tu, tc, self.perms, clip, part=(nparts, j)),
+                                                 tu, r, tc) for j in range(nparts))
+                        break
+                    except _TooLarge:
+                        nparts *= 2
+                self.work["parts"] = nparts
+                return total
             return self._finish(left, bias, r)
 
     # ------------------------------------------------------------------ the dense chain
@@ -649,14 +678,17 @@ def _chain_cost(tc, w):
 def estimate_teacher_count(spec, table=None) -> dict:
     """The work of :func:`teacher_count`, estimated up front: ``route`` ("chain" or
     "hashed"), ``states`` (the largest state table), ``pairs`` (state-type pairs),
-    ``seconds`` and ``bytes``.
+    ``seconds`` and ``bytes``; on the hashed route also ``lookups`` (finish lookups per
+    prime) and ``sizes`` (the state tables step by step).
 
     On the dense chain the cost is exact arithmetic on known box sizes. On the hashed
-    route the first powers of the unit distribution are computed (while small); larger
-    ones are extrapolated, then cut to the clipped value box and divided by the
-    symmetry of ``table`` (default: the constant table, whose symmetry is the largest:
-    pass the real table for an honest figure). An order of magnitude, which the budget
-    is checked against; the rates are measured ones (:data:`PAIRS_PER_SECOND`,
+    route the steps of :meth:`TeacherCounter.count` run for real, with the clipping and
+    the symmetry of ``table`` (default: the constant table, whose symmetry is the largest:
+    pass the real table for an honest figure), while the next one has at most
+    :data:`MEASURE_PAIRS` pairs; later ones are extrapolated (:func:`_hashed_work`). The
+    work counts match :attr:`TeacherCounter.work` within 1.5x where the measured steps
+    reach the step before the largest table (``tests/counting/test_teacher_count.py``);
+    the seconds use measured rates (:data:`PAIRS_PER_SECOND`, :data:`LOOKUPS_PER_SECOND`,
     :data:`BOX_PAIRS_PER_SECOND`).
 
     >>> from enumerate import NetworkSpec
@@ -690,7 +722,9 @@ def estimate_teacher_count(spec, table=None) -> dict:
             "pairs": pairs, "lookups": lookups, "sizes": sizes,
             "seconds": (pairs * per_pair / PAIRS_PER_SECOND + R * lookups * tc.n / 16 / LOOKUPS_PER_SECOND
                         + R * (box_pairs / BOX_PAIRS_PER_SECOND + cells * (tc.n + 2) / CUMULATE_PER_SECOND)),
-            "bytes": int(4 * peak * row + cells * 8 * (R + 1))}
+            # the last hashed table of the clipped route is built in parts of at most PART_BYTES of map
+            "bytes": int(4 * (peak if shared else max(max(sizes[:-1]), min(sizes[-1], PART_BYTES / row))) * row
+                         + cells * 8 * (R + 1))}
 
 
 def check_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES, table=None):

@@ -254,3 +254,24 @@ def test_wide_four_input_student_equals_pyganak():
     assert n == sat_count(spec, table).count == 809_206
     near = table[:-1] + "-"  # one point away: another count (the check can fail)
     assert teacher_count(spec, near) != n
+
+
+def test_the_last_hashed_table_in_parts_equals_the_whole(monkeypatch):
+    # a tiny map budget: the last hashed step is built and finished in 2, 4, ... parts (by the states'
+    # coordinate sum); the count is the same, and equals the full prior (fc:3: a small dense budget
+    # forces the clipped route)
+    import enumerate.counting.teacher_count as tcm
+
+    spec = NetworkSpec.parse("fc:3,5,1", "-1,0,1")
+    prior = _prior(spec)
+    monkeypatch.setattr(tcm, "CHAIN_CELLS", 0)
+    monkeypatch.setattr(tcm, "DENSE_CELLS", 3**8)
+    for table in ["-------+", "---+-+++", "+-+-+-+-"]:
+        whole = TeacherCounter(spec, table)
+        n = whole.count(5)
+        monkeypatch.setattr(tcm, "PART_BYTES", 2**14)
+        parted = TeacherCounter(spec, table)
+        assert parted.count(5) == n == prior.count(table), table
+        assert parted.work["parts"] > 1 and whole.work["parts"] == 1
+        monkeypatch.setattr(tcm, "PART_BYTES", 2**30)
+    assert n != prior.count("-------+")  # the check can fail
