@@ -62,6 +62,9 @@ __all__ = ["teacher_count", "teacher_rho", "TeacherCounter", "estimate_teacher_c
 DENSE_CELLS = 2**26
 #: cells of one array of the dense chain (int64, one prime at a time; three are alive at once)
 CHAIN_CELLS = 2**26
+#: bytes of the hash map of the clipped route's last hashed step: above it, that step's table
+#: is built and finished in parts (2, 4, ... by the states' coordinate sum), one at a time
+PART_BYTES = 2**30
 #: states per kernel call (a fraction of a second each: Ctrl-C is seen within about a second)
 CHUNK_STATES = 200_000
 #: state-type-residue triples per second of the hashed steps assumed by the estimate (numba, one
@@ -123,6 +126,10 @@ def _conditions(table, zero_label, n):
     return kind, tau
 
 
+class _TooLarge(Exception):
+    """A part of the last hashed step's table would pass :data:`PART_BYTES`."""
+
+
 class TeacherCounter:
     """The exact count of one table in 2-layer students of one family at many widths.
 
@@ -179,6 +186,9 @@ class TeacherCounter:
         self.kw = -(-n // (64 // self.bits))
         self._left = {}  # k -> unclipped left power (orbit representatives)
         self._g = None  # (r, the right half's cumulative arrays)
+        #: the hashed route's work so far: state-type pairs of the steps, state-row lookups of
+        #: the finishes and the largest state table (what :func:`estimate_teacher_count` predicts)
+        self.work = {"pairs": 0, "lookups": 0, "states": 0, "parts": 1}
 
     # ------------------------------------------------------------------ setup
 
@@ -216,8 +226,16 @@ class TeacherCounter:
 
     # ------------------------------------------------------------------ one step
 
-    def _step(self, states, tu, tc, perms, clip=None, bar=None):
-        """States after one more unit (types ``tu``, count residues ``tc``)."""
+    def _step(self, states, tu, tc, perms, clip=None, bar=None, part=None):
+        """States after one more unit (types ``tu``, count residues ``tc``); ``part`` =
+        (nparts, j): only part j of the new table, and :class:`_TooLarge` when its map
+        would pass :data:`PART_BYTES`."""
+        self.work["pairs"] += len(states[0]) * len(tu)
+        out = self._step_states(states, tu, tc, perms, clip, bar, part)
+        self.work["states"] = max(self.work["states"], len(out[0]))
+        return out
+
+    def _step_states(self, states, tu, tc, perms, clip, bar, part=None):
         from .kernels.fast import interruptible as _interruptible
         from .kernels.teacher_count import grow, new_table, step_rows
 
@@ -240,8 +258,11 @@ class TeacherCounter:
         while s < len(keys):
             e = min(len(keys), s + CHUNK_STATES)
             s2, used = _interruptible((e - s) * len(tu), step_rows, keys, cnts, s, e, tu, tc, self.mods, dlo, dhi,
-                                      clo, chi, perms, self.bits, self.off, tab, used, tab.shape[0] // 2)
+                                      clo, chi, perms, self.bits, self.off, tab, used, tab.shape[0] // 2,
+                                      *(part or (1, 0)))
             if s2 < e or 2 * used + 2 * len(tu) > tab.shape[0]:
+                if part is not None and 2 * tab.nbytes > PART_BYTES:
+                    raise _TooLarge
                 tab = grow(tab, self.kw)
             if bar is not None:
                 bar.update(s2 - s)
@@ -328,6 +349,14 @@ class TeacherCounter:
             r -= 1
         return r
 
+    def plan(self, w):
+        """(r, shared, k_left) of the hashed route at width ``w``: the right part's units, whether
+        the left part is the shared unclipped power (r = w/2; the readout bias read by the
+        finish) or clipped for this width (the bias its first step, its last unit read by the
+        finish), and the left part's units."""
+        r = self.right_size(w)
+        return r, r == w // 2, w - r
+
     def count(self, w) -> int:
         """The exact number of settings of the width-``w`` student computing the table."""
         from .._support.progress import progress_bar
@@ -336,23 +365,41 @@ class TeacherCounter:
             raise SpecError("width", f"{w} is outside 1..{self.width} (the counter was built for width {self.width})")
         if self.chained(w):
             return self.counts([w])[w]
-        r = self.right_size(w)
+        r, shared, k_left = self.plan(w)
         with progress_bar(w + 1, f"teacher {self.spec.arch.kind}:{self.n}pts w={w}", enabled=self.show,
                           unit="state") as bar:
             btc = self._res([1] * len(self.bu))
-            if r == w // 2:  # shared, unclipped left powers; the readout bias is added by the finish
-                left, bias = self._left_power(w - r, bar), self.bu
+            if shared:  # shared, unclipped left powers; the readout bias is added by the finish
+                left, bias = self._left_power(k_left, bar), self.bu
             else:  # clipped left part, fresh for this width
                 tu, tc = self._units()
                 rmin, rmax = r * self.umin, r * self.umax
-                k_left = w - r
                 left = self._step(self._zero(), self.bu, btc, self.perms,
                                   self._clip(k_left * self.umin + rmin, k_left * self.umax + rmax))
-                for k in range(1, k_left + 1):
+                # the left part's last unit is read in the finish (one lookup per state and type)
+                # instead of hashed: its states, the most numerous but one, are never stored
+                before = 1
+                for k in range(1, k_left - 1):
                     rest = k_left - k
+                    before = len(left[0])
                     left = self._step(left, tu, tc, self.perms,
                                       self._clip(rest * self.umin + rmin, rest * self.umax + rmax), bar)
-                bias = np.zeros((1, self.n), np.int64)
+                if k_left < 2:
+                    return self._finish(left, tu, r, tc)
+                # the last hashed step, the largest table: in parts when its map passes PART_BYTES; the
+                # first guess grows the table by the last step's ratio (a map holds a row per two slots)
+                clip = self._clip(self.umin + rmin, self.umax + rmax)
+                guess = len(left[0]) ** 2 / max(before, 1) * 16 * (self.kw + len(self.mods))
+                nparts = 1 << max(0, math.ceil(math.log2(max(guess / PART_BYTES, 1.0))))
+                while True:
+                    try:
+                        total = sum(self._finish(self._step(left, tu, tc, self.perms, clip, part=(nparts, j)),
+                                                 tu, r, tc) for j in range(nparts))
+                        break
+                    except _TooLarge:
+                        nparts *= 2
+                self.work["parts"] = nparts
+                return total
             return self._finish(left, bias, r)
 
     # ------------------------------------------------------------------ the dense chain
@@ -495,16 +542,21 @@ class TeacherCounter:
         self._g = (r, ylo, ysize, strides, gs)
         return self._g[1:]
 
-    def _finish(self, left, bias, r):
+    def _finish(self, left, rows, r, wts=None):
+        """sum over the left states and the ``rows`` (readout bias values, or the unit types
+        of the left part's last unit with their count residues ``wts``) of the right part's
+        mass in the orthant the table needs."""
         from .kernels.fast import interruptible as _interruptible
         from .kernels.teacher_count import finish_rows
 
         lk, lc, _ = left
         ylo, ysize, strides, gs = self._cumulative(r)
+        wts = self._res([1] * len(rows)) if wts is None else wts
+        self.work["lookups"] += len(lk) * len(rows)
         res = []
         for ri, p in enumerate(self.mods.tolist()):
-            s0, s1, s2 = _interruptible(len(lk), finish_rows, lk, lc, ri, p, self.bits, self.off, self.kind, self.tau,
-                                        bias, ylo, ysize, strides, gs[ri])
+            s0, s1, s2 = _interruptible(len(lk) * len(rows), finish_rows, lk, lc, ri, p, self.bits, self.off,
+                                        self.kind, self.tau, rows, wts, ylo, ysize, strides, gs[ri])
             res.append(int(s0) if p == 0 else (int(s0) + (int(s1) << 28) + (int(s2) << 56)) % p)
         return self._exact(res)
 
@@ -551,31 +603,62 @@ def teacher_rho(spec, table, **kwargs) -> Fraction:
     return Fraction(teacher_count(spec, table, **kwargs), spec.total)
 
 
-#: the estimate measures the unclipped powers while they hold at most this many vectors
-MEASURE_STATES = 50_000
+#: the estimate runs the hashed route's real steps (real clipping and symmetry) while the
+#: next one has at most this many state-type pairs (a second or so), and extrapolates after
+MEASURE_PAIRS = 3_000_000
+#: state-row lookups per second of a finish (per prime; measured on fc:4, 16 points: a lookup
+#: reads one cell of the right part's cumulative array, a random access)
+LOOKUPS_PER_SECOND = 4.0e7
 
 
-def _support_sizes(tc, kmax):
-    """Vectors of the k-unit sum for k = 0..kmax: measured while small, then extrapolated
-    as a power of k fitted to the last two measured sizes, capped by the multisets of
-    unit types and the value box."""
-    K = len(tc.tu)
-    span = (tc.umax - tc.umin).tolist()
-    sizes = [1.0]
-    states = tc._zero()
-    tu, tc_res = tc._units()
-    ident = tc.perms[:1]
-    k = 0
-    while k < min(kmax, 6) and sizes[-1] * K <= MEASURE_STATES * 4:
-        states = tc._step(states, tu, tc_res, ident)
-        k += 1
-        sizes.append(float(len(states[0])))
-    while k < kmax:
-        k += 1
-        a = math.log(max(sizes[-1] / sizes[-2], 1.0)) / math.log((k - 1) / (k - 2)) if k > 2 else math.log(K)
-        grown = sizes[-1] * (k / (k - 1)) ** a
-        sizes.append(min(grown, float(math.comb(K + k - 1, k)), math.prod(float(k * x + 1) for x in span)))
-    return sizes
+def _window(tc, k, rem_min, rem_max):
+    """Values per coordinate of a clipped state after k units and the readout bias: the k-unit
+    box cut to what the remaining units can still change (the same window for every kind)."""
+    lo = np.maximum(k * tc.umin + tc.bu.min(axis=0), tc.tau - rem_max)  # below: dropped or clamped
+    hi = np.minimum(k * tc.umax + tc.bu.max(axis=0), tc.tau - rem_min)  # above: clamped or dropped
+    return math.prod(float(max(0, x)) for x in (hi - lo + 1).tolist())
+
+
+def _hashed_work(tc, w):
+    """(pairs, lookups, sizes): the hashed route's state-type pairs, finish lookups (per
+    prime) and state-table sizes at width ``w``, following :meth:`TeacherCounter.count`
+    step by step. Steps run for real (clipping and the table's symmetry included) while the
+    next one has at most :data:`MEASURE_PAIRS` pairs; later sizes are extrapolated as a power
+    of k fitted to the last two measured ones, capped by the multisets of unit types and by
+    the clipped value window over the symmetry."""
+    K, G = len(tc.tu), len(tc.perms)
+    r, shared, k_left = tc.plan(w)
+    tu, tcr = tc._units()
+    if shared:
+        states, steps, rows = tc._zero(), k_left, len(tc.bu)
+        clip = lambda k: None  # noqa: E731
+        cap = lambda k: min(float(math.comb(K + k - 1, k)),  # noqa: E731
+                            math.prod(float(k * x + 1) for x in (tc.umax - tc.umin).tolist()))
+        step = lambda st, k: tc._step(st, tu, tcr, tc.perms)  # noqa: E731
+    else:
+        rmin, rmax = r * tc.umin, r * tc.umax
+        clip = lambda k: tc._clip((k_left - k) * tc.umin + rmin, (k_left - k) * tc.umax + rmax)  # noqa: E731
+        states = tc._step(tc._zero(), tc.bu, tc._res([1] * len(tc.bu)), tc.perms, clip(0))
+        steps, rows = k_left - 1, K
+        cap = lambda k: min(float(math.comb(K + k - 1, k)) * len(tc.bu),  # noqa: E731
+                            _window(tc, k, (k_left - k) * tc.umin + rmin, (k_left - k) * tc.umax + rmax) / G)
+        step = lambda st, k: tc._step(st, tu, tcr, tc.perms, clip(k))  # noqa: E731
+    pairs = tc.work["pairs"]
+    sizes, measured = [float(len(states[0]))], 1
+    for k in range(1, steps + 1):
+        pairs += sizes[-1] * K
+        if measured == k and sizes[-1] * K <= MEASURE_PAIRS:
+            states = step(states, k)
+            sizes.append(float(len(states[0])))
+            measured += 1
+            continue
+        if k >= 3:
+            a = math.log(max(sizes[-1] / max(sizes[-2], 1.0), 1.0)) / math.log((k - 1) / (k - 2))
+            grown = sizes[-1] * (k / (k - 1)) ** a
+        else:
+            grown = sizes[-1] * K
+        sizes.append(max(1.0, min(grown, cap(k))))
+    return pairs, sizes[-1] * rows, sizes
 
 
 def _chain_cost(tc, w):
@@ -595,14 +678,17 @@ def _chain_cost(tc, w):
 def estimate_teacher_count(spec, table=None) -> dict:
     """The work of :func:`teacher_count`, estimated up front: ``route`` ("chain" or
     "hashed"), ``states`` (the largest state table), ``pairs`` (state-type pairs),
-    ``seconds`` and ``bytes``.
+    ``seconds`` and ``bytes``; on the hashed route also ``lookups`` (finish lookups per
+    prime) and ``sizes`` (the state tables step by step).
 
     On the dense chain the cost is exact arithmetic on known box sizes. On the hashed
-    route the first powers of the unit distribution are computed (while small); larger
-    ones are extrapolated, then cut to the clipped value box and divided by the
-    symmetry of ``table`` (default: the constant table, whose symmetry is the largest:
-    pass the real table for an honest figure). An order of magnitude, which the budget
-    is checked against; the rates are measured ones (:data:`PAIRS_PER_SECOND`,
+    route the steps of :meth:`TeacherCounter.count` run for real, with the clipping and
+    the symmetry of ``table`` (default: the constant table, whose symmetry is the largest:
+    pass the real table for an honest figure), while the next one has at most
+    :data:`MEASURE_PAIRS` pairs; later ones are extrapolated (:func:`_hashed_work`). The
+    work counts match :attr:`TeacherCounter.work` within 1.5x where the measured steps
+    reach the step before the largest table (``tests/counting/test_teacher_count.py``);
+    the seconds use measured rates (:data:`PAIRS_PER_SECOND`, :data:`LOOKUPS_PER_SECOND`,
     :data:`BOX_PAIRS_PER_SECOND`).
 
     >>> from enumerate import NetworkSpec
@@ -622,22 +708,23 @@ def estimate_teacher_count(spec, table=None) -> dict:
         return {"route": "chain", "right": w // 2, "left": -(-w // 2), "types": K, "symmetry": 1,
                 "states": float(math.prod(tc._box(-(-w // 2))[1].tolist())), "pairs": 0.0, "seconds": seconds,
                 "bytes": int(nbytes)}
-    r = tc.right_size(w)
+    r, shared, k_left = tc.plan(w)
     span = (tc.umax - tc.umin).tolist()
-    sizes = _support_sizes(tc, w - r)
-    pairs, peak = 0.0, 1.0
-    for k in range(1, w - r + 1):
-        states = sizes[k]
-        if r < w // 2:  # clipped: the window left for the remaining w - k units, over the symmetry
-            states = min(states, math.prod(float(min(k * x, (w - k) * x) + 2) for x in span)) / G
-        peak = max(peak, states)
-        pairs += states * K
+    pairs, lookups, sizes = _hashed_work(tc, w)
+    peak = max(sizes)
     cells = math.prod(int(r * x + 1) for x in span)
     box_pairs = sum(math.prod(int(k * x + 1) for x in span) for k in range(r)) * K
-    return {"route": "hashed", "right": r, "left": w - r, "types": K, "symmetry": G, "states": peak, "pairs": pairs,
-            "seconds": len(tc.mods) * (pairs / PAIRS_PER_SECOND + box_pairs / BOX_PAIRS_PER_SECOND
-                                       + cells * (tc.n + 2) / CUMULATE_PER_SECOND),
-            "bytes": int(4 * peak * row + cells * 8 * (len(tc.mods) + 1))}
+    # a pair's cost grows with the points (the unit added) and the symmetry (the canonical
+    # form compares about two coordinates per permutation); the rate is measured at n + 2G ~ 64
+    per_pair = (tc.n + 2 * G) / 64
+    R = len(tc.mods)
+    return {"route": "hashed", "right": r, "left": k_left, "types": K, "symmetry": G, "states": peak,
+            "pairs": pairs, "lookups": lookups, "sizes": sizes,
+            "seconds": (pairs * per_pair / PAIRS_PER_SECOND + R * lookups * tc.n / 16 / LOOKUPS_PER_SECOND
+                        + R * (box_pairs / BOX_PAIRS_PER_SECOND + cells * (tc.n + 2) / CUMULATE_PER_SECOND)),
+            # the last hashed table of the clipped route is built in parts of at most PART_BYTES of map
+            "bytes": int(4 * (peak if shared else max(max(sizes[:-1]), min(sizes[-1], PART_BYTES / row))) * row
+                         + cells * 8 * (R + 1))}
 
 
 def check_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES, table=None):

@@ -121,13 +121,16 @@ def _mac(acc, s1, s2, a, g, p):
 
 
 @njit(cache=True, nogil=True)
-def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bits, off, tab, used, maxfill):
+def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bits, off, tab, used, maxfill,
+              nparts=1, part=0):
     """Add one unit to states ``i0:i1`` (contribution types ``tu`` (K, n) with count
     residues ``tc`` (K, R), both below 2^31): drop a coordinate outside [dlo, dhi], clamp
     into [clo, chi], keep the least packed key over ``perms`` (G, n) and add into the map
     ``tab``. Count words are reduced lazily (the caller reduces them modulo the primes at
     the end). Returns ``(next state, used)``: it stops early before the map would pass
-    ``maxfill`` entries."""
+    ``maxfill`` entries. With ``nparts > 1`` only the new states whose coordinate sum (a
+    symmetry invariant) is ``part`` modulo ``nparts`` are kept: the parts of a table are
+    built and used one at a time."""
     n = tu.shape[1]
     K = tu.shape[0]
     R = scnts.shape[1]
@@ -156,6 +159,12 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
                 y[i] = v
             if not ok:
                 continue
+            if nparts > 1:
+                tot = 0
+                for i in range(n):
+                    tot += y[i]
+                if tot % nparts != part:  # numba's % follows Python's sign rule: 0..nparts-1
+                    continue
             # the least packed key over the perms: packed order is lexicographic with the last
             # coordinate most significant, so compare coordinates from the top and stop at the first difference
             best = 0
@@ -186,13 +195,16 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
 
 
 @njit(cache=True, nogil=True)
-def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, bias, ylo, ysize, strides, garr):
+def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, bias, wts, ylo, ysize, strides, garr):
     """sum_s sum_b count_s * G(tau - x_s - bias_b) as (s0, s1, s2) with the sum
     s0 + s1 2^28 + s2 2^56 (mod p; exact s0 when p == 0, residues below 2^57):
     ``garr`` is the right half's cumulative array (flattened; axis i has ``ysize[i]``
     values from ``ylo[i]``), summed upward on a ``kind`` 0 axis (y_i >= t), downward on
-    kind 1 (y_i <= t), and not at all on kind 2 (y_i == t); ``bias`` (B, n) are the
-    readout bias vectors not yet added to the states (one zero row when they are)."""
+    kind 1 (y_i <= t), and not at all on kind 2 (y_i == t); ``bias`` (B, n) are vectors not
+    yet added to the states (the readout bias values; or the unit types of one more unit,
+    the last unit of the left part, read here instead of being hashed; one zero row when
+    there are none) and ``wts`` (B, R) their count residues (below 2^61 / p; ones for
+    the readout bias): the sum is sum_s sum_b count_s * wts_b * G(tau - x_s - bias_b)."""
     n = kind.shape[0]
     x = np.empty(n, np.int64)
     acc = np.int64(0)
@@ -225,7 +237,10 @@ def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, bias, ylo, ysize, stri
                 idx += j * strides[i]
             if not ok:
                 continue
-            acc, s1, s2 = _mac(acc, s1, s2, scnts[s, r], np.int64(garr[idx]), p)
+            a = scnts[s, r] * wts[b, r]
+            if p != 0:
+                a %= p
+            acc, s1, s2 = _mac(acc, s1, s2, a, np.int64(garr[idx]), p)
     return acc, s1, s2
 
 
