@@ -37,7 +37,7 @@ __all__ = ["count_brute", "count_steps", "count_steps_store", "total_steps", "Ke
 
 #: seconds per setting on one thread, a fixed part plus a part per domain point, for the
 #: histogram path (tables of at most DIRECT_BITS bits) and the sorted-buffer path; measured
-#: by ``benchmarks/brute.py`` (its ``calibration`` rows: 0.95-1.3x on 4 to 1,024 points)
+#: by ``benchmarks/brute.py`` (its ``calibration`` rows: 0.84-1.34x on 4 to 1,024 points)
 SECONDS_PER_SETTING = {"direct": (2.0e-8, 1.5e-9), "sorted": (1.5e-7, 2.2e-9)}
 #: runs above this many settings need ``force=True``
 DEFAULT_MAX_SETTINGS = 10**11
