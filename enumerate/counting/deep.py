@@ -39,13 +39,11 @@ import numpy as np
 
 from .._support.cores import workers
 from .._support.errors import SpecError
-from .._support.progress import progress_bar
 from ..core.cube import CubeGroup, symmetry_group
 from ..core.lattice import IntegerPlan
-from ..results.prior import ClassPrior
 from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost, fmt_seconds
 from .fast import primes_for
-from .hidden import FLUSH_AT, MAX_DIM, MAX_GROUP, MAX_UNIT_SETTINGS, generators, in_child, per_table, run_threads
+from .hidden import FLUSH_AT, MAX_DIM, MAX_GROUP, MAX_UNIT_SETTINGS, class_prior, run_counter, run_threads
 
 __all__ = ["count_deep", "deep_supported", "prefer_deep", "estimate_deep", "check_deep_budget", "DeepUnits",
            "MAX_LAYER1"]
@@ -68,8 +66,6 @@ TABLE_SECONDS = 1.7e-8
 DISTINCT_FRACTION = 0.25
 #: the sums of the layer-2 contributions go on a dense box (not straight into tables) up to this many cells
 MAX_BOX = 1 << 21
-#: runs estimated above this many seconds count in a child process, which Ctrl-C ends at once
-CHILD_SECONDS = 5.0
 
 
 def deep_supported(spec) -> bool:
@@ -153,6 +149,7 @@ class DeepUnits:
     """
 
     def __init__(self, spec):
+        from ..results._class_kernels import generators
         from .kernels.hidden import gen_images, group_closure, index_table, lookup, unit_vectors
 
         _require(spec)
@@ -424,7 +421,8 @@ def count_deep(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECO
     force, max_seconds, max_bytes
         The cost is estimated first (:func:`estimate_deep`); above the budget the run raises
         :class:`~enumerate.BudgetError` unless ``force``. Runs estimated above
-        :data:`CHILD_SECONDS` count in a child process, so Ctrl-C stops them at once.
+        :data:`enumerate.counting.hidden.CHILD_SECONDS` count in a child process, so Ctrl-C stops
+        them at once.
     threads : int or None
         Threads counting the chunks (default: every core); the result does not depend on it.
 
@@ -444,24 +442,13 @@ def count_deep(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECO
               f"~{est['bytes'] / 2**20:.0f} MiB", file=sys.stderr)
     mods = primes_for(spec.total)
     k1 = spec.arch.widths[1]
-    with progress_bar(sum(_chunk_weights(units, k1)), f"classes {spec.arch}", enabled=show, unit="tuple") as bar:
-        def work(report):
-            return _enumerate(spec, units, mods, report, threads)
-
-        if est["seconds"] > CHILD_SECONDS:
-            keys, sizes, totals, done = in_child(work, bar.update)
-        else:
-            keys, sizes, totals, done = work(bar.update)
-    P = 2 if spec.zero_label == "0" else 1
-    nw = (units.n + 63) // 64
-    counts = per_table(totals, sizes, mods)
+    keys, sizes, totals, done = run_counter(
+        spec, lambda report: _enumerate(spec, units, mods, report, threads), est["seconds"],
+        sum(_chunk_weights(units, k1)), "tuple", show)
     meta = {"elapsed_s": time.perf_counter() - t0,
             "deep": {"classes": units.num_classes, "enumeration_group_order": units.group.size,
                      "tuples": done[0], "multisets": done[1], "leaves": done[2], "outputs": done[3],
                      "residues": [int(p) for p in mods],
                      "estimate": {k: est[k] for k in ("seconds", "bytes", "tuples", "multisets", "leaves",
                                                       "outputs")}}}
-    prior = ClassPrior(spec, keys.reshape(len(keys), P, nw), sizes, counts, "classes", meta, units.full)
-    if prior.covered != spec.total:  # an internal invariant, never expected to fire
-        raise AssertionError(f"two-hidden-layer class counter covered {prior.covered} of {spec.total} settings")
-    return prior
+    return class_prior(spec, keys, sizes, totals, mods, meta, units.full, "two-hidden-layer class counter")

@@ -54,7 +54,7 @@ from .fast import from_residues, primes_for
 
 __all__ = ["count_hidden", "hidden_supported", "prefer_hidden", "estimate_hidden", "check_hidden_budget",
            "HiddenUnits", "MAX_DIM", "MAX_GROUP", "MAX_UNIT_SETTINGS", "FLUSH_AT", "run_threads", "in_child",
-           "per_table", "generators"]
+           "per_table", "run_counter", "class_prior"]
 
 #: largest input dimension (2^d points per table)
 MAX_DIM = 8
@@ -125,19 +125,6 @@ def _require(spec):
                         f"{len(spec.q)} on {spec.domain.kind}")
 
 
-def _generators(d, flips):
-    """Point permutations generating the group: adjacent input swaps (and flipping input 0)."""
-    pts = np.arange(1 << d)
-    gens = []
-    for i in range(d - 1):
-        a, b = d - 1 - i, d - 2 - i  # input i is bit d-1-i of the point index
-        ba, bb = (pts >> a) & 1, (pts >> b) & 1
-        gens.append(pts ^ ((ba ^ bb) << a) ^ ((ba ^ bb) << b))
-    if flips:
-        gens.append(pts ^ (1 << (d - 1)))
-    return np.array(gens, np.int64).reshape(len(gens), 1 << d)
-
-
 class HiddenUnits:
     """The contribution vectors of one hidden unit, sorted into orbits of the enumeration group.
 
@@ -178,7 +165,9 @@ class HiddenUnits:
         self.full = symmetry_group(spec)
         flips = self.full.flips and self.full.size <= MAX_GROUP
         self.group = CubeGroup(d, spec.domain.kind, flips=flips)
-        self.gens = _generators(d, flips)
+        from ..results._class_kernels import generators  # numba: loaded when a counter is built
+
+        self.gens = generators(d, flips)
         images = gen_images(vecs, index_table(vecs), self.gens)
         if (images < 0).any():  # an internal invariant: the group maps settings to settings
             raise AssertionError("a unit vector's image under the input symmetry is not a unit vector")
@@ -477,28 +466,35 @@ def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SE
               f"~{fmt_seconds(est['seconds'])}, ~{est['bytes'] / 2**20:.0f} MiB", file=sys.stderr)
     mods = primes_for(spec.total)
     k = spec.arch.widths[1]
-    with progress_bar(sum(_chunk_weights(units, k)), f"classes {spec.arch}", enabled=show, unit="multiset") as bar:
-        def work(report):
-            return _enumerate(spec, units, mods, report, threads)
-
-        if est["seconds"] > CHILD_SECONDS:
-            keys, sizes, totals, leaves = _in_child(work, bar.update)
-        else:
-            keys, sizes, totals, leaves = work(bar.update)
-    P = 2 if spec.zero_label == "0" else 1
-    nw = (units.n + 63) // 64
-    group = units.full
-    counts = _per_table(totals, sizes, mods)
+    keys, sizes, totals, leaves = run_counter(
+        spec, lambda report: _enumerate(spec, units, mods, report, threads), est["seconds"],
+        sum(_chunk_weights(units, k)), "multiset", show)
     meta = {"elapsed_s": time.perf_counter() - t0,
             "hidden": {"unit_vectors": units.num_vectors, "orbits": units.num_orbits,
                        "enumeration_group_order": units.group.size, "multisets": int(leaves),
                        "residues": [int(p) for p in mods],
                        "estimate": {"seconds": est["seconds"], "bytes": est["bytes"], "multisets": est["multisets"]}}}
-    prior = ClassPrior(spec, keys.reshape(len(keys), P, nw), sizes, counts, "classes", meta, group)
+    return class_prior(spec, keys, sizes, totals, mods, meta, units.full, "hidden-layer class counter")
+
+
+def run_counter(spec, work, seconds, total, unit, show):
+    """``work(report)`` under a progress bar of ``total`` ``unit`` steps; in a forked child
+    when the run is estimated above :data:`CHILD_SECONDS` (Ctrl-C then stops it at once)."""
+    with progress_bar(total, f"classes {spec.arch}", enabled=show, unit=unit) as bar:
+        return _in_child(work, bar.update) if seconds > CHILD_SECONDS else work(bar.update)
+
+
+def class_prior(spec, keys, sizes, totals, mods, meta, group, counter):
+    """The :class:`~enumerate.results.prior.ClassPrior` of a class counter's canonical keys,
+    class sizes and class totals (residues modulo ``mods``), its coverage checked."""
+    P = 2 if spec.zero_label == "0" else 1
+    nw = (len(spec.domain) + 63) // 64
+    prior = ClassPrior(spec, keys.reshape(len(keys), P, nw), sizes, _per_table(totals, sizes, mods), "classes",
+                       meta, group)
     if prior.covered != spec.total:  # an internal invariant, never expected to fire
-        raise AssertionError(f"hidden-layer class counter covered {prior.covered} of {spec.total} settings")
+        raise AssertionError(f"{counter} covered {prior.covered} of {spec.total} settings")
     return prior
 
 
 #: the helpers the deeper-net counter (:mod:`enumerate.counting.deep`) shares
-run_threads, in_child, per_table, generators = _run_threads, _in_child, _per_table, _generators
+run_threads, in_child, per_table = _run_threads, _in_child, _per_table
