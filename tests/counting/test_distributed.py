@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from enumerate import NetworkSpec, SpecError, count_prior
 from enumerate.counting.brute import count_brute, count_steps, total_steps
 from enumerate.cli import main
+from tests.counting.dask_helpers import kill_one_worker, stop_after
 from enumerate.counting.distributed import ShardPlan, count_distributed, merge_counts, shard_plan
 from enumerate.testing import specs
 
@@ -22,13 +23,6 @@ distributed = pytest.importorskip("distributed")
 #: 3^13 = 1.6M settings: enough shards to interrupt mid-run (the hooks make the timing deterministic)
 MEDIUM = NetworkSpec.parse("fc:2,3,1", "-1,0,1", "sign", "01")
 SMALL = ["--arch", "fc:2,2,1", "--q=-1,0,1"]
-
-
-@pytest.fixture(scope="module")
-def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address="127.0.0.1:0") as cluster, distributed.Client(cluster) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
@@ -67,36 +61,17 @@ def test_a_custom_domain_and_scale_set_travel_to_the_workers_exactly(client, cap
 def test_a_worker_killed_mid_run_changes_nothing(client, medium_counts):
     before = set(client.scheduler_info()["workers"])
     killed = []
-
-    def kill_one(_i, finished, _n):
-        if finished == 2 and not killed:  # other shards are running, finished ones sit on the workers
-            victim = next(iter(client.processing()))  # noqa: B023
-            killed.append(victim)
-            try:
-                client.run(os._exit, 1, workers=[victim])
-            except Exception:  # the worker dies before it can answer
-                pass
-
+    kill_one = kill_one_worker(client, killed)
     prior = count_distributed(MEDIUM, client, shards=40, progress=False, on_shard=kill_one)
     assert killed and prior.counts == medium_counts
     client.wait_for_workers(2, timeout=60)
     assert killed[0] in before and set(client.scheduler_info()["workers"]) != before  # the nanny replaced it
 
 
-def _stop_after(shards, exc=KeyboardInterrupt):
-    """An ``on_shard`` hook that raises ``exc`` in the client once ``shards`` shards have finished."""
-
-    def hook(_i, finished, _n):
-        if finished == shards:
-            raise exc
-
-    return hook
-
-
 def test_an_interrupted_client_resumes_from_its_checkpoint(client, tmp_path, medium_counts):
     ckpt = tmp_path / "run.ckpt.json"
     with pytest.raises(KeyboardInterrupt):
-        count_distributed(MEDIUM, client, shards=16, checkpoint=str(ckpt), progress=False, on_shard=_stop_after(5))
+        count_distributed(MEDIUM, client, shards=16, checkpoint=str(ckpt), progress=False, on_shard=stop_after(5))
     data = json.loads(ckpt.read_text())
     plan, done = ShardPlan(**data["progress"]["plan"]), data["progress"]["done"]
     assert len(done) == 5 and plan.shards == 16
@@ -112,7 +87,7 @@ def test_an_interrupted_client_resumes_from_its_checkpoint(client, tmp_path, med
 
 def test_a_periodic_checkpoint_survives_a_crashed_client(client, tmp_path, medium_counts):
     ckpt = tmp_path / "run.ckpt.json"
-    crash = _stop_after(9, RuntimeError("client lost"))  # not Ctrl-C: only the periodic checkpoints are on disk
+    crash = stop_after(9, RuntimeError("client lost"))  # not Ctrl-C: only the periodic checkpoints are on disk
     with pytest.raises(RuntimeError):
         count_distributed(MEDIUM, client, shards=16, checkpoint=str(ckpt), checkpoint_every=0, progress=False,
                           on_shard=crash)
@@ -124,7 +99,7 @@ def test_checkpoints_are_tied_to_spec_and_plan(client, tmp_path):
     spec = NetworkSpec.parse("fc:2,2,1", "-1,0,1")
     ckpt = tmp_path / "c.json"
     with pytest.raises(KeyboardInterrupt):
-        count_distributed(spec, client, shards=6, checkpoint=str(ckpt), progress=False, on_shard=_stop_after(2))
+        count_distributed(spec, client, shards=6, checkpoint=str(ckpt), progress=False, on_shard=stop_after(2))
     with pytest.raises(SpecError, match="plan of 6 shards"):
         count_distributed(spec, client, shards=7, checkpoint=str(ckpt), progress=False)
     with pytest.raises(SpecError, match="another network"):

@@ -13,6 +13,7 @@ import pytest
 
 from enumerate import NetworkSpec, SpecError, count_prior
 from enumerate.cli import main
+from tests.counting.dask_helpers import kill_one_worker, stop_after
 from enumerate.counting.distributed import ShardPlan
 from enumerate.counting.distributed import merge_stores
 from enumerate.counting.distributed_classes import CHECKPOINT_SCHEMA, count_classes_distributed
@@ -22,13 +23,6 @@ distributed = pytest.importorskip("distributed")
 
 #: 210 sorted weight vectors x 5 biases: enough blocks to interrupt mid-run
 MEDIUM = NetworkSpec.parse("fc:6,1", "-1,-1/2,0,1/2,1", "sign", "01")
-
-
-@pytest.fixture(scope="module")
-def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address="127.0.0.1:0") as cluster, distributed.Client(cluster) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
@@ -65,32 +59,13 @@ def test_auto_and_classes_run_on_dask_or_say_why_not(client):
 
 
 def test_a_worker_killed_mid_run_changes_nothing(client, medium):
-    import os
-
     before = set(client.scheduler_info()["workers"])
     killed = []
-
-    def kill_one(_i, finished, _n):
-        if finished == 2 and not killed:  # other blocks are running, finished ones sit on the workers
-            victim = next(iter(client.processing()))
-            killed.append(victim)
-            try:
-                client.run(os._exit, 1, workers=[victim])
-            except Exception:  # the worker dies before it can answer
-                pass
-
+    kill_one = kill_one_worker(client, killed)
     prior = count_classes_distributed(MEDIUM, client, blocks=30, progress=False, on_block=kill_one)
     assert killed and _same(prior, medium)
     client.wait_for_workers(2, timeout=60)
     assert killed[0] in before and set(client.scheduler_info()["workers"]) != before  # the nanny replaced it
-
-
-def _stop_after(blocks, exc=KeyboardInterrupt):
-    def hook(_i, finished, _n):
-        if finished == blocks:
-            raise exc
-
-    return hook
 
 
 def _header(path):
@@ -104,7 +79,7 @@ def test_an_interrupted_client_resumes_from_its_checkpoint(client, tmp_path, med
     ckpt = tmp_path / "run.ckpt"
     with pytest.raises(KeyboardInterrupt):
         count_classes_distributed(MEDIUM, client, blocks=16, checkpoint=str(ckpt), progress=False,
-                                  on_block=_stop_after(5))
+                                  on_block=stop_after(5))
     progress = _header(ckpt)["progress"]
     plan, done = ShardPlan(**progress["plan"]), progress["done"]
     assert len(done) == 5 and plan.shards == 16
@@ -125,7 +100,7 @@ def test_a_periodic_checkpoint_survives_a_crashed_client(client, tmp_path, mediu
     ckpt = tmp_path / "run.ckpt"
     with pytest.raises(RuntimeError):
         count_classes_distributed(MEDIUM, client, blocks=16, checkpoint=str(ckpt), checkpoint_every=0,
-                                  progress=False, on_block=_stop_after(9, RuntimeError("client lost")))
+                                  progress=False, on_block=stop_after(9, RuntimeError("client lost")))
     assert len(_header(ckpt)["progress"]["done"]) == 8  # saved after each block up to the crash
     assert _same(count_classes_distributed(MEDIUM, client, blocks=16, checkpoint=str(ckpt), progress=False), medium)
 
@@ -153,7 +128,7 @@ def test_damaged_or_foreign_checkpoints_are_refused(client, tmp_path):
     ckpt = tmp_path / "c.ckpt"
     with pytest.raises(KeyboardInterrupt):
         count_classes_distributed(spec, client, blocks=6, checkpoint=str(ckpt), progress=False,
-                                  on_block=_stop_after(2))
+                                  on_block=stop_after(2))
     good = ckpt.read_bytes()
     with pytest.raises(SpecError, match="plan of 6 blocks"):
         count_classes_distributed(spec, client, blocks=7, checkpoint=str(ckpt), progress=False)
