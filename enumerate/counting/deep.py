@@ -39,11 +39,12 @@ import numpy as np
 
 from .._support.cores import workers
 from .._support.errors import SpecError
+from .._support.threads import run_jobs
 from ..core.cube import CubeGroup, symmetry_group
 from ..core.lattice import IntegerPlan
 from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost, fmt_seconds
 from .fast import primes_for
-from .hidden import FLUSH_AT, MAX_DIM, MAX_GROUP, MAX_UNIT_SETTINGS, class_prior, run_counter, run_threads
+from .hidden import FLUSH_AT, MAX_DIM, MAX_GROUP, MAX_UNIT_SETTINGS, class_prior, run_counter
 
 __all__ = ["count_deep", "deep_supported", "prefer_deep", "estimate_deep", "check_deep_budget", "DeepUnits",
            "MAX_LAYER1"]
@@ -372,7 +373,7 @@ def _enumerate(spec, units, mods, report, threads=None):
                 report(weights[a])
         return job
 
-    run_threads([chunk(a) for a in sorted(range(len(weights)), key=lambda a: -weights[a])], threads)
+    run_jobs([chunk(a) for a in sorted(range(len(weights)), key=lambda a: -weights[a])], threads)
     work = np.zeros(4, np.int64)
     if span:  # the box's sums into tables, once
         acc = boxes[0]
@@ -403,7 +404,7 @@ def _enumerate(spec, units, mods, report, threads=None):
             sizes[a:b] = class_sizes(keys[a:b], P, nw, d, flips, units.full.size)
         return job
 
-    run_threads([canon(a, b) for a, b in zip(cuts[:-1], cuts[1:]) if b > a], threads)
+    run_jobs([canon(a, b) for a, b in zip(cuts[:-1], cuts[1:]) if b > a], threads)
     return keys, sizes, totals, [int(x) for x in work]
 
 

@@ -39,13 +39,14 @@ import sys
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor, wait
 
 import numpy as np
 
+from .._support.child import run_in_child_reporting
 from .._support.cores import workers
 from .._support.errors import SpecError
 from .._support.progress import progress_bar
+from .._support.threads import run_jobs
 from ..core.cube import CubeGroup, symmetry_group
 from ..core.lattice import IntegerPlan
 from ..results.prior import ClassPrior
@@ -53,8 +54,8 @@ from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost, fm
 from .fast import from_residues, primes_for
 
 __all__ = ["count_hidden", "hidden_supported", "prefer_hidden", "estimate_hidden", "check_hidden_budget",
-           "HiddenUnits", "MAX_DIM", "MAX_GROUP", "MAX_UNIT_SETTINGS", "FLUSH_AT", "run_threads", "in_child",
-           "per_table", "run_counter", "class_prior"]
+           "HiddenUnits", "MAX_DIM", "MAX_GROUP", "MAX_UNIT_SETTINGS", "FLUSH_AT", "per_table", "run_counter",
+           "class_prior"]
 
 #: largest input dimension (2^d points per table)
 MAX_DIM = 8
@@ -272,42 +273,6 @@ def _chunk_weights(units, k):
     return [math.comb(int(r) + k - 2, k - 1) * int(s) / G + 1 for r, s in zip(rest, size)]
 
 
-def _run_threads(jobs, threads):
-    """Call every function of ``jobs`` (numba kernels release the GIL) on ``threads`` threads,
-    taking the next one as a thread finishes; returns their results in order. Ctrl-C stops
-    handing out jobs and is raised once the running ones are done (seconds)."""
-    results = [None] * len(jobs)
-    lock = threading.Lock()
-    todo = iter(range(len(jobs)))
-    stop = threading.Event()
-
-    def loop():
-        while not stop.is_set():
-            with lock:
-                i = next(todo, None)
-            if i is None:
-                return
-            results[i] = jobs[i]()
-
-    interrupted = False
-    with ThreadPoolExecutor(threads) as pool:
-        pending = {pool.submit(loop) for _ in range(threads)}
-        while pending:
-            try:
-                done, pending = wait(pending, timeout=0.5)
-            except KeyboardInterrupt:
-                interrupted = True
-                stop.set()
-                continue
-            for f in done:
-                if f.exception() is not None:  # a job failed: hand out no more, raise its error
-                    stop.set()
-                    raise f.exception()
-    if interrupted:
-        raise KeyboardInterrupt
-    return results
-
-
 def _enumerate(spec, units, mods, report, threads=None):
     """Every chunk through the kernel, ``threads`` at a time (each thread with its own
     histograms, merged at the end); returns the canonical tables, class sizes, class totals
@@ -347,7 +312,7 @@ def _enumerate(spec, units, mods, report, threads=None):
         return job
 
     # the largest chunks first, so that the threads end together
-    _run_threads([chunk(a) for a in sorted(range(len(weights)), key=lambda a: -weights[a])], threads)
+    run_jobs([chunk(a) for a in sorted(range(len(weights)), key=lambda a: -weights[a])], threads)
     leaves = 0
     ctab, ccnt, csize = states[0][3:6]
     for i, (rtab, rcnt, rsize, ctab_i, ccnt_i, csize_i, lv) in enumerate(states):
@@ -372,48 +337,8 @@ def _enumerate(spec, units, mods, report, threads=None):
             sizes[a:b] = class_sizes(keys[a:b], P, nw, d, flips, units.full.size)
         return job
 
-    _run_threads([canon(a, b) for a, b in zip(cuts[:-1], cuts[1:]) if b > a], threads)
+    run_jobs([canon(a, b) for a, b in zip(cuts[:-1], cuts[1:]) if b > a], threads)
     return keys, sizes, totals, leaves
-
-
-def _in_child(work, report):
-    """``work(report)`` in a forked child process; progress comes back through a pipe, and
-    Ctrl-C (or any error) in the parent terminates the child at once."""
-    import multiprocessing
-    import signal
-
-    ctx = multiprocessing.get_context("fork")  # not spawn: see enumerate.perceptron
-    recv, send = ctx.Pipe(duplex=False)
-
-    def target():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-        try:
-            send.send(("done", work(lambda w: send.send(("progress", w)))))
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent
-            send.send(("error", f"{type(exc).__name__}: {exc}"))
-        finally:
-            send.close()
-
-    proc = ctx.Process(target=target, daemon=True)
-    proc.start()
-    send.close()
-    try:
-        while True:
-            try:
-                kind, value = recv.recv()
-            except EOFError:
-                raise RuntimeError(f"the counting process ended without a result (exit code {proc.exitcode})") from None
-            if kind == "progress":
-                report(value)
-            elif kind == "done":
-                return value
-            else:
-                raise RuntimeError(f"the counting process failed: {value}")
-    finally:
-        if proc.is_alive():
-            proc.terminate()
-        proc.join()
-        recv.close()
 
 
 def _per_table(totals, sizes, mods):
@@ -481,7 +406,7 @@ def run_counter(spec, work, seconds, total, unit, show):
     """``work(report)`` under a progress bar of ``total`` ``unit`` steps; in a forked child
     when the run is estimated above :data:`CHILD_SECONDS` (Ctrl-C then stops it at once)."""
     with progress_bar(total, f"classes {spec.arch}", enabled=show, unit=unit) as bar:
-        return _in_child(work, bar.update) if seconds > CHILD_SECONDS else work(bar.update)
+        return run_in_child_reporting(work, bar.update) if seconds > CHILD_SECONDS else work(bar.update)
 
 
 def class_prior(spec, keys, sizes, totals, mods, meta, group, counter):
@@ -497,4 +422,4 @@ def class_prior(spec, keys, sizes, totals, mods, meta, group, counter):
 
 
 #: the helpers the deeper-net counter (:mod:`enumerate.counting.deep`) shares
-run_threads, in_child, per_table = _run_threads, _in_child, _per_table
+per_table = _per_table

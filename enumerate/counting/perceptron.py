@@ -36,13 +36,14 @@ from math import comb
 
 import numpy as np
 
+from .._support.cores import workers
 from .._support.errors import SpecError
+from .._support.progress import progress_bar
+from .._support.threads import run_jobs
 from ..core.cube import pack_tables, symmetry_group, unpack_tables
 from ..core.lattice import IntegerPlan
 from ..results.memory import peak_rss_meta
 from ..results.prior import ClassPrior
-from .._support.cores import workers
-from .._support.progress import progress_bar
 from ..results.table_store import TableStore
 from .sorted_vectors import unrank
 from .budget import DEFAULT_MAX_SECONDS, Cost, check_cost
@@ -213,46 +214,25 @@ def count_range(spec, start, stop, args=None):
 
 
 def _count_threads(spec, args, plan, threads, bar):
-    """Every block of ``plan`` on ``threads`` threads, each adding its blocks to its own map
-    (numba releases the GIL); Ctrl-C stops after the blocks in flight (their threads end
-    in the background)."""
-    import queue
+    """Every block of ``plan`` on ``threads`` threads (:func:`~enumerate._support.threads.run_jobs`;
+    numba releases the GIL), each block added to a free map of its own; the maps are merged
+    at the end. Ctrl-C stops after the blocks in flight (a tenth of a second each)."""
     import threading
-    from concurrent.futures import ThreadPoolExecutor
 
-    states = [[_new_map(args), 0] for _ in range(threads)]
-    blocks = iter(range(plan.shards))
-    lock, stop, finished = threading.Lock(), threading.Event(), queue.SimpleQueue()
+    states = [[_new_map(args), 0] for _ in range(min(threads, plan.shards))]
+    free, lock = list(range(len(states))), threading.Lock()
 
-    def work(state):
-        while not stop.is_set():
+    def block(i):
+        def job():
             with lock:
-                i = next(blocks, None)
-            if i is None:
-                return
-            state[0], state[1] = _count_block(args, *plan.bounds(i), *state)
-            finished.put(i)
+                s = free.pop()
+            states[s][:] = _count_block(args, *plan.bounds(i), *states[s])
+            with lock:
+                free.append(s)
+                bar.update(1)
+        return job
 
-    pool = ThreadPoolExecutor(threads)
-    futures = [pool.submit(work, state) for state in states]
-    try:
-        for _ in range(plan.shards):
-            while True:
-                try:
-                    finished.get(timeout=0.5)
-                    break
-                except queue.Empty:
-                    for f in futures:
-                        if f.done() and f.exception() is not None:
-                            raise f.exception()
-            bar.update(1)
-    except BaseException:
-        stop.set()
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-    for f in futures:
-        f.result()
+    run_jobs([block(i) for i in range(plan.shards)], threads)
     parts = [_rows(tab, args) for tab, _ in states]
     del states
     return TableStore.from_parts(parts, len(spec.domain), spec.zero_label)

@@ -30,7 +30,6 @@ from enumerate import BudgetError
 from enumerate.counting.brute import count_brute
 from enumerate.counting.hidden import (
     HiddenUnits,
-    _in_child,
     check_hidden_budget,
     count_hidden,
     estimate_hidden,
@@ -264,18 +263,6 @@ def test_budget_refusal_and_unsupported_specs():
             count_hidden(s, progress=False)
     custom = NetworkSpec.parse("fc:2,2,1", "-1,0,1", "sign", "[[0, 0], [1, 2]]")
     assert not hidden_supported(custom)
-
-
-def test_child_process_returns_results_and_reports_errors():
-    seen = []
-    assert _in_child(lambda report: (report(2), report(3), 7)[-1], seen.append) == 7
-    assert seen == [2, 3]
-
-    def fails(report):
-        raise ValueError("boom")
-
-    with pytest.raises(RuntimeError, match="ValueError: boom"):
-        _in_child(fails, seen.append)
 
 
 #: the estimate's multisets against the multisets the run visited: within a factor 2
