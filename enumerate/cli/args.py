@@ -46,7 +46,7 @@ def add_count_args(p):
                    help="brute force and perceptron class counter threads (default: all cores)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.add_argument("--dask", nargs="?", const="local", default=None, metavar="ADDRESS",
-                   help="count on Dask (brute force, perceptron classes): a LocalCluster on 127.0.0.1 (no value) or a "
+                   help="count on Dask (brute force, perceptron and hidden-layer classes): a LocalCluster on 127.0.0.1 (no value) or a "
                         "scheduler tcp://HOST:PORT")
 
 

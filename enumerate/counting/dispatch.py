@@ -99,8 +99,10 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
         (:func:`enumerate.counting.distributed.count_distributed`, ``cluster_options``
         ``shards``, ``retries``, ``workers`` ...) and the perceptron class counter
         (:func:`enumerate.counting.distributed_classes.count_classes_distributed`, ``blocks``,
-        ``retries``, ``workers`` ...) run there; ``"auto"`` distributes what it picks, and
-        the fast and hidden-layer counters are refused in one line.
+        ``retries``, ``workers`` ...) and the hidden-layer class counter
+        (:func:`enumerate.counting.distributed_hidden.count_hidden_distributed`, the same
+        options) run there; ``"auto"`` distributes what it picks, and the fast and
+        two-hidden-layer counters are refused in one line.
 
     Returns
     -------
@@ -129,6 +131,11 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
             raise SpecError("--threads", "sets the in-process threads; Dask workers run one thread each "
                             "(choose the workers' threads when starting them, e.g. dask worker --nthreads)")
         method = _distributable(spec, method, budget)
+        if method == "hidden":
+            from .distributed_hidden import count_hidden_distributed
+
+            return count_hidden_distributed(spec, scheduler, progress=progress, force=force, checkpoint=checkpoint,
+                                            **cluster_options)
         if method == "classes":
             from .distributed_classes import count_classes_distributed
 
@@ -150,18 +157,21 @@ def count_prior(spec, method=DEFAULT_METHOD, *, progress=None, force=False, max_
 
 
 def _distributable(spec, method, budget) -> str:
-    """The method a ``--dask`` run distributes (brute force, or the perceptron class
-    counter), or a one-line refusal saying why the method asked for (or picked by
-    ``auto``) cannot be distributed."""
+    """The method a ``--dask`` run distributes (``"brute"``, ``"classes"``: the perceptron
+    class counter, ``"hidden"``: the hidden-layer class counter), or a one-line refusal
+    saying why the method asked for (or picked by ``auto``) cannot be distributed."""
+    from .hidden import hidden_supported
     from .perceptron import classes_supported
 
     picked = choose_method(spec, max_settings=budget) if method == "auto" else method
     if picked == "brute" or (picked == "classes" and classes_supported(spec)):
         return picked
+    if picked == "classes" and hidden_supported(spec):
+        return "hidden"
     why = "--method auto picks the {} for this network, which" if method == "auto" else "the {}"
-    what = "hidden-layer class counter" if picked == "classes" else "fast counter"
+    what = "two-hidden-layer class counter" if picked == "classes" else "fast counter"
     raise SpecError("--dask", f"{why.format(what)} runs in-process only (Dask runs brute force and the perceptron "
-                              "class counter); drop --dask, or pass --method brute")
+                              "and hidden-layer class counters); drop --dask, or pass --method brute")
 
 
 def _advice(spec, refused) -> str:

@@ -35,7 +35,7 @@ from .._support.progress import progress_bar
 from ..core.spec import NetworkSpec, SpecError
 
 __all__ = ["ShardPlan", "shard_plan", "count_distributed", "connect", "merge_counts", "merge_stores", "run_keyed",
-           "check_workers", "spec_from_text", "SHARD_SETTINGS", "CHECKPOINT_SCHEMA"]
+           "check_workers", "spec_from_text", "finished_tasks", "keyed_tasks", "SHARD_SETTINGS", "CHECKPOINT_SCHEMA"]
 
 #: target settings per shard: about a second of one core (benchmarks/dask.py measures the per-task cost)
 SHARD_SETTINGS = 2**26
@@ -203,18 +203,49 @@ def _check_address(address):
             raise SpecError("--dask", f"{address[:80]!r}: port {int(port)} is not in 1..65535")
 
 
+def finished_tasks(progress, plan, unit="shards"):
+    """The finished task ids of a checkpoint's ``progress``, checked against ``plan`` (a
+    dataclass with ``shards`` tasks): ``ValueError`` for another plan or ids that are not
+    distinct task ids of the plan.
+
+    >>> finished_tasks({"plan": {"total_steps": 9, "shards": 3}, "done": [2, 0]}, ShardPlan(9, 3))
+    [2, 0]
+    >>> finished_tasks({"plan": {"total_steps": 9, "shards": 3}, "done": [2, 2]}, ShardPlan(9, 3), "blocks")
+    Traceback (most recent call last):
+    ...
+    ValueError: its finished blocks are not distinct block ids of the plan
+    """
+    if progress["plan"] != asdict(plan):
+        raise ValueError(f"it was written for a plan of {progress['plan'].get('shards')} {unit}, not "
+                         f"{plan.shards}: pass the same {unit}")
+    done = progress["done"]
+    if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < plan.shards for i in done) \
+            or len(set(done)) != len(done):
+        raise ValueError(f"its finished {unit} are not distinct {unit[:-1]} ids of the plan")
+    return done
+
+
+def keyed_tasks(name, spec_text, plan, todo, func, args):
+    """The pure keyed tasks ``{key: (id, func, spec_text, *args(id))}`` of :func:`run_keyed`
+    for the task ids ``todo``: a key names the counter, the spec and the plan, so equal work
+    has equal keys (a retried or resubmitted task is the same task).
+
+    >>> tasks = keyed_tasks("demo", "{}", ShardPlan(9, 3), {2, 0}, len, lambda i: (i, i + 1))
+    >>> [(key.rsplit("-", 1)[1], task[0], task[2:]) for key, task in tasks.items()]
+    [('0', 0, ('{}', 0, 1)), ('2', 2, ('{}', 2, 3))]
+    """
+    from dask.base import tokenize
+
+    token = tokenize(spec_text, asdict(plan))
+    return {f"enumerate-{name}-{token}-{i}": (i, func, spec_text, *args(i)) for i in sorted(todo)}
+
+
 def _load_checkpoint(path, spec, plan):
     """(finished shard ids, counts) from a checkpoint of this spec and plan (verified by
     :func:`~enumerate.counting.checkpoint.load_checkpoint`)."""
 
     def covered(progress):
-        if progress["plan"] != asdict(plan):
-            raise ValueError(f"it was written for a plan of {progress['plan'].get('shards')} shards, not "
-                             f"{plan.shards}: pass the same shards")
-        done = progress["done"]
-        if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < plan.shards for i in done) \
-                or len(set(done)) != len(done):
-            raise ValueError("its finished shards are not distinct shard ids of the plan")
+        done = finished_tasks(progress, plan, "shards")
         return sum(plan.bounds(i)[1] - plan.bounds(i)[0] for i in done) * len(spec.q)
 
     progress, counts = load_checkpoint(path, CHECKPOINT_SCHEMA, spec, covered,
@@ -353,12 +384,8 @@ def count_distributed(spec, scheduler="local", *, shards=None, checkpoint=None, 
         base = TableStore.from_dict(base, len(spec.domain), spec.zero_label)
     t0 = time.perf_counter()
     with connect(scheduler, workers) as client:
-        from dask.base import tokenize
-
         check_workers(client, _warm_up)
-        token = tokenize(spec_text, asdict(plan))
-        tasks = {f"enumerate-shard-{token}-{i}": (i, _shard_task, spec_text, *plan.bounds(i))
-                 for i in sorted(set(range(plan.shards)) - done)}
+        tasks = keyed_tasks("shard", spec_text, plan, set(range(plan.shards)) - done, _shard_task, plan.bounds)
 
         def save(counts, finished):
             save_checkpoint(checkpoint, CHECKPOINT_SCHEMA, spec, {"plan": asdict(plan), "done": sorted(done | set(finished))},

@@ -27,7 +27,7 @@ from ..core.spec import NetworkSpec
 from ..results.table_store import TableStore
 from .budget import DEFAULT_MAX_SECONDS
 from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
-from .distributed import check_workers, connect, merge_stores, run_keyed, spec_from_text
+from .distributed import check_workers, connect, finished_tasks, keyed_tasks, merge_stores, run_keyed, spec_from_text
 from .perceptron import block_plan, check_classes_budget, class_prior, count_range, kernel_args
 from .sorted_vectors import block_settings
 
@@ -57,13 +57,7 @@ def _load(path, spec, plan):
     weights = [2 if args[6] and v != 0 else 1 for v in args[0].tolist()]
 
     def covered(progress):
-        if progress["plan"] != asdict(plan):
-            raise ValueError(f"it was written for a plan of {progress['plan'].get('shards')} blocks, not "
-                             f"{plan.shards}: pass the same blocks")
-        done = progress["done"]
-        if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < plan.shards for i in done) \
-                or len(set(done)) != len(done):
-            raise ValueError("its finished blocks are not distinct block ids of the plan")
+        done = finished_tasks(progress, plan, "blocks")
         return sum(block_settings([plan.bounds(i) for i in done], weights, spec.arch.input_dim, len(spec.q)))
 
     progress, store = load_checkpoint(path, CHECKPOINT_SCHEMA, spec, covered)
@@ -122,12 +116,8 @@ def count_classes_distributed(spec, scheduler="local", *, blocks=None, checkpoin
         done, base = _load(checkpoint, spec, plan)
     t0 = time.perf_counter()
     with connect(scheduler, workers) as client:
-        from dask.base import tokenize
-
         check_workers(client, _warm_up)
-        token = tokenize(spec_text, asdict(plan))
-        tasks = {f"enumerate-classes-{token}-{i}": (i, _block_task, spec_text, *plan.bounds(i))
-                 for i in sorted(set(range(plan.shards)) - done)}
+        tasks = keyed_tasks("classes", spec_text, plan, set(range(plan.shards)) - done, _block_task, plan.bounds)
 
         def save(store, finished):
             save_checkpoint(checkpoint, CHECKPOINT_SCHEMA, spec,

@@ -55,7 +55,7 @@ from .fast import from_residues, primes_for
 
 __all__ = ["count_hidden", "hidden_supported", "prefer_hidden", "estimate_hidden", "check_hidden_budget",
            "HiddenUnits", "MAX_DIM", "MAX_GROUP", "MAX_UNIT_SETTINGS", "FLUSH_AT", "per_table", "run_counter",
-           "class_prior"]
+           "class_prior", "count_chunks", "smallest_strings", "chunk_work", "chunk_settings", "TABLE_SECONDS"]
 
 #: largest input dimension (2^d points per table)
 MAX_DIM = 8
@@ -267,17 +267,61 @@ def check_hidden_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_
 
 def _chunk_weights(units, k):
     """Estimated multisets of each chunk (the multisets whose first orbit is a)."""
+    G = units.group.size
+    return [w / G for w in chunk_work(units, k)]
+
+
+def chunk_work(units, k):
+    """Estimated multisets of each chunk (the multisets of ``k`` vectors whose first orbit
+    is a) times the group order, as exact integers: C(rest + k - 2, k - 1) |orbit a| + |G|,
+    rest the vectors of orbits a, a+1, ... (a plan made of them depends on the spec only).
+
+    >>> from enumerate import NetworkSpec
+    >>> chunk_work(HiddenUnits(NetworkSpec.parse("fc:2,2,1", "-1,0,1")), 2)[:3]
+    [23, 22, 21]
+    """
     M, G = units.num_vectors, units.group.size
     rest = M - units.ostart[:-1]
     size = np.diff(units.ostart)
-    return [math.comb(int(r) + k - 2, k - 1) * int(s) / G + 1 for r, s in zip(rest, size)]
+    return [math.comb(int(r) + k - 2, k - 1) * int(s) + G for r, s in zip(rest.tolist(), size.tolist())]
 
 
-def _enumerate(spec, units, mods, report, threads=None):
-    """Every chunk through the kernel, ``threads`` at a time (each thread with its own
-    histograms, merged at the end); returns the canonical tables, class sizes, class totals
-    (residues) and the number of multisets visited."""
-    from .kernels.hidden import class_sizes, count_chunk, flush, merge_maps, new_map
+def chunk_settings(spec, units):
+    """The exact number of settings each chunk counts: ``|Q| (T_a^k - T_(a+1)^k)`` with
+    ``T_a`` the unit settings whose vector lies in orbits a, a+1, ... (the ordered k-tuples
+    of unit settings whose smallest orbit is a, times the readout biases). They add up to
+    ``spec.total``; a partial of some chunks covers exactly their sum.
+
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:2,2,1", "-1,0,1")
+    >>> sum(chunk_settings(spec, HiddenUnits(spec))) == spec.total
+    True
+    """
+    k = spec.arch.widths[1]
+    tail = [0] * (units.num_orbits + 1)
+    for a in range(units.num_orbits - 1, -1, -1):
+        tail[a] = tail[a + 1] + sum(units.mult[units.ostart[a]:units.ostart[a + 1]])
+    return [len(spec.q) * (tail[a] ** k - tail[a + 1] ** k) for a in range(units.num_orbits)]
+
+
+def count_chunks(spec, units, mods, chunks, report, threads=None):
+    """The chunks ``chunks`` (first orbits a, see :func:`chunk_weights`) through the kernel,
+    ``threads`` at a time (each thread with its own histograms, merged at the end): a partial
+    class prior. Returns the classes in a canonical form that is fast to compute
+    (:func:`~enumerate.counting.kernels.hidden.quick_canonical`, one form per orbit), int64
+    (N, W); their class totals (residues modulo ``mods``), int64 (N, R); and the number of
+    multisets visited. ``report(weight)`` is called after each chunk. The in-process counter
+    runs every chunk through it, a Dask task (:mod:`enumerate.counting.distributed_hidden`)
+    a block of them.
+
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:2,2,1", "-1,0,1", "sign", "01")
+    >>> units = HiddenUnits(spec)
+    >>> keys, totals, leaves = count_chunks(spec, units, [0], range(units.num_orbits), lambda w: None, 1)
+    >>> int(totals.sum()) == spec.total == len(spec.q) * sum(units.mult) ** 2
+    True
+    """
+    from .kernels.hidden import count_chunk, flush, merge_maps, new_map
 
     plan = IntegerPlan.of(spec)
     act = units.elements()
@@ -312,7 +356,7 @@ def _enumerate(spec, units, mods, report, threads=None):
         return job
 
     # the largest chunks first, so that the threads end together
-    run_jobs([chunk(a) for a in sorted(range(len(weights)), key=lambda a: -weights[a])], threads)
+    run_jobs([chunk(a) for a in sorted(chunks, key=lambda a: -weights[a])], threads)
     leaves = 0
     ctab, ccnt, csize = states[0][3:6]
     for i, (rtab, rcnt, rsize, ctab_i, ccnt_i, csize_i, lv) in enumerate(states):
@@ -327,8 +371,25 @@ def _enumerate(spec, units, mods, report, threads=None):
     ids = ctab[rows, W].astype(np.int64) - 1
     keys = ctab[rows, :W].copy()
     totals = ccnt[ids].copy()
-    del ctab, ccnt
-    # keys become the smallest strings, slice by slice on every thread
+    return keys, totals, leaves
+
+
+def smallest_strings(spec, units, keys, threads=None):
+    """Bring the classes ``keys`` (int64 (N, W), any form of one orbit, changed in place) to
+    their smallest strings on ``threads`` threads; returns the class sizes.
+
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:2,1,1", "-1,0,1")
+    >>> keys = np.array([[0b0100], [0b0010]], np.uint64)   # '--+-' and '-+--': one orbit
+    >>> smallest_strings(spec, HiddenUnits(spec), keys, 1).tolist(), keys[:, 0].tolist()
+    ([2, 2], [2, 2])
+    """
+    from .kernels.hidden import class_sizes
+
+    threads = workers(threads)
+    P = 2 if spec.zero_label == "0" else 1
+    nw = (units.n + 63) // 64
+    d, flips = spec.arch.input_dim, units.full.flips
     sizes = np.empty(len(keys), np.int64)
     cuts = np.linspace(0, len(keys), 16 * threads + 1).astype(np.int64)
 
@@ -338,11 +399,27 @@ def _enumerate(spec, units, mods, report, threads=None):
         return job
 
     run_jobs([canon(a, b) for a, b in zip(cuts[:-1], cuts[1:]) if b > a], threads)
+    return sizes
+
+
+def _enumerate(spec, units, mods, report, threads=None):
+    """Every chunk through :func:`count_chunks`, the classes brought to their smallest
+    strings; returns the canonical tables, class sizes, class totals (residues) and the
+    number of multisets visited."""
+    keys, totals, leaves = count_chunks(spec, units, mods, range(units.num_orbits), report, threads)
+    sizes = smallest_strings(spec, units, keys, threads)
     return keys, sizes, totals, leaves
 
 
 def _per_table(totals, sizes, mods):
-    """Exact count of each table of a class: its class total over the class size."""
+    """Exact count of each table of a class: its class total over the class size
+    (``mods=None``: ``totals`` are exact, one per class, int64 or Python ints)."""
+    if mods is None:
+        exact = totals.dtype == object
+        sizes_ = sizes.astype(object) if exact else sizes
+        if (totals % sizes_ != 0).any():  # an internal invariant, never expected to fire
+            raise AssertionError("a class total is not a multiple of its class size")
+        return totals // sizes_
     if mods[0] == 0:
         if (totals[:, 0] % sizes).any():  # an internal invariant, never expected to fire
             raise AssertionError("a class total is not a multiple of its class size")
@@ -411,7 +488,8 @@ def run_counter(spec, work, seconds, total, unit, show):
 
 def class_prior(spec, keys, sizes, totals, mods, meta, group, counter):
     """The :class:`~enumerate.results.prior.ClassPrior` of a class counter's canonical keys,
-    class sizes and class totals (residues modulo ``mods``), its coverage checked."""
+    class sizes and class totals (residues modulo ``mods``; ``mods=None``: exact totals, one
+    per class), its coverage checked."""
     P = 2 if spec.zero_label == "0" else 1
     nw = (len(spec.domain) + 63) // 64
     prior = ClassPrior(spec, keys.reshape(len(keys), P, nw), sizes, _per_table(totals, sizes, mods), "classes",

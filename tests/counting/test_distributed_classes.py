@@ -52,8 +52,8 @@ def test_auto_and_classes_run_on_dask_or_say_why_not(client):
         assert prior.meta["blocks"] == 4 and _same(prior, count_classes(spec))
     with pytest.raises(SpecError, match="dask: method=.auto. picks the fast counter for this network"):
         count_prior(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), "auto", scheduler=client)
-    with pytest.raises(SpecError, match="dask: method=.auto. picks the hidden-layer class counter"):
-        count_prior(NetworkSpec.parse("fc:7,2,1", "-1,0,1"), "auto", scheduler=client)
+    with pytest.raises(SpecError, match="dask: method=.auto. picks the two-hidden-layer class counter"):
+        count_prior(NetworkSpec.parse("fc:3,2,2,1", "-1,0,1"), "auto", scheduler=client)
     with pytest.raises(SpecError, match="dask: the fast counter runs in-process only"):
         count_prior(NetworkSpec.parse("fc:2,2,1", "-1,0,1"), "fast", scheduler=client)
 
@@ -161,9 +161,9 @@ def test_cli_classes_on_dask_errors_are_one_line(capsys):
     assert main([*args, "--dask", "tcp://127.0.0.1:99999"]) == 2  # refused before any connection
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--dask: 'tcp://127.0.0.1:99999': port 99999 is not in 1..65535" in err
-    assert main(["prior", "--arch", "fc:7,2,1", "--q=-1,0,1", "--out", "x.npz", "--dask", "tcp://127.0.0.1:1"]) == 2
+    assert main(["prior", "--arch", "fc:3,2,2,1", "--q=-1,0,1", "--out", "x.npz", "--dask", "tcp://127.0.0.1:1"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--dask: --method auto picks the hidden-layer class counter" in err
+    assert err.count("\n") == 1 and "--dask: --method auto picks the two-hidden-layer class counter" in err
 
 
 def test_ctrl_c_in_a_cli_class_count_on_dask_is_one_line(capsys, monkeypatch, tmp_path):
