@@ -380,7 +380,8 @@ def estimate_hidden(spec, units=None) -> dict:
     nbytes = BASE_BYTES + G * M * 4 + max(_closure_bytes(G, M, n),
                                           threads * (map_bytes(raw, W, R) + cmap) + cmap // 2)
     return {"unit_vectors": M, "orbits": t, "group_order": G, "multisets": int(leaves), "residues": R,
-            "table_classes": classes, "sampled_tables": cls["sampled"], "seconds": seconds, "bytes": int(nbytes)}
+            "table_classes": classes, "sampled_tables": cls["sampled"], "class_map_bytes": cmap, "seconds": seconds,
+            "bytes": int(nbytes)}
 
 
 def check_hidden_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES, units=None):
