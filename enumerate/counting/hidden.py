@@ -73,13 +73,15 @@ FLUSH_AT = 1 << 20
 #: 1.4 to 3.0 on the rows of benchmarks/results/hidden.json)
 MULTISET_FACTOR = 2.0
 #: CPU seconds (divided by the threads for the estimate), fitted by
-#: benchmarks/hidden_estimates.py on 15 networks (docs: Benchmarks, estimates): a fixed part;
-#: per (table x point) (a table is built and added to the raw histogram); per quick
+#: benchmarks/hidden_estimates.py on 18 networks (docs: Benchmarks, estimates): a fixed part;
+#: per table and per (table x point) (a table is built and added to the raw histogram: 1.1e-7
+#: s per table measured on fc:3,5,1 and fc:4,4,1, where it is all the work); per quick
 #: canonical form (a distinct raw table at a flush) a fixed part and a part per point, times
 #: d - 2 with the sign flips; per class (its smallest string at the end) per point^1.5,
 #: times 0.75 * 2^d with the flips (the canonical forms' costs measured alone on d = 4..7);
 #: per (group element x unit vector) (the element table)
 FIXED_SECONDS = 0.02
+TABLE_SECONDS = 6e-8
 POINT_SECONDS = 3e-9
 QUICK_SECONDS = (7e-7, 1.6e-8)
 CLASS_SECONDS = 1e-8
@@ -371,7 +373,7 @@ def estimate_hidden(spec, units=None) -> dict:
     quick = tables * cls["raw"]  # tables canonicalized at the flushes (a raw histogram drops repeats)
     flips = units.full.flips
     threads = workers()
-    cpu = (FIXED_SECONDS + G * M * ELEMENT_SECONDS + tables * n * POINT_SECONDS
+    cpu = (FIXED_SECONDS + G * M * ELEMENT_SECONDS + tables * (TABLE_SECONDS + n * POINT_SECONDS)
            + quick * (QUICK_SECONDS[0] + QUICK_SECONDS[1] * n) * (d - 2 if flips else 1)
            + classes * n**1.5 * CLASS_SECONDS * (0.75 * 2**d if flips else 1))
     seconds = cpu / threads
