@@ -292,23 +292,28 @@ def extrapolate(sampled, counts, total) -> float:
     ``sampled`` / 8, / 4, / 2 and all ``sampled`` draws (``counts``): the growth of the last
     doubling, ``2^alpha``, continued, each doubling's exponent lower by half the measured
     fall of the exponent per doubling (the distinct count is concave in the draws: the
-    exponent only falls; half its measured fall keeps the rule on the high side); at most
-    ``total``.
+    exponent only falls; half its measured fall keeps the rule on the high side); at least
+    the mean new values of the three sampled doublings again every doubling (a nearly
+    saturated sample still misses rare values); at most ``total``.
 
     >>> round(extrapolate(800, [100, 200, 400, 800], 6400))          # every draw distinct
     6400
     >>> round(extrapolate(800, [100, 190, 350, 600], 6400))
     2651
+    >>> round(extrapolate(800, [70, 76, 78, 79], 6400))             # saturated: 79 + 3 per doubling
+    88
     """
     c = [max(float(x), 1.0) for x in counts]
     if total <= sampled:
         return min(float(total), c[-1])
     alpha = math.log2(c[3] / c[2])
     fall = max(0.0, (math.log2(c[2] / c[1]) - alpha + math.log2(c[1] / c[0]) - alpha) / 3) / 2
-    steps = math.log2(total / sampled)
+    doublings = steps = math.log2(total / sampled)
     if fall > 0:
         steps = min(steps, alpha / fall)  # past it, the exponent would be 0
-    return min(float(total), c[3] * 2 ** (alpha * steps - fall * steps * steps / 2))
+    grown = c[3] * 2 ** (alpha * steps - fall * steps * steps / 2)
+    # a nearly saturated sample: at least the mean new values of a sampled doubling, every doubling
+    return min(float(total), max(grown, c[3] + (c[3] - c[0]) / 3 * doublings))
 
 
 def estimate_classes(spec, units, tables) -> dict:

@@ -348,5 +348,6 @@ def test_extrapolation_is_concave_and_capped():
     assert extrapolate(800, [100, 200, 400, 800], 6400) == 6400  # all distinct: every draw
     assert extrapolate(800, [100, 200, 400, 800], 400) == 400  # never above the draws
     assert extrapolate(800, [100, 100, 100, 100], 10**9) == 100  # saturated
+    assert extrapolate(800, [97, 98, 99, 100], 800 * 2**5) == 105  # nearly: one more per doubling
     grow = [extrapolate(800, [100, 190, 350, 600], t) for t in (1600, 3200, 6400, 12800)]
     assert all(b / a < 2 for a, b in zip(grow, grow[1:])) and grow == sorted(grow)
