@@ -452,5 +452,5 @@ def count_deep(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECO
                      "tuples": done[0], "multisets": done[1], "leaves": done[2], "outputs": done[3],
                      "residues": [int(p) for p in mods],
                      "estimate": {k: est[k] for k in ("seconds", "bytes", "tuples", "multisets", "leaves",
-                                                      "outputs")}}}
+                                                      "outputs", "table_classes")}}}
     return class_prior(spec, keys, sizes, totals, mods, meta, units.full, "two-hidden-layer class counter")

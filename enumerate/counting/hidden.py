@@ -620,7 +620,7 @@ def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SE
             "hidden": {"unit_vectors": units.num_vectors, "orbits": units.num_orbits,
                        "enumeration_group_order": units.group.size, "multisets": int(leaves),
                        "residues": [int(p) for p in mods],
-                       "estimate": {"seconds": est["seconds"], "bytes": est["bytes"], "multisets": est["multisets"]}}}
+                       "estimate": {k: est[k] for k in ("seconds", "bytes", "multisets", "table_classes")}}}
     return class_prior(spec, keys, sizes, totals, mods, meta, units.full, "hidden-layer class counter")
 
 
