@@ -279,8 +279,8 @@ def estimate_deep(spec, units=None) -> dict:
     P = 2 if spec.zero_label == "0" else 1
     W = P * ((n + 63) // 64)
     # the class map holds a class per orbit: at most the tables over the group order (measured
-    # 3,748 and 769,576 classes for 4.8e6 and 1.3e7 estimated on fc:4,3,2,1 and fc:5,3,2,1) and
-    # the orbits of the tables of n points
+    # 3,748 and 769,576 classes for 4.8e6 and 1.3e7 estimated on fc:4,3,2,1 and fc:5,3,2,1), and at
+    # most the 2^n (zero-label rule 0: 3^n) tables of n points
     classes = int(min(outs * nb / G + 1, float((3 if P == 2 else 2) ** n)))
     box = 4 * R * 8 * span**n if span else 0  # the box and the two laws of a thread
     cmap = map_bytes(classes, W, R, exact=False)  # every thread's class histogram may hold every class
