@@ -44,7 +44,7 @@ from ..core.cube import CubeGroup, symmetry_group
 from ..core.lattice import IntegerPlan
 from .budget import DEFAULT_MAX_BYTES, DEFAULT_MAX_SECONDS, Cost, check_cost, fmt_seconds
 from .fast import primes_for
-from .hidden import FLUSH_AT, MAX_DIM, MAX_GROUP, MAX_UNIT_SETTINGS, class_prior, run_counter
+from .hidden import BASE_BYTES, FLUSH_AT, MAX_DIM, MAX_GROUP, MAX_UNIT_SETTINGS, class_prior, map_bytes, run_counter
 
 __all__ = ["count_deep", "deep_supported", "prefer_deep", "estimate_deep", "check_deep_budget", "DeepUnits",
            "MAX_LAYER1"]
@@ -278,15 +278,16 @@ def estimate_deep(spec, units=None) -> dict:
     seconds = cpu / workers()
     P = 2 if spec.zero_label == "0" else 1
     W = P * ((n + 63) // 64)
-    row = 2 * (W + 1) * 8 + R * 8
-    # the class map holds a class per orbit: about the tables over the group order (measured
-    # 3,748 and 769,576 classes for 4.8e6 and 1.3e7 estimated on fc:4,3,2,1 and fc:5,3,2,1)
-    classes = min(outs * nb / G, 3.0**n if n < 64 else math.inf)
+    # the class map holds a class per orbit: at most the tables over the group order (measured
+    # 3,748 and 769,576 classes for 4.8e6 and 1.3e7 estimated on fc:4,3,2,1 and fc:5,3,2,1), and at
+    # most the 2^n (zero-label rule 0: 3^n) tables of n points
+    classes = int(min(outs * nb / G + 1, float((3 if P == 2 else 2) ** n)))
     box = 4 * R * 8 * span**n if span else 0  # the box and the two laws of a thread
-    nbytes = G * K * 4 + workers() * (4 * min(FLUSH_AT, outs * nb) * row + classes / 2 * row + 4 * L * (n + 1) * 8
-                                      + box)
+    cmap = map_bytes(classes, W, R, exact=False)  # every thread's class histogram may hold every class
+    nbytes = (BASE_BYTES + G * K * 4 + workers() * (map_bytes(min(FLUSH_AT + nb, outs * nb), W, R) + cmap
+                                                    + 4 * L * (n + 1) * 8 + box) + cmap // 2)
     return {"classes": K, "group_order": G, "tuples": int(tuples), "multisets": int(states), "leaves": int(leaves),
-            "outputs": int(outs), "residues": R, "seconds": seconds, "bytes": int(nbytes)}
+            "outputs": int(outs), "residues": R, "table_classes": classes, "seconds": seconds, "bytes": int(nbytes)}
 
 
 def check_deep_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES, units=None):
@@ -451,5 +452,5 @@ def count_deep(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SECO
                      "tuples": done[0], "multisets": done[1], "leaves": done[2], "outputs": done[3],
                      "residues": [int(p) for p in mods],
                      "estimate": {k: est[k] for k in ("seconds", "bytes", "tuples", "multisets", "leaves",
-                                                      "outputs")}}}
+                                                      "outputs", "table_classes")}}}
     return class_prior(spec, keys, sizes, totals, mods, meta, units.full, "two-hidden-layer class counter")

@@ -42,7 +42,7 @@ from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
 from .distributed import (ShardPlan, check_workers, connect, finished_tasks, keyed_tasks, merge_stores, run_keyed,
                           spec_from_text)
 from .fast import from_residues, primes_for
-from .hidden import (TABLE_SECONDS, HiddenUnits, check_hidden_budget, chunk_settings, chunk_work, class_prior,
+from .hidden import (HiddenUnits, check_hidden_budget, chunk_settings, chunk_work, class_prior,
                      count_chunks, smallest_strings)
 
 __all__ = ["count_hidden_distributed", "hidden_block_plan", "block_partial", "TASK_SECONDS", "MIN_BLOCKS",
@@ -51,6 +51,10 @@ __all__ = ["count_hidden_distributed", "hidden_block_plan", "block_partial", "TA
 #: estimated seconds of one core per block (the estimate of :func:`~enumerate.counting.hidden.estimate_hidden`
 #: is an upper one; benchmarks/hidden_dask.py measures the blocks)
 TASK_SECONDS = 2.0
+#: seconds per (table x point) of the default plan: a plan must depend on the spec only (a
+#: checkpoint is tied to it), so its rate is fixed here, not refitted with the counter's
+#: estimate (:func:`~enumerate.counting.hidden.estimate_hidden`)
+PLAN_SECONDS = 1.25e-7
 #: fewest blocks of a default plan (when there are that many chunks)
 MIN_BLOCKS = 16
 #: the checkpoint schema of a Dask hidden-layer class count
@@ -80,7 +84,7 @@ def hidden_block_plan(spec, blocks=None, units=None):
     chunks = len(work)
     if blocks is None:
         G, n = units.group.size, len(spec.domain)
-        seconds = sum(work) / G * len(spec.q) * n * TABLE_SECONDS
+        seconds = sum(work) / G * len(spec.q) * n * PLAN_SECONDS
         blocks = max(MIN_BLOCKS, math.ceil(seconds / TASK_SECONDS))
     elif isinstance(blocks, bool) or not isinstance(blocks, int) or blocks < 1:
         raise SpecError("blocks", f"{blocks!r}: need a positive integer")

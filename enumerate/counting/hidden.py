@@ -55,7 +55,8 @@ from .fast import from_residues, primes_for
 
 __all__ = ["count_hidden", "hidden_supported", "prefer_hidden", "estimate_hidden", "check_hidden_budget",
            "HiddenUnits", "MAX_DIM", "MAX_GROUP", "MAX_UNIT_SETTINGS", "FLUSH_AT", "per_table", "run_counter",
-           "class_prior", "count_chunks", "smallest_strings", "chunk_work", "chunk_settings", "TABLE_SECONDS"]
+           "class_prior", "count_chunks", "smallest_strings", "chunk_work", "chunk_settings",
+           "map_bytes", "sample_tables", "extrapolate", "estimate_classes", "BASE_BYTES"]
 
 #: largest input dimension (2^d points per table)
 MAX_DIM = 8
@@ -68,18 +69,37 @@ MAX_GROUP = 50_000
 MAX_UNIT_SETTINGS = 10**8
 #: raw (not yet canonical) tables held before they are canonicalized into classes
 FLUSH_AT = 1 << 20
-#: seconds per (estimated multiset x readout bias x point): visiting a multiset and bringing
-#: its tables to their classes grow about linearly with the points; fitted to the measured
-#: rates of benchmarks/results/hidden.json (wall seconds over estimated multisets x |Q| x
-#: points: fc:5,3,1 0.5e-7, fc:7,3,1 0.8e-7, fc:6,3,1 1.25e-7, on a shared, loaded 2-core
-#: machine), the largest taken: an upper estimate within about 2.5x
-TABLE_SECONDS = 1.25e-7
 #: the multisets visited are about this many times C(M + k - 1, k) / |G| + C(t + k - 1, k)
 #: (multisets with a nontrivial stabilizer are visited once per orbit of it; measured
 #: 1.4 to 3.0 on the rows of benchmarks/results/hidden.json)
 MULTISET_FACTOR = 2.0
-#: seconds per (group element x unit vector): the element table
-ELEMENT_SECONDS = 5e-8
+#: CPU seconds (divided by the threads for the estimate), fitted by
+#: benchmarks/hidden_estimates.py on 19 networks (docs: Benchmarks, estimates): a fixed part;
+#: per table and per (table x point) (a table is built and added to the raw histogram: 1.1e-7
+#: s per table measured on fc:3,5,1 and fc:4,4,1, where it is all the work); per quick
+#: canonical form (a distinct raw table at a flush) a fixed part and a part per point, times
+#: d - 2 with the sign flips; per class (its smallest string at the end) per point^1.5,
+#: times 0.75 * 2^d with the flips (the canonical forms' costs measured alone on d = 4..7);
+#: per (group element x unit vector) (the element table)
+FIXED_SECONDS = 0.02
+TABLE_SECONDS = 6e-8
+POINT_SECONDS = 3e-9
+QUICK_SECONDS = (7e-7, 1.6e-8)
+CLASS_SECONDS = 1e-8
+ELEMENT_SECONDS = 5e-9
+#: the memory of a process that has loaded the package and the numba kernels (measured
+#: 180 MiB by benchmarks/hidden_estimates.py), part of every peak-memory estimate
+BASE_BYTES = 200 * 2**20
+#: tables the up-front sample (:func:`sample_tables`) builds, by input dimension: a quarter
+#: to half a second (the quick canonical forms cost more with more inputs)
+SAMPLE_TABLES = {5: 1 << 18, 6: 1 << 18, 7: 1 << 17, 8: 1 << 15}
+#: runs of fewer tables than this many samples sample only 1/16 of their tables, and their
+#: extrapolated classes are taken this many times (the uniform sample of multisets reaches
+#: the classes of the multisets with a nontrivial stabilizer, which the run visits once per
+#: orbit, less often: measured up to 1.8x fewer classes on fc:7,2,1 with a sample as large
+#: as the run)
+SAMPLE_MIN_RATIO = 8
+SMALL_RUN_FACTOR = 2.0
 #: runs estimated above this many seconds count in a child process, which Ctrl-C ends at once
 CHILD_SECONDS = 5.0
 
@@ -215,11 +235,128 @@ def _rows_per_leaf(spec):
     return len(spec.q)
 
 
+def map_bytes(entries, W, R, exact=True) -> int:
+    """Bytes of a histogram of tables (:func:`~enumerate.counting.kernels.hidden.new_map`)
+    holding ``entries`` keys of ``W`` words with ``R`` residues: it doubles before it is
+    half full, from 4,096 rows. ``exact=False`` for an estimated number of entries: the
+    rows are then taken as 2 sqrt(2) entries (the middle, on a log scale, of the 2 to 4 rows
+    per entry a power-of-two capacity has), not rounded up to a power of two.
+
+    >>> map_bytes(1000, 1, 1), map_bytes(3000, 1, 1) // 4096, map_bytes(3000, 1, 1, exact=False) // 4096
+    (81920, 40, 41)
+    """
+    if exact:
+        cap = max(1 << 12, 1 << int(math.ceil(math.log2(2 * (entries + 1)))))
+    else:
+        cap = max(1 << 12, 2 * math.sqrt(2) * entries)
+    return int(cap * (W + 1) * 8 + cap / 2 * R * 8)
+
+
+def _closure_bytes(G, M, n):
+    """The element table's building (:func:`~enumerate.counting.kernels.hidden.group_closure`):
+    its doubling buffers, besides the final copy."""
+    cap = 1 << max(8, int(math.ceil(math.log2(G))))
+    return cap * (M + n) * 4 + 2 * cap * (n + 1) * 8
+
+
+def sample_tables(spec, units, tables, seed=0):
+    """The distinct tables and classes among about ``tables`` tables of random multisets
+    (k unit vectors drawn uniformly, the same every call) with every readout bias
+    (:func:`~enumerate.counting.kernels.hidden.sample_classes`).
+
+    Returns
+    -------
+    sampled : int
+        The tables built.
+    counts : int64 (4, 2)
+        Distinct tables and distinct classes among the first 1/8, 1/4, 1/2 and all of them.
+
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:3,2,1", "-1,0,1")
+    >>> sampled, counts = sample_tables(spec, HiddenUnits(spec), 3000)
+    >>> sampled, counts[-1].tolist()     # 45 classes in all (the counter finds them)
+    (3000, [116, 41])
+    """
+    from .kernels.hidden import sample_classes
+
+    plan = IntegerPlan.of(spec)
+    cb = np.array(plan.qi, np.int64) * plan.out_bias_mult
+    s = max(8, tables // len(cb))
+    rows = np.random.default_rng(seed).integers(0, units.num_vectors, (s, spec.arch.widths[1]))
+    marks = np.array([s // 8, s // 4, s // 2, s], np.int64)
+    zl = {"-1": 0, "+1": 1, "0": 2}[spec.zero_label]
+    return s * len(cb), sample_classes(units.vecs, rows, cb, zl, spec.arch.input_dim, units.full.flips, marks)
+
+
+def extrapolate(sampled, counts, total) -> float:
+    """The distinct values among ``total`` draws from the distinct values among the first
+    ``sampled`` / 8, / 4, / 2 and all ``sampled`` draws (``counts``): the growth of the last
+    doubling, ``2^alpha``, continued, each doubling's exponent lower by half the measured
+    fall of the exponent per doubling (the distinct count is concave in the draws: the
+    exponent only falls; half its measured fall keeps the rule on the high side); at least
+    the mean new values of the three sampled doublings again every doubling (a nearly
+    saturated sample still misses rare values); at most ``total``.
+
+    >>> round(extrapolate(800, [100, 200, 400, 800], 6400))          # every draw distinct
+    6400
+    >>> round(extrapolate(800, [100, 190, 350, 600], 6400))
+    2651
+    >>> round(extrapolate(800, [70, 76, 78, 79], 6400))             # saturated: 79 + 3 per doubling
+    88
+    """
+    c = [max(float(x), 1.0) for x in counts]
+    if total <= sampled:
+        return min(float(total), c[-1])
+    alpha = math.log2(c[3] / c[2])
+    fall = max(0.0, (math.log2(c[2] / c[1]) - alpha + math.log2(c[1] / c[0]) - alpha) / 3) / 2
+    doublings = steps = math.log2(total / sampled)
+    if fall > 0:
+        steps = min(steps, alpha / fall)  # past it, the exponent would be 0
+    grown = c[3] * 2 ** (alpha * steps - fall * steps * steps / 2)
+    # a nearly saturated sample: at least the mean new values of a sampled doubling, every doubling
+    return min(float(total), max(grown, c[3] + (c[3] - c[0]) / 3 * doublings))
+
+
+def estimate_classes(spec, units, tables) -> dict:
+    """The classes and the distinct raw tables of a run visiting ``tables`` tables, from
+    :func:`sample_tables`: ``classes`` (:func:`extrapolate` d from the sample; at most the
+    tables and the tables of n points), ``raw`` (the distinct fraction of the sampled
+    tables) and ``sampled``. A run of fewer than :data:`SAMPLE_MIN_RATIO` times the sample
+    (:data:`SAMPLE_TABLES`) is sampled on 1/16 of its tables (none below 1,024: its tables
+    are then its classes), its classes taken :data:`SMALL_RUN_FACTOR` times.
+
+    >>> from enumerate import NetworkSpec
+    >>> spec = NetworkSpec.parse("fc:3,2,1", "-1,0,1")
+    >>> units = HiddenUnits(spec)
+    >>> estimate_classes(spec, units, 1000)     # the run visits ~1,000 tables: no sample
+    {'classes': 256, 'raw': 1.0, 'sampled': 0}
+    >>> estimate_classes(spec, units, 10**5)["classes"]     # 45 classes in all
+    130
+    """
+    n = len(spec.domain)
+    d = spec.arch.input_dim
+    possible = float((3 if spec.zero_label == "0" else 2) ** n)
+    budget = SAMPLE_TABLES.get(d, SAMPLE_TABLES[5] if d < 5 else SAMPLE_TABLES[8])
+    small = tables < SAMPLE_MIN_RATIO * budget
+    size = int(tables // 16) if small else budget
+    if size < 1 << 10:
+        return {"classes": int(min(tables, possible)), "raw": 1.0, "sampled": 0}
+    sampled, counts = sample_tables(spec, units, size)
+    classes = extrapolate(sampled, counts[:, 1], tables) * (SMALL_RUN_FACTOR if small else 1)
+    return {"classes": int(min(classes, possible)), "raw": float(counts[-1, 0]) / sampled, "sampled": sampled}
+
+
 def estimate_hidden(spec, units=None) -> dict:
     """Cost of :func:`count_hidden` stated before the run: the distinct contribution vectors
     of one unit (computed: a fraction of a second up to ~10^6 unit settings), the multisets
-    to visit (about C(M + k - 1, k) / |G| plus one per multiset of orbits), ``seconds`` and
+    to visit (about C(M + k - 1, k) / |G| plus one per multiset of orbits), the classes of
+    tables (:func:`estimate_classes`, from a sample of random multisets), ``seconds`` and
     ``bytes``.
+
+    The seconds are CPU seconds over the threads (:data:`POINT_SECONDS` ...). The bytes: a
+    loaded process (:data:`BASE_BYTES`), the element table as it is built, per thread a raw
+    histogram of up to :data:`FLUSH_AT` tables and a class histogram that may hold every
+    class, and the merged classes' keys and counts.
 
     >>> from enumerate import NetworkSpec
     >>> est = estimate_hidden(NetworkSpec.parse("fc:7,2,1", "-1,0,1"))
@@ -228,6 +365,7 @@ def estimate_hidden(spec, units=None) -> dict:
     """
     units = units or HiddenUnits(spec)
     k = spec.arch.widths[1]
+    d = spec.arch.input_dim
     M, t, G = units.num_vectors, units.num_orbits, units.group.size
     n = len(spec.domain)
     leaves = MULTISET_FACTOR * (math.comb(M + k - 1, k) / G + math.comb(t + k - 1, k))
@@ -236,13 +374,22 @@ def estimate_hidden(spec, units=None) -> dict:
     W = P * ((n + 63) // 64)
     R = len(primes_for(spec.total))
     tables = leaves * B
-    seconds = G * M * ELEMENT_SECONDS + tables * n * TABLE_SECONDS
-    row = 2 * (W + 1) * 8 + R * 8  # a hash row at half load and its counts
-    classes = min(tables, 3.0**n if n < 64 else math.inf)
-    # per thread a raw map and a class map (which may each hold most classes before the merge)
-    nbytes = units.act_bytes() + k * G * 4 + workers() * (4 * FLUSH_AT * row + classes / 2 * row)
+    cls = estimate_classes(spec, units, tables)
+    classes = cls["classes"]
+    quick = tables * cls["raw"]  # tables canonicalized at the flushes (a raw histogram drops repeats)
+    flips = units.full.flips
+    threads = workers()
+    cpu = (FIXED_SECONDS + G * M * ELEMENT_SECONDS + tables * (TABLE_SECONDS + n * POINT_SECONDS)
+           + quick * (QUICK_SECONDS[0] + QUICK_SECONDS[1] * n) * (d - 2 if flips else 1)
+           + classes * n**1.5 * CLASS_SECONDS * (0.75 * 2**d if flips else 1))
+    seconds = cpu / threads
+    raw = min(quick, FLUSH_AT + B)
+    cmap = map_bytes(classes, W, R, exact=False)  # every thread's class histogram may hold every class
+    nbytes = BASE_BYTES + G * M * 4 + max(_closure_bytes(G, M, n),
+                                          threads * (map_bytes(raw, W, R) + cmap) + cmap // 2)
     return {"unit_vectors": M, "orbits": t, "group_order": G, "multisets": int(leaves), "residues": R,
-            "seconds": seconds, "bytes": int(nbytes)}
+            "table_classes": classes, "sampled_tables": cls["sampled"], "class_map_bytes": cmap, "seconds": seconds,
+            "bytes": int(nbytes)}
 
 
 def check_hidden_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_bytes=DEFAULT_MAX_BYTES, units=None):
@@ -253,7 +400,7 @@ def check_hidden_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS, max_
     >>> check_hidden_budget(NetworkSpec.parse("fc:5,3,1", "-1,0,1"), max_seconds=0.01)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    enumerate.BudgetError: force: the hidden-layer class counter on fc:5,3,1 visits ~880,461 multisets of 667 unit vectors, estimated at ~11 s and ~... MiB, above the budget of 0 s and 4 GiB; pass force=True to run it
+    enumerate.BudgetError: force: the hidden-layer class counter on fc:5,3,1 visits ~880,461 multisets of 667 unit vectors, estimated at ~... s and ~... MiB, above the budget of 0 s and 4 GiB; pass force=True to run it
     """
     est = estimate_hidden(spec, units)
     work = f"visits ~{est['multisets']:,} multisets of {est['unit_vectors']:,} unit vectors"
@@ -475,7 +622,7 @@ def count_hidden(spec, progress=None, *, force=False, max_seconds=DEFAULT_MAX_SE
             "hidden": {"unit_vectors": units.num_vectors, "orbits": units.num_orbits,
                        "enumeration_group_order": units.group.size, "multisets": int(leaves),
                        "residues": [int(p) for p in mods],
-                       "estimate": {"seconds": est["seconds"], "bytes": est["bytes"], "multisets": est["multisets"]}}}
+                       "estimate": {k: est[k] for k in ("seconds", "bytes", "multisets", "table_classes")}}}
     return class_prior(spec, keys, sizes, totals, mods, meta, units.full, "hidden-layer class counter")
 
 

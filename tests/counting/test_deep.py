@@ -139,8 +139,11 @@ def test_classes_merge_h_and_minus_h_only_when_q_is_symmetric():
 def test_estimate_matches_the_work_done(arch, dom):
     spec = NetworkSpec.parse(arch, "-1,0,1", "sign", dom)
     est = estimate_deep(spec)
-    done = count_deep(spec, progress=False).meta["deep"]
+    cp = count_deep(spec, progress=False)
+    done = cp.meta["deep"]
     assert est["tuples"] == done["tuples"]
+    # the classes the memory estimate holds: at least the classes found, at most the tables of n points
+    assert cp.num_classes <= est["table_classes"] <= 2 ** len(spec.domain)
     for what, factor in (("multisets", 2), ("leaves", 2), ("outputs", 4)):
         assert done[what] / factor <= est[what] <= done[what] * factor, (what, est[what], done[what])
 

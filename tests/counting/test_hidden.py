@@ -275,3 +275,80 @@ def test_estimate_matches_the_multisets_visited(arch, act, dom):
     done = count_hidden(spec, progress=False).meta["hidden"]["multisets"]
     assert done / 2 <= est <= 2 * done
     assert not (done / 2 <= est / 5 <= 2 * done)  # an estimate 5x off fails
+
+
+# --------------------------------------------------------------------------- the up-front estimate of the classes
+
+
+#: the estimated classes against the classes counted: never fewer, at most 8 times as many
+#: (the sample made small, so that these small runs take the extrapolation of large ones)
+@pytest.mark.parametrize("arch,act,dom,zl", [("fc:4,3,1", "sign", "01", "-1"), ("fc:4,3,1", "relu", "01", "-1"),
+                                             ("fc:3,3,1", "sign", "pm1", "-1"), ("fc:4,2,1", "sign", "01", "0")])
+def test_estimated_classes_bound_the_classes_counted(monkeypatch, arch, act, dom, zl):
+    import enumerate.counting.hidden as hidden
+
+    spec = NetworkSpec.parse(arch, "-1,0,1", act, dom, zl)
+    units = HiddenUnits(spec)
+    cp = count_hidden(spec, progress=False)
+    tables = estimate_hidden(spec, units)["multisets"] * len(spec.q)
+    monkeypatch.setitem(hidden.SAMPLE_TABLES, spec.arch.input_dim, max(1 << 10, int(tables) // 64))
+    est = hidden.estimate_classes(spec, units, tables)
+    assert est["sampled"] > 0 and 0 < est["raw"] <= 1
+    assert cp.num_classes <= est["classes"] <= 8 * cp.num_classes, (cp.num_classes, est)
+    assert not (cp.num_classes <= est["classes"] / 10)  # an estimate 10x too low fails
+
+
+def test_estimated_bytes_cover_the_structures_allocated():
+    """The bytes estimated hold the element table, a histogram per thread and the merged
+    class histogram for the classes the run found (the histogram's growth rule,
+    :func:`map_bytes`); the class histogram's part alone covers it, and would not cover ten
+    times as many classes."""
+    from enumerate._support.cores import workers
+    from enumerate.counting.fast import primes_for
+    from enumerate.counting.hidden import BASE_BYTES, map_bytes
+
+    for arch, zl in (("fc:5,3,1", "-1"), ("fc:4,4,1", "-1"), ("fc:5,3,1", "0")):
+        spec = NetworkSpec.parse(arch, "-1,0,1", "sign", "01", zl)
+        units = HiddenUnits(spec)
+        est = estimate_hidden(spec, units)
+        classes = count_hidden(spec, progress=False).num_classes
+        n = len(spec.domain)
+        W = (2 if zl == "0" else 1) * ((n + 63) // 64)
+        R = len(primes_for(spec.total))
+        merged = map_bytes(classes, W, R)
+        assert est["table_classes"] >= classes and est["class_map_bytes"] >= merged, (arch, zl, est)
+        assert est["bytes"] - BASE_BYTES >= units.act_bytes() + workers() * map_bytes(0, W, R) + merged
+        assert not est["class_map_bytes"] >= map_bytes(10 * classes, W, R)  # ten times the classes: not covered
+
+
+def test_the_largest_targets_fit_the_default_budget():
+    """fc:5,4,1 (387 MiB, 160 s measured) was refused at ~17 GB; fc:5,6,1 stays refused."""
+    est = check_hidden_budget(NetworkSpec.parse("fc:5,4,1", "-1,0,1"))
+    assert est["bytes"] < 2**30 and est["table_classes"] < 10 * 888_730
+    with pytest.raises(BudgetError, match="force"):
+        check_hidden_budget(NetworkSpec.parse("fc:5,6,1", "-1,0,1"))
+
+
+def test_extrapolation_is_concave_and_capped():
+    from enumerate.counting.hidden import extrapolate
+
+    assert extrapolate(800, [100, 200, 400, 800], 6400) == 6400  # all distinct: every draw
+    assert extrapolate(800, [100, 200, 400, 800], 400) == 400  # never above the draws
+    assert extrapolate(800, [100, 100, 100, 100], 10**9) == 100  # saturated
+    assert 105 <= extrapolate(800, [97, 98, 99, 100], 800 * 2**5) < 110  # nearly: one more per doubling
+    grow = [extrapolate(800, [100, 190, 350, 600], t) for t in (1600, 3200, 6400, 12800)]
+    assert all(b / a < 2 for a, b in zip(grow, grow[1:])) and grow == sorted(grow)
+
+
+def test_auto_takes_the_hidden_counter_where_it_is_fastest(monkeypatch):
+    """``--method auto`` by the estimates: the hidden-layer counter on fc:5,3,1 (1.2 s of
+    CPU measured; the fast counter is estimated at 43 s), fc:7,2,1 (the fast counter cannot
+    run it) and fc:4,5,1 (the fast counter grew past 13 GB); the fast counter on tiny nets."""
+    import enumerate.counting.hidden as hidden
+    from enumerate.counting.dispatch import choose_method
+
+    big = ("fc:5,3,1", "fc:7,2,1", "fc:4,5,1")
+    assert [choose_method(NetworkSpec.parse(a, "-1,0,1")) for a in big] == ["classes"] * 3
+    assert [choose_method(NetworkSpec.parse(a, "-1,0,1")) for a in ("fc:2,2,1", "fc:3,3,1", "fc:4,2,1")] == ["fast"] * 3
+    monkeypatch.setattr(hidden, "TABLE_SECONDS", 1e-3)  # a hidden counter estimated far slower: the fast one
+    assert choose_method(NetworkSpec.parse("fc:5,3,1", "-1,0,1")) == "fast"

@@ -9,6 +9,8 @@
   each with its action on the vectors (an index permutation).
 * :func:`count_chunk`: the multiset enumeration of the hidden units' contribution
   vectors, one multiset per orbit of the group, straight into a histogram of tables.
+* :func:`sample_classes`: the distinct tables and classes of sampled multisets (the
+  counters' up-front estimate of their classes).
 * :func:`canonical`: the smallest table string of a table's orbit under the input
   permutations (and sign flips), with the order of its stabilizer.
 
@@ -29,7 +31,7 @@ from .hashmap import grow, slot
 
 __all__ = ["unit_vectors", "index_table", "lookup", "orbit_labels", "group_closure", "count_chunk",
            "canonical", "quick_canonical", "bit_masks", "flush", "class_sizes", "new_map", "gen_images", "merge_maps",
-           "activate", "add_tables"]
+           "activate", "add_tables", "sample_classes"]
 
 
 # --------------------------------------------------------------------------- one unit
@@ -669,18 +671,75 @@ def flush(rtab, rcnt, rsize, ctab, ccnt, csize, W, P, nw, d, flips, mods):
 def _add_tables(sums, cb, zl, nw, key, rtab, rcnt, rsize, W, w, mods):
     """Add the residues ``w`` to the table of ``sums + c`` for every readout bias c in ``cb``
     (``key`` is scratch); returns the raw histogram and its size."""
-    n = sums.shape[0]
     for bi in range(cb.shape[0]):
-        key[:] = 0
-        for p in range(n):
-            z = sums[p] + cb[bi]
-            w_, b_ = p >> 6, np.uint64(p & 63)
-            if z > 0 or (z == 0 and zl == 1):
-                key[w_] |= np.uint64(1) << b_
-            elif z == 0 and zl == 2:
-                key[nw + w_] |= np.uint64(1) << b_
+        _table_key(sums, cb[bi], zl, nw, key)
         rtab, rcnt, rsize = _add(rtab, rcnt, rsize, key, W, w, mods)
     return rtab, rcnt, rsize
+
+
+@njit(cache=True, nogil=True)
+def _table_key(sums, c, zl, nw, key):
+    """Write the packed table of ``sums + c`` into ``key``."""
+    key[:] = 0
+    for p in range(sums.shape[0]):
+        z = sums[p] + c
+        w_, b_ = p >> 6, np.uint64(p & 63)
+        if z > 0 or (z == 0 and zl == 1):
+            key[w_] |= np.uint64(1) << b_
+        elif z == 0 and zl == 2:
+            key[nw + w_] |= np.uint64(1) << b_
+
+
+@njit(cache=True, nogil=True)
+def sample_classes(vecs, rows, cb, zl, d, flips, marks):
+    """The tables of sampled multisets: row s of ``rows`` names k rows of ``vecs`` (a
+    multiset), whose sum gives one table per readout bias ``cb``. Returns int64 (len(marks), 2):
+    the distinct tables and the distinct classes (:func:`quick_canonical`) among the
+    tables of the first ``marks[i]`` multisets."""
+    n = vecs.shape[1]
+    nw = (n + 63) // 64
+    P = 2 if zl == 2 else 1
+    W = P * nw
+    rtab = np.zeros((1 << 10, W + 1), np.uint64)
+    ctab = np.zeros((1 << 10, W + 1), np.uint64)
+    nraw = 0
+    ncls = 0
+    key = np.zeros(W + 1, np.uint64)
+    canon = np.zeros(W + 1, np.uint64)
+    masks = bit_masks(d)
+    sums = np.zeros(n, np.int64)
+    out = np.zeros((marks.shape[0], 2), np.int64)
+    m = 0
+    for s in range(rows.shape[0]):
+        while m < marks.shape[0] and marks[m] == s:
+            out[m, 0], out[m, 1] = nraw, ncls
+            m += 1
+        sums[:] = 0
+        for j in range(rows.shape[1]):
+            for p in range(n):
+                sums[p] += vecs[rows[s, j], p]
+        for bi in range(cb.shape[0]):
+            _table_key(sums, cb[bi], zl, nw, key)
+            i = slot(rtab, key, W)
+            if rtab[i, W] != 0:
+                continue
+            rtab[i, :W] = key[:W]
+            rtab[i, W] = 1
+            nraw += 1
+            if 2 * (nraw + 1) > rtab.shape[0]:
+                rtab = grow(rtab, W)
+            quick_canonical(key, P, nw, d, flips, masks, canon)
+            i = slot(ctab, canon, W)
+            if ctab[i, W] == 0:
+                ctab[i, :W] = canon[:W]
+                ctab[i, W] = 1
+                ncls += 1
+                if 2 * (ncls + 1) > ctab.shape[0]:
+                    ctab = grow(ctab, W)
+    while m < marks.shape[0]:
+        out[m, 0], out[m, 1] = nraw, ncls
+        m += 1
+    return out
 
 
 @njit(cache=True, nogil=True)
