@@ -521,8 +521,9 @@ class TeacherCounter:
         return U
 
     def _cumulative(self, r):
-        """The right half's cumulative arrays (one per prime, int32 or int64; built on the
-        dense chain), cached for the widths of a sweep that share r."""
+        """The right half's cumulative array (cells, R): the residues of a cell side by side,
+        int32 when every prime is below 2^31 (built on the dense chain, one prime at a time),
+        cached for the widths of a sweep that share r."""
         from .kernels.fast import interruptible as _interruptible
         from .kernels.teacher_count import cumulate
 
@@ -534,31 +535,65 @@ class TeacherCounter:
         for i in range(self.n - 2, -1, -1):
             strides[i] = strides[i + 1] * ysize[i + 1]
         small = all(p < 2**31 for p in self.mods.tolist())
-        gs = []
-        for p in self.mods.tolist():
+        garr = None
+        for ri, p in enumerate(self.mods.tolist()):
             g = self._box_power(r, p)
             _interruptible(len(g), cumulate, g, ysize, strides, self.kind, p)
-            gs.append(g.astype(np.int32) if small else g)
-        self._g = (r, ylo, ysize, strides, gs)
+            if garr is None:
+                garr = np.empty((len(g), len(self.mods)), np.int32 if small else np.int64)
+            garr[:, ri] = g
+            del g
+        self._g = (r, ylo, ysize, strides, garr)
         return self._g[1:]
 
     def _finish(self, left, rows, r, wts=None):
         """sum over the left states and the ``rows`` (readout bias values, or the unit types
         of the left part's last unit with their count residues ``wts``) of the right part's
-        mass in the orthant the table needs."""
+        mass in the orthant the table needs: one pass for every prime, the states in the
+        order of their row-major cell (:func:`_cell_order`)."""
         from .kernels.fast import interruptible as _interruptible
         from .kernels.teacher_count import finish_rows
 
         lk, lc, _ = left
-        ylo, ysize, strides, gs = self._cumulative(r)
+        ylo, ysize, strides, garr = self._cumulative(r)
         wts = self._res([1] * len(rows)) if wts is None else wts
         self.work["lookups"] += len(lk) * len(rows)
-        res = []
-        for ri, p in enumerate(self.mods.tolist()):
-            s0, s1, s2 = _interruptible(len(lk) * len(rows), finish_rows, lk, lc, ri, p, self.bits, self.off,
-                                        self.kind, self.tau, rows, wts, ylo, ysize, strides, gs[ri])
-            res.append(int(s0) if p == 0 else (int(s0) + (int(s1) << 28) + (int(s2) << 56)) % p)
+        order = _cell_order(lk, self.bits, self.off, self.n)
+        if order is not None:
+            lk, lc = np.ascontiguousarray(lk[order]), np.ascontiguousarray(lc[order])
+            del order
+        sums = _interruptible(len(lk) * len(rows), finish_rows, lk, lc, self.mods, self.bits, self.off, self.kind,
+                              self.tau, rows, wts, ylo, ysize, strides, garr)
+        res = [int(s0) if p == 0 else (int(s0) + (int(s1) << 28) + (int(s2) << 56)) % p
+               for p, (s0, s1, s2) in zip(self.mods.tolist(), sums.tolist())]
         return self._exact(res)
+
+
+def _cell_order(keys, bits, off, n):
+    """The order of the packed states by their row-major cell in their bounding box (the
+    first coordinate slowest, as in the right half's array), or None when the box has 2^62
+    cells or more. The finish's reads then walk the cumulative array forward.
+
+    >>> import numpy as np
+    >>> from enumerate.counting.kernels.teacher_count import pack
+    >>> keys = np.zeros((3, 1), np.uint64)
+    >>> for row, y in zip(keys, ([1, 0], [0, 1], [0, 0])):
+    ...     pack(np.array(y, np.int64), 8, 128, row)
+    >>> _cell_order(keys, 8, 128, 2).tolist()
+    [2, 1, 0]
+    """
+    from .kernels.teacher_count import bounds, flat_index
+
+    if len(keys) < 2:
+        return None
+    lo, hi = bounds(keys, bits, off, n)
+    size = hi - lo + 1
+    if math.prod(float(x) for x in size.tolist()) >= 2.0**62:
+        return None
+    strides = np.ones(n, np.int64)
+    for i in range(n - 2, -1, -1):
+        strides[i] = strides[i + 1] * size[i + 1]
+    return np.argsort(flat_index(keys, bits, off, lo, strides), kind="stable")
 
 
 def teacher_count(spec, table, *, progress=None, force=False, max_seconds=DEFAULT_MAX_SECONDS,
