@@ -19,7 +19,8 @@ rule 0). So the count is the mass of a box under a W-fold convolution:
   units) and a right part (r units). The right part's distribution is made dense on its
   value box and summed cumulatively along every axis (upward on the ``+`` axes,
   downward on the ``-`` axes), so the right part's mass in the box a left vector needs
-  is one array read;
+  is one array read (every prime's residue of a cell side by side: one pass for all
+  primes; the left states sorted by cell, so that the reads walk the array forward);
 * **clipping**: while the left part grows, a coordinate whose outcome is already
   decided whatever the remaining units add is clamped, and a state that can no longer
   match is dropped;
@@ -67,9 +68,10 @@ CHAIN_CELLS = 2**26
 PART_BYTES = 2**30
 #: states per kernel call (a fraction of a second each: Ctrl-C is seen within about a second)
 CHUNK_STATES = 200_000
-#: state-type-residue triples per second of the hashed steps assumed by the estimate (numba, one
-#: core, clipping and orbit canonicalization included; measured 3e6-6e6 on fc:3 with 2 primes)
-PAIRS_PER_SECOND = 3.0e6
+#: state-type pairs per second of the hashed steps assumed by the estimate (numba, one core,
+#: clipping and orbit canonicalization included; measured 3e6-6e6 on fc:3 with 2 primes, 7e6 on
+#: fc:4,7,1 since a state's new keys touch their map rows before the inserts)
+PAIRS_PER_SECOND = 6.0e6
 #: rates of the dense chain assumed by the estimate (per prime; measured on fc:2, 49^4 cells):
 #: cell-type pairs of a box step, cell-terms of a cumulative array, cells of a finish
 BOX_PAIRS_PER_SECOND = 6.0e8
@@ -641,9 +643,10 @@ def teacher_rho(spec, table, **kwargs) -> Fraction:
 #: the estimate runs the hashed route's real steps (real clipping and symmetry) while the
 #: next one has at most this many state-type pairs (a second or so), and extrapolates after
 MEASURE_PAIRS = 3_000_000
-#: state-row lookups per second of a finish (per prime; measured on fc:4, 16 points: a lookup
-#: reads one cell of the right part's cumulative array, a random access)
-LOOKUPS_PER_SECOND = 4.0e7
+#: state-row lookups per second of a finish, counted once per prime (measured on fc:4, 16 points,
+#: two primes in one pass: 1.4e8; a lookup reads one cell of the right part's cumulative array,
+#: the states sorted by cell so that the reads walk it forward)
+LOOKUPS_PER_SECOND = 1.2e8
 
 
 def _window(tc, k, rem_min, rem_max):
@@ -758,7 +761,10 @@ def estimate_teacher_count(spec, table=None) -> dict:
             "seconds": (pairs * per_pair / PAIRS_PER_SECOND + R * lookups * tc.n / 16 / LOOKUPS_PER_SECOND
                         + R * (box_pairs / BOX_PAIRS_PER_SECOND + cells * (tc.n + 2) / CUMULATE_PER_SECOND)),
             # the last hashed table of the clipped route is built in parts of at most PART_BYTES of map
-            "bytes": int(4 * (peak if shared else max(max(sizes[:-1]), min(sizes[-1], PART_BYTES / row))) * row
+            # grown; a part's map starts at 4 rows per state of the step's input (beside the input)
+            "bytes": int(max(4 * (peak if shared else max(max(sizes[:-1]), min(sizes[-1], PART_BYTES / row))) * row,
+                             0 if shared or len(sizes) < 2 else
+                             ((1 << int(4 * sizes[-2] + 2 * K).bit_length()) + sizes[-2]) * row)
                          + cells * 8 * (R + 1))}
 
 
