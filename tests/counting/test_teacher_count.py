@@ -312,7 +312,7 @@ def test_the_multi_prime_finish_equals_one_prime_at_a_time_and_the_definition(se
     ysize = np.full(n, 5, np.int64)
     strides = np.array([25, 5, 1], np.int64)
     cells = list(itertools.product(range(-2, 3), repeat=n))  # row-major, the first coordinate slowest
-    mass = rng.integers(0, 2**40, len(cells))
+    mass = rng.integers(0, 2**62, len(cells))  # above every prime: each column holds other residues
     garr = np.empty((len(cells), len(mods)), np.int64)
     for r, p in enumerate(mods.tolist()):
         col = (mass % p).astype(np.int64)
