@@ -34,8 +34,9 @@ DEEPS = ("sfc:2,1,2,1", "1,1,-1,1,1,1,0,1,1,1,1,1,0")
 SWEEPS = [
     ("fc2", "fc:2,W,1", AND2, "1-64", 900, "W = 64 in < 2 min"),
     ("fc3", "fc:3,W,1", MAJ3, "1-12", 1200, "W = 12 in < 15 min"),
-    # W = 8 is estimated at ~40 min CPU and ~12 GB (9e7 orbit states before the finish): past the
-    # 6 GiB a process may take here, so the sweeps stop at 7
+    # W = 7: ~2.5 CPU minutes. W = 8 (run with widths 1-8, stopped by hand) ran past 24 CPU minutes and
+    # 11 GB without finishing: its last hashed table is built in parts, each pass regenerating every
+    # state-type pair and starting its map at 4 rows per input state; so the sweeps stop at 7
     ("fc4", "fc:4,W,1", MAJ4, "1-7", 2400, "W = 8"),
     ("sfc4", "sfc:4,W,1", MAJ4S, "1-7", 2400, "W = 8"),
     ("sfc2", "sfc:2,W,1", AND2S, "1-32", 600, ""),
@@ -86,10 +87,16 @@ def run_sweep(arch, teacher, widths, limit):
                 break
     finally:
         timer.cancel()
+        if stopped is None:  # the rows ended (the child is done, or was ended): let it exit on its own
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                pass
         proc.kill()
         proc.wait()
-    if stopped is None and proc.returncode not in (0, None) and time.perf_counter() - t0 >= limit:
-        stopped = f"time limit {limit} s (killed during the next width)"
+    if stopped is None and proc.returncode not in (0, None):
+        stopped = (f"time limit {limit} s (killed during the next width)" if time.perf_counter() - t0 >= limit
+                   else f"the child ended with code {proc.returncode} during the next width")
     return rows, stopped, time.perf_counter() - t0
 
 

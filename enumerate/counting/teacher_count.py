@@ -19,7 +19,8 @@ rule 0). So the count is the mass of a box under a W-fold convolution:
   units) and a right part (r units). The right part's distribution is made dense on its
   value box and summed cumulatively along every axis (upward on the ``+`` axes,
   downward on the ``-`` axes), so the right part's mass in the box a left vector needs
-  is one array read;
+  is one array read (every prime's residue of a cell side by side: one pass for all
+  primes; the left states sorted by cell, so that the reads walk the array forward);
 * **clipping**: while the left part grows, a coordinate whose outcome is already
   decided whatever the remaining units add is clamped, and a state that can no longer
   match is dropped;
@@ -67,9 +68,10 @@ CHAIN_CELLS = 2**26
 PART_BYTES = 2**30
 #: states per kernel call (a fraction of a second each: Ctrl-C is seen within about a second)
 CHUNK_STATES = 200_000
-#: state-type-residue triples per second of the hashed steps assumed by the estimate (numba, one
-#: core, clipping and orbit canonicalization included; measured 3e6-6e6 on fc:3 with 2 primes)
-PAIRS_PER_SECOND = 3.0e6
+#: state-type pairs per second of the hashed steps assumed by the estimate (numba, one core,
+#: clipping and orbit canonicalization included; measured 3e6-6e6 on fc:3 with 2 primes, 7e6 on
+#: fc:4,7,1 since a state's new keys touch their map rows before the inserts)
+PAIRS_PER_SECOND = 6.0e6
 #: rates of the dense chain assumed by the estimate (per prime; measured on fc:2, 49^4 cells):
 #: cell-type pairs of a box step, cell-terms of a cumulative array, cells of a finish
 BOX_PAIRS_PER_SECOND = 6.0e8
@@ -521,8 +523,9 @@ class TeacherCounter:
         return U
 
     def _cumulative(self, r):
-        """The right half's cumulative arrays (one per prime, int32 or int64; built on the
-        dense chain), cached for the widths of a sweep that share r."""
+        """The right half's cumulative array (cells, R): the residues of a cell side by side,
+        int32 when every prime is below 2^31 (built on the dense chain, one prime at a time),
+        cached for the widths of a sweep that share r."""
         from .kernels.fast import interruptible as _interruptible
         from .kernels.teacher_count import cumulate
 
@@ -534,31 +537,65 @@ class TeacherCounter:
         for i in range(self.n - 2, -1, -1):
             strides[i] = strides[i + 1] * ysize[i + 1]
         small = all(p < 2**31 for p in self.mods.tolist())
-        gs = []
-        for p in self.mods.tolist():
+        garr = None
+        for ri, p in enumerate(self.mods.tolist()):
             g = self._box_power(r, p)
             _interruptible(len(g), cumulate, g, ysize, strides, self.kind, p)
-            gs.append(g.astype(np.int32) if small else g)
-        self._g = (r, ylo, ysize, strides, gs)
+            if garr is None:
+                garr = np.empty((len(g), len(self.mods)), np.int32 if small else np.int64)
+            garr[:, ri] = g
+            del g
+        self._g = (r, ylo, ysize, strides, garr)
         return self._g[1:]
 
     def _finish(self, left, rows, r, wts=None):
         """sum over the left states and the ``rows`` (readout bias values, or the unit types
         of the left part's last unit with their count residues ``wts``) of the right part's
-        mass in the orthant the table needs."""
+        mass in the orthant the table needs: one pass for every prime, the states in the
+        order of their row-major cell (:func:`_cell_order`)."""
         from .kernels.fast import interruptible as _interruptible
         from .kernels.teacher_count import finish_rows
 
         lk, lc, _ = left
-        ylo, ysize, strides, gs = self._cumulative(r)
+        ylo, ysize, strides, garr = self._cumulative(r)
         wts = self._res([1] * len(rows)) if wts is None else wts
         self.work["lookups"] += len(lk) * len(rows)
-        res = []
-        for ri, p in enumerate(self.mods.tolist()):
-            s0, s1, s2 = _interruptible(len(lk) * len(rows), finish_rows, lk, lc, ri, p, self.bits, self.off,
-                                        self.kind, self.tau, rows, wts, ylo, ysize, strides, gs[ri])
-            res.append(int(s0) if p == 0 else (int(s0) + (int(s1) << 28) + (int(s2) << 56)) % p)
+        order = _cell_order(lk, self.bits, self.off, self.n)
+        if order is not None:
+            lk, lc = np.ascontiguousarray(lk[order]), np.ascontiguousarray(lc[order])
+            del order
+        sums = _interruptible(len(lk) * len(rows), finish_rows, lk, lc, self.mods, self.bits, self.off, self.kind,
+                              self.tau, rows, wts, ylo, ysize, strides, garr)
+        res = [int(s0) if p == 0 else (int(s0) + (int(s1) << 28) + (int(s2) << 56)) % p
+               for p, (s0, s1, s2) in zip(self.mods.tolist(), sums.tolist())]
         return self._exact(res)
+
+
+def _cell_order(keys, bits, off, n):
+    """The order of the packed states by their row-major cell in their bounding box (the
+    first coordinate slowest, as in the right half's array), or None when the box has 2^62
+    cells or more. The finish's reads then walk the cumulative array forward.
+
+    >>> import numpy as np
+    >>> from enumerate.counting.kernels.teacher_count import pack
+    >>> keys = np.zeros((3, 1), np.uint64)
+    >>> for row, y in zip(keys, ([1, 0], [0, 1], [0, 0])):
+    ...     pack(np.array(y, np.int64), 8, 128, row)
+    >>> _cell_order(keys, 8, 128, 2).tolist()
+    [2, 1, 0]
+    """
+    from .kernels.teacher_count import bounds, flat_index
+
+    if len(keys) < 2:
+        return None
+    lo, hi = bounds(keys, bits, off, n)
+    size = hi - lo + 1
+    if math.prod(float(x) for x in size.tolist()) >= 2.0**62:
+        return None
+    strides = np.ones(n, np.int64)
+    for i in range(n - 2, -1, -1):
+        strides[i] = strides[i + 1] * size[i + 1]
+    return np.argsort(flat_index(keys, bits, off, lo, strides), kind="stable")
 
 
 def teacher_count(spec, table, *, progress=None, force=False, max_seconds=DEFAULT_MAX_SECONDS,
@@ -606,9 +643,10 @@ def teacher_rho(spec, table, **kwargs) -> Fraction:
 #: the estimate runs the hashed route's real steps (real clipping and symmetry) while the
 #: next one has at most this many state-type pairs (a second or so), and extrapolates after
 MEASURE_PAIRS = 3_000_000
-#: state-row lookups per second of a finish (per prime; measured on fc:4, 16 points: a lookup
-#: reads one cell of the right part's cumulative array, a random access)
-LOOKUPS_PER_SECOND = 4.0e7
+#: state-row lookups per second of a finish, counted once per prime (measured on fc:4, 16 points,
+#: two primes in one pass: 1.4e8; a lookup reads one cell of the right part's cumulative array,
+#: the states sorted by cell so that the reads walk it forward)
+LOOKUPS_PER_SECOND = 1.2e8
 
 
 def _window(tc, k, rem_min, rem_max):
@@ -723,7 +761,10 @@ def estimate_teacher_count(spec, table=None) -> dict:
             "seconds": (pairs * per_pair / PAIRS_PER_SECOND + R * lookups * tc.n / 16 / LOOKUPS_PER_SECOND
                         + R * (box_pairs / BOX_PAIRS_PER_SECOND + cells * (tc.n + 2) / CUMULATE_PER_SECOND)),
             # the last hashed table of the clipped route is built in parts of at most PART_BYTES of map
-            "bytes": int(4 * (peak if shared else max(max(sizes[:-1]), min(sizes[-1], PART_BYTES / row))) * row
+            # grown; a part's map starts at 4 rows per state of the step's input (beside the input)
+            "bytes": int(max(4 * (peak if shared else max(max(sizes[:-1]), min(sizes[-1], PART_BYTES / row))) * row,
+                             0 if shared or len(sizes) < 2 else
+                             ((1 << int(4 * sizes[-2] + 2 * K).bit_length()) + sizes[-2]) * row)
                          + cells * 8 * (R + 1))}
 
 

@@ -275,3 +275,93 @@ def test_the_last_hashed_table_in_parts_equals_the_whole(monkeypatch):
         assert parted.work["parts"] > 1 and whole.work["parts"] == 1
         monkeypatch.setattr(tcm, "PART_BYTES", 2**30)
     assert n != prior.count("-------+")  # the check can fail
+
+
+def _finish_reference(states, cnts, p, kind, tau, bias, wts, ylo, g):
+    """The finish by its definition (plain Python): sum_s sum_b c_s w_b G(tau - x_s - bias_b),
+    G the right part's mass in the orthant (kind 0: y >= t, 1: y <= t, 2: y == t) of ``g``
+    (a dict from vectors in the box to masses)."""
+    total = 0
+    for x, c in zip(states, cnts):
+        for u, wt in zip(bias, wts):
+            t = [tau[i] - x[i] - u[i] for i in range(len(x))]
+            mass = sum(v for y, v in g.items()
+                       if all((y[i] >= t[i], y[i] <= t[i], y[i] == t[i])[kind[i]] for i in range(len(x))))
+            total += c * wt * mass
+    return total if p == 0 else total % p
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_multi_prime_finish_equals_one_prime_at_a_time_and_the_definition(seed):
+    # finish_rows reads every prime's residue of a cell in one pass over the states: the same sums as
+    # one call per prime, as the plain definition, whatever the order of the states (the counter sorts
+    # them by cell first); a wrong right-part array gives other sums (the check can fail)
+    import itertools
+
+    import numpy as np
+
+    from enumerate.counting.kernels.teacher_count import cumulate, finish_rows, pack
+    from enumerate.counting.teacher_count import _cell_order
+
+    rng = np.random.default_rng(seed)
+    n, bits, off = 3, 8, 128
+    mods = np.array([2**55 - 55, 2**54 - 33, 2**31 - 1], np.int64)
+    kind = rng.integers(0, 3, n)
+    tau = rng.integers(-1, 2, n)
+    ylo = np.full(n, -2, np.int64)
+    ysize = np.full(n, 5, np.int64)
+    strides = np.array([25, 5, 1], np.int64)
+    cells = list(itertools.product(range(-2, 3), repeat=n))  # row-major, the first coordinate slowest
+    mass = rng.integers(0, 2**62, len(cells))  # above every prime: each column holds other residues
+    garr = np.empty((len(cells), len(mods)), np.int64)
+    for r, p in enumerate(mods.tolist()):
+        col = (mass % p).astype(np.int64)
+        cumulate(col, ysize, strides, kind, p)
+        garr[:, r] = col
+    states = rng.integers(-3, 4, (30, n))
+    keys = np.zeros((len(states), 1), np.uint64)
+    for row, x in zip(keys, states):
+        pack(x.astype(np.int64), bits, off, row)
+    exact = rng.integers(1, 2**62, len(states)).tolist()
+    cnts = np.array([[c % p for p in mods.tolist()] for c in exact], np.int64)
+    bias = rng.integers(-1, 2, (4, n))
+    wexact = rng.integers(1, 2**6, len(bias)).tolist()  # below 2^61 / p, as the primes are chosen
+    wts = np.array([[c % p for p in mods.tolist()] for c in wexact], np.int64)
+
+    def sums(order, m, g):
+        out = finish_rows(keys[order], np.ascontiguousarray(cnts[order][:, m]), mods[m], bits, off, kind, tau, bias,
+                          np.ascontiguousarray(wts[:, m]), ylo, ysize, strides, np.ascontiguousarray(g[:, m]))
+        return [(s0 + (s1 << 28) + (s2 << 56)) % p for p, (s0, s1, s2) in zip(mods[m].tolist(), out.tolist())]
+
+    every = list(range(len(mods)))
+    order = _cell_order(keys, bits, off, n)
+    assert sorted(order.tolist()) == list(range(len(states)))
+    together = sums(np.arange(len(states)), every, garr)
+    assert together == sums(order, every, garr) == [sums(np.arange(len(states)), [r], garr)[0] for r in every]
+    g = dict(zip(cells, mass.tolist()))
+    assert together == [_finish_reference(states.tolist(), exact, p, kind.tolist(), tau.tolist(), bias.tolist(),
+                                          wexact, ylo, g) for p in mods.tolist()]
+    wrong = (garr + 1) % mods  # one more right-part setting in every orthant
+    assert sums(np.arange(len(states)), every, wrong) != together
+
+
+def test_the_cell_order_sorts_by_cell_and_can_fail():
+    import numpy as np
+
+    from enumerate.counting.kernels.teacher_count import pack, unpack
+    from enumerate.counting.teacher_count import _cell_order
+
+    rng = np.random.default_rng(5)
+    states = rng.integers(-4, 5, (200, 5))
+    keys = np.zeros((len(states), 1), np.uint64)
+    for row, x in zip(keys, states):
+        pack(x.astype(np.int64), 8, 128, row)
+    order = _cell_order(keys, 8, 128, 5)
+    out = np.zeros(5, np.int64)
+    got = []
+    for row in keys[order]:
+        unpack(row, 8, 128, out)
+        got.append(tuple(out.tolist()))
+    assert got == sorted(map(tuple, states.tolist()))  # the first coordinate slowest: lexicographic
+    assert got != [tuple(x) for x in states.tolist()]  # the check can fail (the drawn order is not sorted)
+    assert _cell_order(keys[:1], 8, 128, 5) is None

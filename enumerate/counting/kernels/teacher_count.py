@@ -12,7 +12,8 @@ itself when ``mods[0] == 0``.
   of its orbit under the given coordinate permutations, and added into an
   open-addressing hash map.
 - :func:`finish_rows` is the last step of the meet in the middle: for every left state,
-  the right half's count in the box the table requires, read from a cumulative array.
+  the right half's count in the box the table requires, read from a cumulative array
+  (every prime in one pass).
 
 >>> import numpy as np
 >>> y = np.array([-1, 2, 0], np.int64); key = np.zeros(1, np.uint64)
@@ -136,28 +137,29 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
     R = scnts.shape[1]
     kw = skeys.shape[1]
     G = perms.shape[0]
+    cap = tab.shape[0]
     x = np.empty(n, np.int64)
     y = np.empty(n, np.int64)
     z = np.empty(n, np.int64)
     key = np.empty(kw, np.uint64)
-    ikey = np.empty(kw, np.int64)
+    # one state's new keys are made first and looked up after, their first map rows read in a
+    # loop of independent loads: the cache misses of the map overlap instead of queueing
+    bkey = np.empty((K, kw), np.int64)
+    btype = np.empty(K, np.int64)
+    bslot = np.empty(K, np.int64)
+    sink = np.zeros(1, np.int64)
     for s in range(i0, i1):
         if used + K > maxfill:
             return s, used
         unpack(skeys[s], bits, off, x)
+        nb = 0
         for k in range(K):
-            ok = True
-            for i in range(n):
+            bad = False
+            for i in range(n):  # branch-free over the coordinates (vectorized)
                 v = x[i] + tu[k, i]
-                if v < dlo[i] or v > dhi[i]:
-                    ok = False
-                    break
-                if v < clo[i]:
-                    v = clo[i]
-                elif v > chi[i]:
-                    v = chi[i]
-                y[i] = v
-            if not ok:
+                bad |= (v < dlo[i]) | (v > dhi[i])
+                y[i] = min(max(v, clo[i]), chi[i])
+            if bad:
                 continue
             if nparts > 1:
                 tot = 0
@@ -171,77 +173,95 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
             for g in range(1, G):
                 for i in range(n - 1, -1, -1):
                     a = y[perms[g, i]]
-                    b = y[perms[best, i]]
-                    if a != b:
-                        if a < b:
+                    c = y[perms[best, i]]
+                    if a != c:
+                        if a < c:
                             best = g
                         break
             for i in range(n):
                 z[i] = y[perms[best, i]]
             pack(z, bits, off, key)
             for w in range(kw):
-                ikey[w] = np.int64(key[w])
-            t = _slot(tab, ikey, kw)
-            if tab[t, 0] == 0:
-                tab[t, :kw] = ikey
+                bkey[nb, w] = np.int64(key[w])
+            bslot[nb] = np.int64(_hash(bkey[nb], kw) & np.uint64(cap - 1))
+            btype[nb] = k
+            nb += 1
+        acc = np.int64(0)
+        for t in range(nb):
+            acc ^= tab[bslot[t], 0]
+        sink[0] ^= acc
+        for t in range(nb):
+            i = bslot[t]
+            while tab[i, 0] != 0:
+                same = True
+                for w in range(kw):
+                    if tab[i, w] != bkey[t, w]:
+                        same = False
+                        break
+                if same:
+                    break
+                i = (i + 1) & (cap - 1)
+            if tab[i, 0] == 0:
+                tab[i, :kw] = bkey[t]
                 used += 1
+            k = btype[t]
             for r in range(R):
-                v = tab[t, kw + r] + scnts[s, r] * tc[k, r]
+                v = tab[i, kw + r] + scnts[s, r] * tc[k, r]
                 p = mods[r]
                 if p != 0 and v >= _LAZY:
                     v %= p
-                tab[t, kw + r] = v
+                tab[i, kw + r] = v
     return i1, used
 
 
 @njit(cache=True, nogil=True)
-def finish_rows(skeys, scnts, r, p, bits, off, kind, tau, bias, wts, ylo, ysize, strides, garr):
-    """sum_s sum_b count_s * G(tau - x_s - bias_b) as (s0, s1, s2) with the sum
-    s0 + s1 2^28 + s2 2^56 (mod p; exact s0 when p == 0, residues below 2^57):
-    ``garr`` is the right half's cumulative array (flattened; axis i has ``ysize[i]``
-    values from ``ylo[i]``), summed upward on a ``kind`` 0 axis (y_i >= t), downward on
-    kind 1 (y_i <= t), and not at all on kind 2 (y_i == t); ``bias`` (B, n) are vectors not
-    yet added to the states (the readout bias values; or the unit types of one more unit,
-    the last unit of the left part, read here instead of being hashed; one zero row when
-    there are none) and ``wts`` (B, R) their count residues (below 2^61 / p; ones for
-    the readout bias): the sum is sum_s sum_b count_s * wts_b * G(tau - x_s - bias_b)."""
+def finish_rows(skeys, scnts, mods, bits, off, kind, tau, bias, wts, ylo, ysize, strides, garr):
+    """sum_s sum_b count_s * G(tau - x_s - bias_b) for every prime at once: row r of the
+    (R, 3) result is (s0, s1, s2) with the sum s0 + s1 2^28 + s2 2^56 (mod ``mods[r]``;
+    exact s0 when it is 0, residues below 2^57). ``garr`` (cells, R) is the right half's
+    cumulative array (row-major cells, the R residues of a cell side by side: one memory
+    read serves every prime; axis i has ``ysize[i]`` values from ``ylo[i]``), summed upward
+    on a ``kind`` 0 axis (y_i >= t), downward on kind 1 (y_i <= t), and not at all on kind 2
+    (y_i == t); ``bias`` (B, n) are vectors not yet added to the states (the readout bias
+    values; or the unit types of one more unit, the last unit of the left part, read here
+    instead of being hashed; one zero row when there are none) and ``wts`` (B, R) their
+    count residues (below 2^61 / p; ones for the readout bias): the sum is
+    sum_s sum_b count_s * wts_b * G(tau - x_s - bias_b). States sorted by their row-major
+    cell make the reads of one ``b`` walk ``garr`` forward (far fewer cache misses)."""
     n = kind.shape[0]
+    R = mods.shape[0]
+    B = bias.shape[0]
     x = np.empty(n, np.int64)
-    acc = np.int64(0)
+    z = np.empty(n, np.int64)
+    # j_i = z_i - bias_bi reads cell min(max(j_i, 0), ysize_i - 1) and is valid inside [vlo_i, vhi_i]
+    # (kind 0: no lower limit, the cells >= t; kind 1: no upper limit; kind 2: the box):
+    # branch-free over the coordinates, so the compiler vectorizes the loop
+    top = ysize - 1
+    vlo = np.where(kind == 0, -(2**40), 0)
+    vhi = np.where(kind == 1, 2**40, top)
     # residues up to 2^57: a * g = a1 g1 2^56 + (a1 g0 + a0 g1) 2^28 + a0 g0 with 28-bit halves,
     # the three sums kept (lazily reduced) and combined by the caller
-    s2 = np.int64(0)
-    s1 = np.int64(0)
+    out = np.zeros((R, 3), np.int64)
     for s in range(skeys.shape[0]):
         unpack(skeys[s], bits, off, x)
-        for b in range(bias.shape[0]):
+        for i in range(n):
+            z[i] = tau[i] - x[i] - ylo[i]
+        for b in range(B):
             idx = 0
-            ok = True
+            bad = 0
             for i in range(n):
-                j = tau[i] - x[i] - bias[b, i] - ylo[i]
-                if kind[i] == 0:
-                    if j < 0:
-                        j = 0
-                    elif j >= ysize[i]:
-                        ok = False
-                        break
-                elif kind[i] == 1:
-                    if j >= ysize[i]:
-                        j = ysize[i] - 1
-                    elif j < 0:
-                        ok = False
-                        break
-                elif j < 0 or j >= ysize[i]:
-                    ok = False
-                    break
-                idx += j * strides[i]
-            if not ok:
+                j = z[i] - bias[b, i]
+                bad |= (j < vlo[i]) | (j > vhi[i])
+                idx += min(max(j, 0), top[i]) * strides[i]
+            if bad:
                 continue
-            a = scnts[s, r] * wts[b, r]
-            if p != 0:
-                a %= p
-            acc, s1, s2 = _mac(acc, s1, s2, a, np.int64(garr[idx]), p)
-    return acc, s1, s2
+            for r in range(R):
+                p = mods[r]
+                a = scnts[s, r] * wts[b, r]
+                if p != 0:
+                    a %= p
+                out[r, 0], out[r, 1], out[r, 2] = _mac(out[r, 0], out[r, 1], out[r, 2], a, np.int64(garr[idx, r]), p)
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -416,7 +436,8 @@ def box_step(inp, isize, tu, tc, umin, out, osize):
 def box_finish(left, lsize, llo, garr, gsize, glo, kind, tau, bias, p):
     """sum_x sum_b left[x] * G(tau - x - bias_b) for a dense left box (least corner
     ``llo``) against the right half's cumulative array ``garr`` (as in
-    :func:`finish_rows`, least corner ``glo``); returns (s0, s1, s2) as there."""
+    :func:`finish_rows` for one prime ``p``: flat, least corner ``glo``); returns (s0, s1, s2)
+    as a row of that function's result."""
     n = lsize.shape[0]
     gstr = np.ones(n, np.int64)
     for i in range(n - 2, -1, -1):
