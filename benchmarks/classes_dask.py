@@ -5,6 +5,7 @@
     python benchmarks/classes_dask.py --six      # also the 6-bit grid on 2 workers, killed and resumed once,
                                                  # then 10^7 uniform samples against its frequent tables
     nice -n 10 python benchmarks/classes_dask.py --six   # on a shared machine
+    python benchmarks/classes_dask.py --six-only         # only the 6-bit run, added to the results file
 
 Every run is compared with another: 1 against 2 threads, in-process against Dask (the same
 classes, sizes and counts), and the counts sum to |Q|^8. Reports wall time, the CPU time of
@@ -156,7 +157,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="the 4-bit grid only")
     ap.add_argument("--six", action="store_true", help="also the 6-bit grid (about 95 times the 5-bit work)")
+    ap.add_argument("--six-only", action="store_true",
+                    help="only the 6-bit grid; its row replaces any 6-bit row of the results file, the rest is kept")
     args = ap.parse_args()
+    if args.six_only:
+        return six_only()
     count_classes(spec_of(2), progress=False)  # compile / load the kernels
     rows = []
     four1, r = in_process(4, 1)
@@ -217,6 +222,30 @@ def main():
                       "seconds_per_task_worker_cpu": round(per_task_cpu, 4)},
         "peak_rss_mb": {"client": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, "workers": rss},
         "six_bit_extrapolation": {"steps": six["steps"], "cpu_seconds_per_step": per_step, "rows": extrapolation}})
+
+
+def six_only():
+    """The 6-bit run alone, merged into the results file of an earlier full run."""
+    import json
+
+    from distributed import Client, LocalCluster
+
+    from benchmarks._common import RESULTS
+
+    with open(os.path.join(RESULTS, "classes_dask.json")) as fh:
+        old = json.load(fh)
+    rows = []
+    count_classes(spec_of(2), progress=False)  # compile / load the kernels
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster, \
+            Client(cluster) as client:
+        on_dask(client, 2)  # warm up the workers
+        six_bit(client, rows)
+        rss = worker_rss_mb(client)
+    payload = {k: v for k, v in old.items() if k not in ("benchmark", "machine")}
+    payload["runs"] = [r for r in old["runs"] if r["grid_bits"] != 6] + rows
+    payload["peak_rss_mb"]["six_bit"] = {"client": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+                                         "workers": rss}
+    write_results("classes_dask", payload)
 
 
 if __name__ == "__main__":
