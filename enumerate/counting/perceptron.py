@@ -49,15 +49,16 @@ from .sorted_vectors import unrank
 from .budget import DEFAULT_MAX_SECONDS, Cost, check_cost
 
 __all__ = ["count_classes", "classes_supported", "prefer_classes", "estimate_classes", "check_classes_budget",
-           "MAX_DIM", "kernel_args", "block_plan", "count_range", "class_prior", "BLOCK_STEPS"]
+           "MAX_DIM", "kernel_args", "block_plan", "count_range", "class_prior", "BLOCK_STEPS", "SECONDS_PER_STEP"]
 
 #: largest input dimension (2^d points per table)
 MAX_DIM = 12
 #: ``--method auto`` uses the class counter from this many inputs on
 AUTO_MIN_DIM = 3
-#: seconds per (sorted weight vector, bias value) step: the slower of the 7-input
-#: benchmark runs (b = 4: 9e-7 s, b = 5: 3.5e-7 s on one core), rounded up
-SECONDS_PER_STEP = 1e-6
+#: seconds of one core per (sorted weight vector, bias value) step: the slower of the 7-input
+#: benchmark runs on the nearly idle machine (benchmarks/classes_dask.py: 4-bit grid 1.9e-7 s,
+#: 5-bit 6.6e-8 s, 6-bit 4.9e-8 s of worker CPU per step), rounded up; a loaded machine is slower
+SECONDS_PER_STEP = 2e-7
 #: (vector, bias) steps per block of the in-process run: about 0.1 s of one core, the longest
 #: a Ctrl-C waits (a numba kernel cannot see a KeyboardInterrupt until it returns)
 BLOCK_STEPS = 2**22
@@ -118,7 +119,7 @@ def check_classes_budget(spec, force=False, max_seconds=DEFAULT_MAX_SECONDS):
     >>> check_classes_budget(NetworkSpec.parse("fc:7,1", "int:31"))
     Traceback (most recent call last):
     ...
-    enumerate.BudgetError: force: the class counter on fc:7,1 visits 1,078,897,248 sorted weight vectors x 63 biases, estimated at ~18.9 h, above the budget of 60 min; pass force=True to run it
+    enumerate.BudgetError: force: the class counter on fc:7,1 visits 1,078,897,248 sorted weight vectors x 63 biases, estimated at ~3.8 h, above the budget of 60 min; pass force=True to run it
     """
     est = estimate_classes(spec)
     work = f"visits {est['sorted_weight_vectors']:,} sorted weight vectors x {len(spec.q.values)} biases"

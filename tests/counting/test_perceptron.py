@@ -211,10 +211,10 @@ def test_auto_picks_the_class_counter_for_perceptrons():
 
 def test_class_counter_states_its_cost_and_refuses_beyond_the_budget(tmp_path, capsys):
     from enumerate.counting.budget import BudgetError
-    from enumerate.counting.perceptron import estimate_classes
+    from enumerate.counting.perceptron import SECONDS_PER_STEP, estimate_classes
 
     small = NetworkSpec.parse("fc:3,1", "-1,0,1", "sign", "pm1")  # Q = -Q on pm1: multisets of -|w|
-    assert estimate_classes(small) == {"sorted_weight_vectors": 4, "steps": 12, "seconds": 12e-6}
+    assert estimate_classes(small) == {"sorted_weight_vectors": 4, "steps": 12, "seconds": 12 * SECONDS_PER_STEP}
     huge = NetworkSpec.parse("fc:7,1", "int:31", "sign", "01")
     with pytest.raises(BudgetError, match="force=True"):
         count_classes(huge)
