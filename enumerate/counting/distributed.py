@@ -35,7 +35,8 @@ from .._support.progress import progress_bar
 from ..core.spec import NetworkSpec, SpecError
 
 __all__ = ["ShardPlan", "shard_plan", "count_distributed", "connect", "merge_counts", "merge_stores", "run_keyed",
-           "check_workers", "spec_from_text", "finished_tasks", "keyed_tasks", "SHARD_SETTINGS", "CHECKPOINT_SCHEMA"]
+           "check_workers", "spec_from_text", "finished_tasks", "keyed_tasks", "run_class_blocks", "SHARD_SETTINGS",
+           "CHECKPOINT_SCHEMA"]
 
 #: target settings per shard: about a second of one core (benchmarks/dask.py measures the per-task cost)
 SHARD_SETTINGS = 2**26
@@ -285,6 +286,36 @@ def check_workers(client, warm_up):
     except ImportError as exc:
         raise SpecError("--dask", f"a Dask worker cannot import this package ({exc}): install qnet-priors "
                                   "on every worker") from None
+
+
+def run_class_blocks(name, spec, plan, done, base, func, args, *, scheduler, workers, warm_up, checkpoint, schema,
+                     checkpoint_every, retries, progress, on_block):
+    """The blocks of a class counter's ``plan`` not in ``done`` as keyed tasks (:func:`keyed_tasks`)
+    on a cluster, their partial :class:`~enumerate.results.table_store.TableStore` merged with
+    ``base`` (a resumed checkpoint's), a checkpoint of schema ``schema`` written every
+    ``checkpoint_every`` seconds and on Ctrl-C; returns ``(store, workers seen)``. The
+    perceptron and hidden-layer counters' Dask paths share it."""
+    spec_text = json.dumps(spec.to_json(), sort_keys=True)  # a spec is plain data: it round-trips through JSON
+    n = len(spec.domain)
+    with connect(scheduler, workers) as client:
+        check_workers(client, warm_up)
+        tasks = keyed_tasks(name, spec_text, plan, set(range(plan.shards)) - done, func, args)
+
+        def save(store, finished):
+            save_checkpoint(checkpoint, schema, spec,
+                            {"plan": asdict(plan), "done": sorted(done | set(finished))}, store, columnar=True)
+
+        bar = progress_bar(total=plan.shards, desc=f"dask classes {spec.arch}", enabled=progress, unit="block")
+        bar.update(len(done))
+        try:
+            store = run_keyed(client, tasks, merge=merge_stores, base=base,
+                              empty=lambda: TableStore.empty(n, spec.zero_label), save=save if checkpoint else None,
+                              save_every=checkpoint_every, retries=retries, bar=bar,
+                              on_task=None if on_block is None else
+                              (lambda i, k: on_block(i, len(done) + k, plan.shards)))
+        finally:
+            bar.close()
+        return store, len(client.scheduler_info().get("workers", {}))
 
 
 def run_keyed(client, tasks, *, merge, base, empty=dict, save=None, save_every=30.0, retries=3, bar=None, on_task=None):

@@ -16,18 +16,15 @@ only when asked for.
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from dataclasses import asdict
 
 from .._support.errors import SpecError
-from .._support.progress import progress_bar
 from ..core.spec import NetworkSpec
 from ..results.table_store import TableStore
 from .budget import DEFAULT_MAX_SECONDS
-from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
-from .distributed import check_workers, connect, finished_tasks, keyed_tasks, merge_stores, run_keyed, spec_from_text
+from .checkpoint import load_checkpoint, remove_checkpoint
+from .distributed import finished_tasks, run_class_blocks, spec_from_text
 from .perceptron import block_plan, check_classes_budget, class_prior, count_range, kernel_args
 from .sorted_vectors import block_settings
 
@@ -108,32 +105,15 @@ def count_classes_distributed(spec, scheduler="local", *, blocks=None, checkpoin
     (47, 81, 4)
     """
     est = check_classes_budget(spec, force=force, max_seconds=max_seconds)
-    spec_text = json.dumps(spec.to_json(), sort_keys=True)  # a spec is plain data: it round-trips through JSON
     plan = block_plan(spec, blocks, TASK_STEPS)
-    n = len(spec.domain)
-    done, base = set(), TableStore.empty(n, spec.zero_label)
+    done, base = set(), TableStore.empty(len(spec.domain), spec.zero_label)
     if checkpoint and os.path.exists(checkpoint):
         done, base = _load(checkpoint, spec, plan)
     t0 = time.perf_counter()
-    with connect(scheduler, workers) as client:
-        check_workers(client, _warm_up)
-        tasks = keyed_tasks("classes", spec_text, plan, set(range(plan.shards)) - done, _block_task, plan.bounds)
-
-        def save(store, finished):
-            save_checkpoint(checkpoint, CHECKPOINT_SCHEMA, spec,
-                            {"plan": asdict(plan), "done": sorted(done | set(finished))}, store, columnar=True)
-
-        bar = progress_bar(total=plan.shards, desc=f"dask classes {spec.arch}", enabled=progress, unit="block")
-        bar.update(len(done))
-        try:
-            store = run_keyed(client, tasks, merge=merge_stores, base=base,
-                              empty=lambda: TableStore.empty(n, spec.zero_label), save=save if checkpoint else None,
-                              save_every=checkpoint_every, retries=retries, bar=bar,
-                              on_task=None if on_block is None else
-                              (lambda i, k: on_block(i, len(done) + k, plan.shards)))
-        finally:
-            bar.close()
-        nworkers = len(client.scheduler_info().get("workers", {}))
+    store, nworkers = run_class_blocks("classes", spec, plan, done, base, _block_task, plan.bounds, scheduler=scheduler,
+                                       workers=workers, warm_up=_warm_up, checkpoint=checkpoint,
+                                       schema=CHECKPOINT_SCHEMA, checkpoint_every=checkpoint_every, retries=retries,
+                                       progress=progress, on_block=on_block)
     meta = {"elapsed_s": time.perf_counter() - t0, "sorted_weight_vectors": est["sorted_weight_vectors"],
             "blocks": plan.shards, "workers": nworkers}
     prior = class_prior(spec, store, meta)  # raises unless every setting was counted exactly once

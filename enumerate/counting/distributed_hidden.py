@@ -27,20 +27,16 @@ settings of its blocks' chunks, a closed formula
 from __future__ import annotations
 
 import functools
-import json
 import math
 import os
 import time
-from dataclasses import asdict
 
 from .._support.errors import SpecError
-from .._support.progress import progress_bar
 from ..core.spec import NetworkSpec
 from ..results.table_store import TableStore, exact_counts
 from .budget import DEFAULT_MAX_SECONDS
-from .checkpoint import load_checkpoint, remove_checkpoint, save_checkpoint
-from .distributed import (ShardPlan, check_workers, connect, finished_tasks, keyed_tasks, merge_stores, run_keyed,
-                          spec_from_text)
+from .checkpoint import load_checkpoint, remove_checkpoint
+from .distributed import ShardPlan, finished_tasks, run_class_blocks, spec_from_text
 from .fast import from_residues, primes_for
 from .hidden import (HiddenUnits, check_hidden_budget, chunk_settings, chunk_work, class_prior,
                      count_chunks, smallest_strings)
@@ -204,33 +200,15 @@ def count_hidden_distributed(spec, scheduler="local", *, blocks=None, checkpoint
     """
     units = HiddenUnits(spec)
     est = check_hidden_budget(spec, force=force, max_seconds=max_seconds, units=units)
-    spec_text = json.dumps(spec.to_json(), sort_keys=True)  # a spec is plain data: it round-trips through JSON
     plan, assignment = hidden_block_plan(spec, blocks, units)
-    n = len(spec.domain)
-    done, base = set(), TableStore.empty(n, spec.zero_label)
+    done, base = set(), TableStore.empty(len(spec.domain), spec.zero_label)
     if checkpoint and os.path.exists(checkpoint):
         done, base = _load(checkpoint, spec, units, plan, assignment)
     t0 = time.perf_counter()
-    with connect(scheduler, workers) as client:
-        check_workers(client, _warm_up)
-        tasks = keyed_tasks("hidden", spec_text, plan, set(range(plan.shards)) - done, _block_task,
-                            lambda i: (assignment[i],))
-
-        def save(store, finished):
-            save_checkpoint(checkpoint, CHECKPOINT_SCHEMA, spec,
-                            {"plan": asdict(plan), "done": sorted(done | set(finished))}, store, columnar=True)
-
-        bar = progress_bar(total=plan.shards, desc=f"dask classes {spec.arch}", enabled=progress, unit="block")
-        bar.update(len(done))
-        try:
-            store = run_keyed(client, tasks, merge=merge_stores, base=base,
-                              empty=lambda: TableStore.empty(n, spec.zero_label), save=save if checkpoint else None,
-                              save_every=checkpoint_every, retries=retries, bar=bar,
-                              on_task=None if on_block is None else
-                              (lambda i, k: on_block(i, len(done) + k, plan.shards)))
-        finally:
-            bar.close()
-        nworkers = len(client.scheduler_info().get("workers", {}))
+    store, nworkers = run_class_blocks("hidden", spec, plan, done, base, _block_task, lambda i: (assignment[i],),
+                                       scheduler=scheduler, workers=workers, warm_up=_warm_up, checkpoint=checkpoint,
+                                       schema=CHECKPOINT_SCHEMA, checkpoint_every=checkpoint_every, retries=retries,
+                                       progress=progress, on_block=on_block)
     t1 = time.perf_counter()
     keys = store.tables.reshape(len(store), -1).copy()
     sizes = smallest_strings(spec, units, keys, threads)  # the classes' smallest strings, once

@@ -169,7 +169,7 @@ def test_cli_classes_on_dask_errors_are_one_line(capsys):
 def test_ctrl_c_in_a_cli_class_count_on_dask_is_one_line(capsys, monkeypatch, tmp_path):
     import contextlib
 
-    import enumerate.counting.distributed_classes as dc
+    import enumerate.counting.distributed as dc  # run_class_blocks connects and runs the tasks
 
     @contextlib.contextmanager
     def fake_connect(scheduler, workers):
