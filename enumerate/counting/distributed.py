@@ -105,10 +105,9 @@ def merge_stores(*parts):
     {'+-': 2, '--': 4}
     """
     parts = [p for p in parts if p is not None]
-    out = parts[0]
-    for part in parts[1:]:
-        out = out.merge(part)
-    return out
+    while len(parts) > 1:  # pairs, then pairs of pairs: each row is copied about log2(len(parts)) times
+        parts = [parts[i].merge(parts[i + 1]) if i + 1 < len(parts) else parts[i] for i in range(0, len(parts), 2)]
+    return parts[0]
 
 
 def _shard_task(spec_text, start, stop):
