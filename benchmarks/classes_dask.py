@@ -160,9 +160,14 @@ def main():
     ap.add_argument("--six", action="store_true", help="also the 6-bit grid (about 95 times the 5-bit work)")
     ap.add_argument("--six-only", action="store_true",
                     help="only the 6-bit grid; its row replaces any 6-bit row of the results file, the rest is kept")
+    ap.add_argument("--overhead-only", action="store_true",
+                    help="only the 5-bit Dask overhead, as 5 interleaved in-process / Dask pairs (medians); "
+                         "merged into the results file")
     args = ap.parse_args()
     if args.six_only:
         return six_only()
+    if args.overhead_only:
+        return overhead_only()
     count_classes(spec_of(2), progress=False)  # compile / load the kernels
     rows = []
     four1, r = in_process(4, 1)
@@ -223,6 +228,41 @@ def main():
                       "seconds_per_task_worker_cpu": round(per_task_cpu, 4)},
         "peak_rss_mb": {"client": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, "workers": rss},
         "six_bit_extrapolation": {"steps": six["steps"], "cpu_seconds_per_step": per_step, "rows": extrapolation}})
+
+
+def overhead_only(reps=5):
+    """The Dask overhead on the 5-bit grid as ``reps`` interleaved pairs (in-process on 2 threads,
+    then a 2-worker cluster), medians of the per-pair ratios (a shared machine's speed drifts by
+    20% between minutes: the pairs see the same drift); merged into the results file."""
+    import json
+    import statistics
+
+    from distributed import Client, LocalCluster
+
+    from benchmarks._common import RESULTS
+
+    with open(os.path.join(RESULTS, "classes_dask.json")) as fh:
+        old = json.load(fh)
+    count_classes(spec_of(2), progress=False)  # compile / load the kernels
+    pairs = []
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster, \
+            Client(cluster) as client:
+        on_dask(client, 2)  # warm up the workers
+        for _ in range(reps):
+            local, a = in_process(5, 2)
+            prior, b = on_dask(client, 5)
+            assert same(prior, local)
+            pairs.append({"in_process": a, "dask": b, "overhead_cpu": round(b["worker_cpu_s"] / a["cpu_s"] - 1, 3),
+                          "overhead_cpu_with_client": round((b["worker_cpu_s"] + b["client_cpu_s"]) / a["cpu_s"] - 1, 3),
+                          "overhead_wall": round(b["wall_s"] / a["wall_s"] - 1, 3)})
+    payload = {k: v for k, v in old.items() if k not in ("benchmark", "machine")}
+    payload["overhead_5bit"] = {
+        "pairs": pairs, "blocks": pairs[0]["dask"]["blocks"],
+        **{f"median_{k}": statistics.median(p[k] for p in pairs)
+           for k in ("overhead_cpu", "overhead_cpu_with_client", "overhead_wall")},
+        "median_in_process_wall_s": statistics.median(p["in_process"]["wall_s"] for p in pairs),
+        "median_dask_wall_s": statistics.median(p["dask"]["wall_s"] for p in pairs)}
+    write_results("classes_dask", payload)
 
 
 def six_only():
