@@ -193,9 +193,8 @@ def _new_map(args, steps=0):
     from .kernels.perceptron import new_map
 
     words = _planes(args) * (((1 << args[2]) + 63) // 64)  # words per plane, times the planes
-    tab = new_map(words)
     rows = min(2 * steps, MAP_BYTES // (8 * (words + 1)))  # a map is grown when half full
-    return tab if rows <= len(tab) else np.zeros((1 << (rows.bit_length() - 1), words + 1), np.uint64)
+    return new_map(words, 1 << max(16, rows.bit_length() - 1))
 
 
 def _rows(tab, args):

@@ -119,8 +119,10 @@ def _compare_rows(ta, i, tb, j):
             d |= ta[i, 1, w] ^ tb[j, 1, w]
         if d != 0:
             low = d & (~d + _ONE)
-            da = 0 if ta[i, 0, w] & low else (2 if P == 2 and ta[i, 1, w] & low else 1)
-            db = 0 if tb[j, 0, w] & low else (2 if P == 2 and tb[j, 1, w] & low else 1)
+            if P == 1:  # a bit set in one table only: "+" (set) sorts before "0"
+                return -1 if ta[i, 0, w] & low else 1
+            da = 0 if ta[i, 0, w] & low else (2 if ta[i, 1, w] & low else 1)
+            db = 0 if tb[j, 0, w] & low else (2 if tb[j, 1, w] & low else 1)
             return -1 if da < db else 1
     return 0
 
@@ -129,9 +131,10 @@ def _compare_rows(ta, i, tb, j):
 def merge_sorted(ta, ca, tb, cb):
     """The sorted merge of two sorted (tables, int64 counts); equal tables add their counts.
 
-    The comparison is :func:`compare`'s, inlined: at the lowest differing bit of the first
-    differing word, ``+`` (a plane-0 bit) sorts first, then ``-``, then ``0``. Returns views
-    of buffers sized for both inputs (the unused tail is never written, so never resident).
+    The comparison is :func:`compare`'s (:func:`_compare_rows`, which numba inlines): at the
+    lowest differing bit of the first differing word, ``+`` (a plane-0 bit) sorts first, then
+    ``-``, then ``0``. Returns views of buffers sized for both inputs (the unused tail is never
+    written, so never resident).
 
     >>> t = np.array([[[0b01]], [[0b10]]], np.uint64)     # "+-", "-+"
     >>> tables, counts = merge_sorted(t[:1], np.array([2]), t, np.array([1, 5]))
@@ -144,21 +147,7 @@ def merge_sorted(ta, ca, tb, cb):
     counts = np.empty(na + nb, np.int64)
     i = j = m = 0
     while i < na and j < nb:
-        c = 0
-        for w in range(nw):
-            x, y = ta[i, 0, w], tb[j, 0, w]
-            d = x ^ y
-            if P == 2:
-                d |= ta[i, 1, w] ^ tb[j, 1, w]
-            if d != 0:
-                low = d & (~d + _ONE)
-                if P == 1:
-                    c = -1 if x & low else 1
-                else:
-                    da = 0 if x & low else (2 if ta[i, 1, w] & low else 1)
-                    db = 0 if y & low else (2 if tb[j, 1, w] & low else 1)
-                    c = -1 if da < db else 1
-                break
+        c = _compare_rows(ta, i, tb, j)
         if c <= 0:
             tables[m] = ta[i]
             counts[m] = ca[i]

@@ -65,9 +65,10 @@ def count_sorted(vals, bias, d, lo, hi, zl, flips):
 
 
 @njit(cache=True, nogil=True)
-def new_map(W):
-    """An empty hash map (:mod:`~enumerate.counting.kernels.hashmap`) for keys of ``W`` words."""
-    return np.zeros((1 << 16, W + 1), np.uint64)
+def new_map(W, rows=1 << 16):
+    """An empty hash map (:mod:`~enumerate.counting.kernels.hashmap`) of ``rows`` rows (a power
+    of two; it grows when half full) for keys of ``W`` words."""
+    return np.zeros((rows, W + 1), np.uint64)
 
 
 @njit(cache=True, nogil=True)
