@@ -161,13 +161,14 @@ def main():
     ap.add_argument("--six-only", action="store_true",
                     help="only the 6-bit grid; its row replaces any 6-bit row of the results file, the rest is kept")
     ap.add_argument("--overhead-only", action="store_true",
-                    help="only the 5-bit Dask overhead, as 5 interleaved in-process / Dask pairs (medians); "
+                    help="only the 5-bit Dask overhead, as interleaved in-process / Dask pairs (medians); "
                          "merged into the results file")
+    ap.add_argument("--reps", type=int, default=5, help="pairs for --overhead-only (default 5)")
     args = ap.parse_args()
     if args.six_only:
         return six_only()
     if args.overhead_only:
-        return overhead_only()
+        return overhead_only(args.reps)
     count_classes(spec_of(2), progress=False)  # compile / load the kernels
     rows = []
     four1, r = in_process(4, 1)
