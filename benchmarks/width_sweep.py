@@ -34,11 +34,10 @@ DEEPS = ("sfc:2,1,2,1", "1,1,-1,1,1,1,0,1,1,1,1,1,0")
 SWEEPS = [
     ("fc2", "fc:2,W,1", AND2, "1-64", 900, "W = 64 in < 2 min"),
     ("fc3", "fc:3,W,1", MAJ3, "1-12", 1200, "W = 12 in < 15 min"),
-    # W = 7: ~2.5 CPU minutes. W = 8 (run with widths 1-8, stopped by hand) ran past 24 CPU minutes and
-    # 11 GB without finishing: its last hashed table is built in parts, each pass regenerating every
-    # state-type pair and starting its map at 4 rows per input state; so the sweeps stop at 7
-    ("fc4", "fc:4,W,1", MAJ4, "1-7", 2400, "W = 8"),
-    ("sfc4", "sfc:4,W,1", MAJ4S, "1-7", 2400, "W = 8"),
+    # W = 7: ~2 CPU minutes; W = 8: its last hashed table (~2e8 states) is built in parts of at most
+    # PART_BYTES of map, each part's pass regenerating every state-type pair (run alone or two at a time)
+    ("fc4", "fc:4,W,1", MAJ4, "1-8", 5400, "W = 8"),
+    ("sfc4", "sfc:4,W,1", MAJ4S, "1-8", 5400, "W = 8"),
     ("sfc2", "sfc:2,W,1", AND2S, "1-32", 600, ""),
     ("deep_fc", "fc:2,W,2,1", DEEP, "1-10", 2400, "W = 10"),
     ("deep_sfc", "sfc:2,W,2,1", DEEPS, "1-10", 2400, "W = 10"),

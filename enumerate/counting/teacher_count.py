@@ -65,7 +65,9 @@ DENSE_CELLS = 2**26
 CHAIN_CELLS = 2**26
 #: bytes of the hash map of the clipped route's last hashed step: above it, that step's table
 #: is built and finished in parts (2, 4, ... by the states' coordinate sum), one at a time
-PART_BYTES = 2**30
+PART_BYTES = 2**31
+#: the most parts the last hashed table is cut into: from there on a part's map grows past PART_BYTES
+MAX_PARTS = 1024
 #: states per kernel call (a fraction of a second each: Ctrl-C is seen within about a second)
 CHUNK_STATES = 200_000
 #: state-type pairs per second of the hashed steps assumed by the estimate (numba, one core,
@@ -255,6 +257,8 @@ class TeacherCounter:
         else:
             dlo, dhi, clo, chi = clip
         cap = 1 << max(10, int(4 * len(keys) + 2 * len(tu)).bit_length())  # a step grows the states a little
+        if part is not None:  # a part's map starts no larger than a part may grow (a 2^20-row map is always allowed)
+            cap = min(cap, 1 << max(20, (PART_BYTES // (8 * (self.kw + len(self.mods)))).bit_length() - 1))
         tab = new_table(cap, self.kw, len(self.mods))
         used, s = 0, 0
         while s < len(keys):
@@ -263,7 +267,7 @@ class TeacherCounter:
                                       clo, chi, perms, self.bits, self.off, tab, used, tab.shape[0] // 2,
                                       *(part or (1, 0)))
             if s2 < e or 2 * used + 2 * len(tu) > tab.shape[0]:
-                if part is not None and 2 * tab.nbytes > PART_BYTES:
+                if part is not None and part[0] < MAX_PARTS and 2 * tab.nbytes > PART_BYTES:
                     raise _TooLarge
                 tab = grow(tab, self.kw)
             if bar is not None:
@@ -641,12 +645,17 @@ def teacher_rho(spec, table, **kwargs) -> Fraction:
 
 
 #: the estimate runs the hashed route's real steps (real clipping and symmetry) while the
-#: next one has at most this many state-type pairs (a second or so), and extrapolates after
-MEASURE_PAIRS = 3_000_000
+#: next one has at most this many state-type pairs (a few seconds: on fc:4,8,1 it measures four
+#: unit steps and predicts 16 parts, as the run makes), and extrapolates after
+MEASURE_PAIRS = 40_000_000
 #: state-row lookups per second of a finish, counted once per prime (measured on fc:4, 16 points,
 #: two primes in one pass: 1.4e8; a lookup reads one cell of the right part's cumulative array,
 #: the states sorted by cell so that the reads walk it forward)
 LOOKUPS_PER_SECOND = 1.2e8
+#: state-type pairs per second that a part of the last hashed step clips and drops (every part's
+#: pass regenerates the step's pairs and keeps those whose clipped coordinate sum is its own;
+#: measured 1.0e8-1.2e8 on fc:4,6,1 cut into 16 and 64 parts)
+CLIP_PAIRS_PER_SECOND = 1.0e8
 
 
 def _window(tc, k, rem_min, rem_max):
@@ -717,7 +726,9 @@ def estimate_teacher_count(spec, table=None) -> dict:
     """The work of :func:`teacher_count`, estimated up front: ``route`` ("chain" or
     "hashed"), ``states`` (the largest state table), ``pairs`` (state-type pairs),
     ``seconds`` and ``bytes``; on the hashed route also ``lookups`` (finish lookups per
-    prime) and ``sizes`` (the state tables step by step).
+    prime), ``sizes`` (the state tables step by step), ``parts`` (the last hashed table's
+    parts of at most :data:`PART_BYTES` of map) and ``regenerated_pairs`` (the pairs the
+    parts after the first make again, clipped and dropped).
 
     On the dense chain the cost is exact arithmetic on known box sizes. On the hashed
     route the steps of :meth:`TeacherCounter.count` run for real, with the clipping and
@@ -727,6 +738,7 @@ def estimate_teacher_count(spec, table=None) -> dict:
     work counts match :attr:`TeacherCounter.work` within 1.5x where the measured steps
     reach the step before the largest table (``tests/counting/test_teacher_count.py``);
     the seconds use measured rates (:data:`PAIRS_PER_SECOND`, :data:`LOOKUPS_PER_SECOND`,
+    :data:`CLIP_PAIRS_PER_SECOND`,
     :data:`BOX_PAIRS_PER_SECOND`).
 
     >>> from enumerate import NetworkSpec
@@ -756,9 +768,14 @@ def estimate_teacher_count(spec, table=None) -> dict:
     # form compares about two coordinates per permutation); the rate is measured at n + 2G ~ 64
     per_pair = (tc.n + 2 * G) / 64
     R = len(tc.mods)
+    # the last hashed table in parts (as in TeacherCounter.count: a map holds a state per two rows)
+    parts = 1 if shared or len(sizes) < 2 else 1 << max(0, math.ceil(math.log2(max(2 * sizes[-1] * row / PART_BYTES,
+                                                                                         1.0))))
+    regenerated = (parts - 1) * sizes[-2] * K if parts > 1 else 0.0
     return {"route": "hashed", "right": r, "left": k_left, "types": K, "symmetry": G, "states": peak,
-            "pairs": pairs, "lookups": lookups, "sizes": sizes,
+            "pairs": pairs, "lookups": lookups, "sizes": sizes, "parts": parts, "regenerated_pairs": regenerated,
             "seconds": (pairs * per_pair / PAIRS_PER_SECOND + R * lookups * tc.n / 16 / LOOKUPS_PER_SECOND
+                        + regenerated * tc.n / 16 / CLIP_PAIRS_PER_SECOND
                         + R * (box_pairs / BOX_PAIRS_PER_SECOND + cells * (tc.n + 2) / CUMULATE_PER_SECOND)),
             # the last hashed table of the clipped route is built in parts of at most PART_BYTES of map
             # grown; a part's map starts at 4 rows per state of the step's input (beside the input)
