@@ -64,7 +64,8 @@ DENSE_CELLS = 2**26
 #: cells of one array of the dense chain (int64, one prime at a time; three are alive at once)
 CHAIN_CELLS = 2**26
 #: bytes of the hash map of the clipped route's last hashed step: above it, that step's table
-#: is built and finished in parts (2, 4, ... by the states' coordinate sum), one at a time
+#: is built and finished in parts (2, 4, ..., by the coordinate sum of the unclipped new state,
+#: so each state-type pair is made once), one at a time
 PART_BYTES = 2**31
 #: the most parts the last hashed table is cut into: from there on a part's map grows past PART_BYTES
 MAX_PARTS = 1024
@@ -230,16 +231,17 @@ class TeacherCounter:
 
     # ------------------------------------------------------------------ one step
 
-    def _step(self, states, tu, tc, perms, clip=None, bar=None, part=None):
-        """States after one more unit (types ``tu``, count residues ``tc``); ``part`` =
-        (nparts, j): only part j of the new table, and :class:`_TooLarge` when its map
-        would pass :data:`PART_BYTES`."""
-        self.work["pairs"] += len(states[0]) * len(tu)
-        out = self._step_states(states, tu, tc, perms, clip, bar, part)
+    def _step(self, states, tu, tc, perms, clip=None, bar=None, jobs=None, limit=False):
+        """States after one more unit (types ``tu``, count residues ``tc``); ``jobs`` (from
+        :meth:`_part_jobs`): only the pairs of one part, as (state range, type indices);
+        ``limit``: :class:`_TooLarge` when the part's map would pass :data:`PART_BYTES`."""
+        self.work["pairs"] += (len(states[0]) * len(tu) if jobs is None
+                               else sum((i1 - i0) * len(idx) for i0, i1, idx in jobs))
+        out = self._step_states(states, tu, tc, perms, clip, bar, jobs, limit)
         self.work["states"] = max(self.work["states"], len(out[0]))
         return out
 
-    def _step_states(self, states, tu, tc, perms, clip, bar, part=None):
+    def _step_states(self, states, tu, tc, perms, clip, bar, jobs=None, limit=False):
         from .kernels.fast import interruptible as _interruptible
         from .kernels.teacher_count import grow, new_table, step_rows
 
@@ -257,22 +259,24 @@ class TeacherCounter:
         else:
             dlo, dhi, clo, chi = clip
         cap = 1 << max(10, int(4 * len(keys) + 2 * len(tu)).bit_length())  # a step grows the states a little
-        if part is not None:  # a part's map starts no larger than a part may grow (a 2^20-row map is always allowed)
+        if jobs is not None:  # a part's map starts no larger than a part may grow (a 2^20-row map is always allowed)
             cap = min(cap, 1 << max(20, (PART_BYTES // (8 * (self.kw + len(self.mods)))).bit_length() - 1))
         tab = new_table(cap, self.kw, len(self.mods))
-        used, s = 0, 0
-        while s < len(keys):
-            e = min(len(keys), s + CHUNK_STATES)
-            s2, used = _interruptible((e - s) * len(tu), step_rows, keys, cnts, s, e, tu, tc, self.mods, dlo, dhi,
-                                      clo, chi, perms, self.bits, self.off, tab, used, tab.shape[0] // 2,
-                                      *(part or (1, 0)))
-            if s2 < e or 2 * used + 2 * len(tu) > tab.shape[0]:
-                if part is not None and part[0] < MAX_PARTS and 2 * tab.nbytes > PART_BYTES:
-                    raise _TooLarge
-                tab = grow(tab, self.kw)
-            if bar is not None:
-                bar.update(s2 - s)
-            s = s2
+        used = 0
+        for i0, i1, idx in [(0, len(keys), None)] if jobs is None else jobs:
+            jtu, jtc = (tu, tc) if idx is None else (np.ascontiguousarray(tu[idx]), np.ascontiguousarray(tc[idx]))
+            s = i0
+            while s < i1:
+                e = min(i1, s + CHUNK_STATES)
+                s2, used = _interruptible((e - s) * len(jtu), step_rows, keys, cnts, s, e, jtu, jtc, self.mods, dlo,
+                                          dhi, clo, chi, perms, self.bits, self.off, tab, used, tab.shape[0] // 2)
+                if s2 < e or 2 * used + 2 * len(jtu) > tab.shape[0]:
+                    if limit and 2 * tab.nbytes > PART_BYTES:
+                        raise _TooLarge
+                    tab = grow(tab, self.kw)
+                if bar is not None:
+                    bar.update(s2 - s)
+                s = s2
         tab = tab[tab[:, 0] != 0]
         out = tab[:, self.kw:]
         for r, p in enumerate(self.mods.tolist()):
@@ -397,16 +401,58 @@ class TeacherCounter:
                 clip = self._clip(self.umin + rmin, self.umax + rmax)
                 guess = len(left[0]) ** 2 / max(before, 1) * 16 * (self.kw + len(self.mods))
                 nparts = 1 << max(0, math.ceil(math.log2(max(guess / PART_BYTES, 1.0))))
+                left = self._by_sum(left)
                 while True:
                     try:
-                        total = sum(self._finish(self._step(left, tu, tc, self.perms, clip, part=(nparts, j)),
-                                                 tu, r, tc) for j in range(nparts))
+                        total = sum(self._finish(self._step(left, tu, tc, self.perms, clip, jobs=jobs,
+                                                            limit=nparts < MAX_PARTS), tu, r, tc)
+                                    for jobs in self._part_jobs(left, tu, nparts))
                         break
                     except _TooLarge:
                         nparts *= 2
                 self.work["parts"] = nparts
                 return total
             return self._finish(left, bias, r)
+
+    def _sums(self, keys):
+        """The coordinate sums of packed states."""
+        dt = {8: np.uint8, 16: np.uint16, 32: np.uint32}[self.bits]
+        vals = keys.view(dt).reshape(len(keys), -1)[:, :self.n]
+        return vals.astype(np.int64).sum(axis=1) - self.n * self.off
+
+    def _by_sum(self, states):
+        """The states in the order of their coordinate sums (a part's jobs are ranges of it)."""
+        keys, cnts, reduced = states
+        order = np.argsort(self._sums(keys), kind="stable")
+        return np.ascontiguousarray(keys[order]), np.ascontiguousarray(cnts[order]), reduced
+
+    def _part_jobs(self, states, tu, nparts):
+        """Per part, the jobs (state range, type indices): the pairs whose unclipped new state
+        has a coordinate sum assigned to the part, the sums dealt to the parts by their pairs
+        (largest first, to the lightest part); every pair is made once."""
+        sums = self._sums(states[0])
+        svals, starts = np.unique(sums, return_index=True)
+        ends = np.append(starts[1:], len(sums))
+        tsum = tu.sum(axis=1)
+        tvals = np.unique(tsum)
+        tidx = {int(v): np.nonzero(tsum == v)[0] for v in tvals.tolist()}
+        weight = Counter()
+        for sv, a, b in zip(svals.tolist(), starts.tolist(), ends.tolist()):
+            for tv, idx in tidx.items():
+                weight[sv + tv] += (b - a) * len(idx)
+        load, where = [0] * nparts, {}
+        for tot, w in sorted(weight.items(), key=lambda kv: -kv[1]):
+            j = min(range(nparts), key=load.__getitem__)
+            where[tot] = j
+            load[j] += w
+        jobs = [[] for _ in range(nparts)]
+        for sv, a, b in zip(svals.tolist(), starts.tolist(), ends.tolist()):
+            per = {}
+            for tv, idx in tidx.items():
+                per.setdefault(where[sv + tv], []).append(idx)
+            for j, parts in per.items():
+                jobs[j].append((a, b, np.sort(np.concatenate(parts))))
+        return jobs
 
     # ------------------------------------------------------------------ the dense chain
 
@@ -652,10 +698,9 @@ MEASURE_PAIRS = 40_000_000
 #: two primes in one pass: 1.4e8; a lookup reads one cell of the right part's cumulative array,
 #: the states sorted by cell so that the reads walk it forward)
 LOOKUPS_PER_SECOND = 1.2e8
-#: state-type pairs per second that a part of the last hashed step clips and drops (every part's
-#: pass regenerates the step's pairs and keeps those whose clipped coordinate sum is its own;
-#: measured 1.0e8-1.2e8 on fc:4,6,1 cut into 16 and 64 parts)
-CLIP_PAIRS_PER_SECOND = 1.0e8
+#: extra finish lookups of the last hashed table in parts: a clipped state reached from new sums
+#: of several parts is a row of each (measured +8% on fc:4,6,1 in 16 parts, +29% on fc:4,7,1 in 32)
+PART_LOOKUPS = 1.3
 
 
 def _window(tc, k, rem_min, rem_max):
@@ -726,9 +771,9 @@ def estimate_teacher_count(spec, table=None) -> dict:
     """The work of :func:`teacher_count`, estimated up front: ``route`` ("chain" or
     "hashed"), ``states`` (the largest state table), ``pairs`` (state-type pairs),
     ``seconds`` and ``bytes``; on the hashed route also ``lookups`` (finish lookups per
-    prime), ``sizes`` (the state tables step by step), ``parts`` (the last hashed table's
-    parts of at most :data:`PART_BYTES` of map) and ``regenerated_pairs`` (the pairs the
-    parts after the first make again, clipped and dropped).
+    prime), ``sizes`` (the state tables step by step) and ``parts`` (the last hashed table's
+    parts of at most :data:`PART_BYTES` of map; their duplicate states add
+    :data:`PART_LOOKUPS` to the lookups).
 
     On the dense chain the cost is exact arithmetic on known box sizes. On the hashed
     route the steps of :meth:`TeacherCounter.count` run for real, with the clipping and
@@ -738,7 +783,6 @@ def estimate_teacher_count(spec, table=None) -> dict:
     work counts match :attr:`TeacherCounter.work` within 1.5x where the measured steps
     reach the step before the largest table (``tests/counting/test_teacher_count.py``);
     the seconds use measured rates (:data:`PAIRS_PER_SECOND`, :data:`LOOKUPS_PER_SECOND`,
-    :data:`CLIP_PAIRS_PER_SECOND`,
     :data:`BOX_PAIRS_PER_SECOND`).
 
     >>> from enumerate import NetworkSpec
@@ -771,11 +815,11 @@ def estimate_teacher_count(spec, table=None) -> dict:
     # the last hashed table in parts (as in TeacherCounter.count: a map holds a state per two rows)
     parts = 1 if shared or len(sizes) < 2 else 1 << max(0, math.ceil(math.log2(max(2 * sizes[-1] * row / PART_BYTES,
                                                                                          1.0))))
-    regenerated = (parts - 1) * sizes[-2] * K if parts > 1 else 0.0
+    if parts > 1:
+        lookups *= PART_LOOKUPS
     return {"route": "hashed", "right": r, "left": k_left, "types": K, "symmetry": G, "states": peak,
-            "pairs": pairs, "lookups": lookups, "sizes": sizes, "parts": parts, "regenerated_pairs": regenerated,
+            "pairs": pairs, "lookups": lookups, "sizes": sizes, "parts": parts,
             "seconds": (pairs * per_pair / PAIRS_PER_SECOND + R * lookups * tc.n / 16 / LOOKUPS_PER_SECOND
-                        + regenerated * tc.n / 16 / CLIP_PAIRS_PER_SECOND
                         + R * (box_pairs / BOX_PAIRS_PER_SECOND + cells * (tc.n + 2) / CUMULATE_PER_SECOND)),
             # the last hashed table of the clipped route is built in parts of at most PART_BYTES of map
             # grown; a part's map starts at 4 rows per state of the step's input (beside the input)

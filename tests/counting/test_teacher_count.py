@@ -225,28 +225,31 @@ def test_estimate_tracks_the_measured_work(arch, teacher, dense, measure, factor
     assert all(1 / factor <= x <= factor for x in _ratios(est, work)), (_ratios(est, work), work)
 
 
-def test_estimate_predicts_the_parts_of_the_last_table():
-    # the last hashed table cut into parts of at most PART_BYTES of map: the estimate predicts the
-    # counter's parts and charges the pairs every later part regenerates
+def test_the_parts_make_each_pair_once_and_the_estimate_predicts_them():
+    # the last hashed table cut into parts of at most PART_BYTES of map (by the coordinate sum of
+    # the unclipped new state): each state-type pair is made once, so the pairs equal the unparted
+    # run's; a clipped state reached from sums of several parts is a row of each (more lookups);
+    # the estimate predicts the parts and the lookups
     from unittest import mock
 
     import enumerate.counting.teacher_count as tcm
 
     spec = NetworkSpec.parse("fc:4,6,1", "-1,0,1")
     table = make_teacher(spec, *MAJ4).table
-    whole = estimate_teacher_count(spec, table)
+    whole_est = estimate_teacher_count(spec, table)
+    whole = TeacherCounter(spec, table)
+    n = whole.count(6)
     with mock.patch.object(tcm, "PART_BYTES", 2**24):
         est = estimate_teacher_count(spec, table)
         tc = TeacherCounter(spec, table)
-        tc.count(6)
-    assert whole["parts"] == 1 and whole["regenerated_pairs"] == 0
-    # the parts are cut by coordinate sum, not evenly: a part may hold twice its share, so the
-    # counter may need up to 4x the parts the map bytes alone ask for (on fc:4,8,1: 16 and 16)
+        assert tc.count(6) == n
+    assert whole.work["parts"] == whole_est["parts"] == 1
+    # the parts are cut by sums, not evenly: a part may hold twice its share, so the counter may
+    # need up to 4x the parts the map bytes alone ask for (on fc:4,8,1: 16 and 16)
     assert 1 < est["parts"] <= tc.work["parts"] <= 4 * est["parts"]
-    one_pass = whole["pairs"]  # the measured steps run for real: the pairs of one pass are exact
-    regenerated = tc.work["pairs"] - one_pass
-    assert est["regenerated_pairs"] <= regenerated <= 6 * est["regenerated_pairs"]
-    assert est["seconds"] > whole["seconds"]
+    assert tc.work["pairs"] == whole.work["pairs"]
+    assert whole.work["lookups"] < tc.work["lookups"] <= tcm.PART_LOOKUPS * whole.work["lookups"]
+    assert est["lookups"] == pytest.approx(tcm.PART_LOOKUPS * whole_est["lookups"])
 
 
 def test_estimate_check_can_fail():

@@ -122,16 +122,13 @@ def _mac(acc, s1, s2, a, g, p):
 
 
 @njit(cache=True, nogil=True)
-def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bits, off, tab, used, maxfill,
-              nparts=1, part=0):
+def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bits, off, tab, used, maxfill):
     """Add one unit to states ``i0:i1`` (contribution types ``tu`` (K, n) with count
     residues ``tc`` (K, R), both below 2^31): drop a coordinate outside [dlo, dhi], clamp
     into [clo, chi], keep the least packed key over ``perms`` (G, n) and add into the map
     ``tab``. Count words are reduced lazily (the caller reduces them modulo the primes at
     the end). Returns ``(next state, used)``: it stops early before the map would pass
-    ``maxfill`` entries. With ``nparts > 1`` only the new states whose coordinate sum (a
-    symmetry invariant) is ``part`` modulo ``nparts`` are kept: the parts of a table are
-    built and used one at a time."""
+    ``maxfill`` entries."""
     n = tu.shape[1]
     K = tu.shape[0]
     R = scnts.shape[1]
@@ -161,12 +158,6 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
                 y[i] = min(max(v, clo[i]), chi[i])
             if bad:
                 continue
-            if nparts > 1:
-                tot = 0
-                for i in range(n):
-                    tot += y[i]
-                if tot % nparts != part:  # numba's % follows Python's sign rule: 0..nparts-1
-                    continue
             # the least packed key over the perms: packed order is lexicographic with the last
             # coordinate most significant, so compare coordinates from the top and stop at the first difference
             best = 0
