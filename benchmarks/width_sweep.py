@@ -34,8 +34,8 @@ DEEPS = ("sfc:2,1,2,1", "1,1,-1,1,1,1,0,1,1,1,1,1,0")
 SWEEPS = [
     ("fc2", "fc:2,W,1", AND2, "1-64", 900, "W = 64 in < 2 min"),
     ("fc3", "fc:3,W,1", MAJ3, "1-12", 1200, "W = 12 in < 15 min"),
-    # W = 7: ~2 CPU minutes; W = 8: its last hashed table (~2e8 states) is built in parts of at most
-    # PART_BYTES of map, each part's pass regenerating every state-type pair (run alone or two at a time)
+    # W = 7: ~2 CPU minutes; W = 8: its last hashed table (~4e8 states) is built in 16 parts of at most
+    # PART_BYTES of map (run alone or two at a time: ~7 GB each)
     ("fc4", "fc:4,W,1", MAJ4, "1-8", 5400, "W = 8"),
     ("sfc4", "sfc:4,W,1", MAJ4S, "1-8", 5400, "W = 8"),
     ("sfc2", "sfc:2,W,1", AND2S, "1-32", 600, ""),
