@@ -417,7 +417,7 @@ class TeacherCounter:
     def _sums(self, keys):
         """The coordinate sums of packed states."""
         dt = {8: np.uint8, 16: np.uint16, 32: np.uint32}[self.bits]
-        vals = keys.view(dt).reshape(len(keys), -1)[:, :self.n]
+        vals = keys.view(dt).reshape(len(keys), keys.shape[1] * (64 // self.bits))[:, :self.n]
         return vals.astype(np.int64).sum(axis=1) - self.n * self.off
 
     def _by_sum(self, states):

@@ -140,6 +140,7 @@ def test_dask_without_a_value_starts_a_local_cluster_on_127_0_0_1(capsys, monkey
     class Spy(distributed.LocalCluster):  # the real LocalCluster, its addresses recorded
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
+            self.wait_for_workers(len(self.worker_spec))  # workers register a moment after the cluster starts
             started.append([self.scheduler_address, *self.scheduler_info["workers"], self.dashboard_link])
 
     monkeypatch.setattr(distributed, "LocalCluster", Spy)

@@ -66,6 +66,22 @@ def test_the_hashed_path_equals_the_full_prior_and_the_chain(data):
         assert all(tc.count(v) == n for v, n in chain.items())
 
 
+@pytest.mark.parametrize("arch, act, domain, table", [
+    ("fc:3,2,1", "relu", "01", "--------"),  # no hidden state reaches the last step: empty state tables
+    ("fc:1,3,1", "sign", "pm1", "--"),
+])
+def test_a_table_no_state_reaches_counts_zero_on_every_path(arch, act, domain, table):
+    from unittest import mock
+
+    import enumerate.counting.teacher_count as tcm
+
+    spec = NetworkSpec.parse(arch, "0,1,2", act=act, domain=domain, zero_label="+1")
+    assert _prior(spec).count(table) == 0
+    assert teacher_count(spec, table) == 0
+    with mock.patch.object(tcm, "CHAIN_CELLS", 0):
+        assert TeacherCounter(spec, table).count(spec.arch.widths[1]) == 0
+
+
 def test_the_chain_counts_a_family_at_once_and_can_fail():
     spec = NetworkSpec.parse("fc:2,6,1", "-1,0,1")
     tc = TeacherCounter(spec, "---+")

@@ -48,7 +48,6 @@ def _interruptible(pairs, kernel, *args):
     """``kernel(*args)`` (about ``pairs`` inner steps). Long calls run in a worker thread
     while this thread waits, so a KeyboardInterrupt is raised here at once (never inside
     numba) and the worker stops at the end of its chunk."""
-    global _WORKER
     if pairs < INLINE_PAIRS:
         try:
             return kernel(*args)
@@ -56,11 +55,31 @@ def _interruptible(pairs, kernel, *args):
             if isinstance(exc.__cause__, KeyboardInterrupt):
                 raise KeyboardInterrupt from None
             raise
+    return _kernel_thread().submit(kernel, *args).result()
+
+
+def _kernel_thread():
+    """The one worker thread of :func:`_interruptible`, started with SIGINT blocked.
+
+    The thread inherits the blocked signal, so Ctrl-C always reaches the waiting main thread
+    at once; and a Ctrl-C during the start waits until the executor has registered its thread
+    (an interrupt between the two would leave a thread that interpreter exit waits for forever).
+    """
+    global _WORKER
     if _WORKER is None:
+        import signal
         from concurrent.futures import ThreadPoolExecutor
 
-        _WORKER = ThreadPoolExecutor(1, thread_name_prefix="fast-kernel")
-    return _WORKER.submit(kernel, *args).result()
+        masked = hasattr(signal, "pthread_sigmask")
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if masked else None
+        try:
+            worker = ThreadPoolExecutor(1, thread_name_prefix="fast-kernel")
+            worker.submit(int).result()  # starts and registers the thread
+        finally:
+            if masked:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        _WORKER = worker
+    return _WORKER
 
 
 @njit(cache=True, nogil=True)
