@@ -243,7 +243,8 @@ class TeacherCounter:
 
     def _step_states(self, states, tu, tc, perms, clip, bar, jobs=None, limit=False):
         from .kernels.fast import interruptible as _interruptible
-        from .kernels.teacher_count import grow, new_table, step_rows
+        from .._support.hashmap import grow
+        from .kernels.teacher_count import new_table, step_rows
 
         keys, cnts, reduced = states
         if clip is None and not reduced:
@@ -273,7 +274,7 @@ class TeacherCounter:
                 if s2 < e or 2 * used + 2 * len(jtu) > tab.shape[0]:
                     if limit and 2 * tab.nbytes > PART_BYTES:
                         raise _TooLarge
-                    tab = grow(tab, self.kw)
+                    tab = grow(tab, self.kw, 0)
                 if bar is not None:
                     bar.update(s2 - s)
                 s = s2

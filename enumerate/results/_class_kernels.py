@@ -16,6 +16,7 @@ flip of input 0 when flips are in the group), each given as a point map ``g`` wi
 import numpy as np
 from numba import njit
 
+from .._support.hashmap import add, slot
 from . import _store_kernels as K
 
 __all__ = ["generators", "lookup", "apply", "apply_lut", "to_classes", "expand"]
@@ -33,39 +34,6 @@ def generators(d, flips):
     if flips:
         out.append(p ^ (1 << (d - 1)))
     return np.array(out, np.int64).reshape(len(out), 2**d)
-
-
-@njit(cache=True, nogil=True)
-def _slot(tab, key, W):
-    """Row of ``key`` in the open-addressing set ``tab`` (rows: W key words, then a used
-    flag): its row, or the free row where it goes."""
-    h = np.uint64(0)
-    for w in range(W):
-        h = (h ^ key[w]) * np.uint64(0x9E3779B97F4A7C15)
-        h ^= h >> np.uint64(29)
-    cap = tab.shape[0]
-    i = np.int64(h & np.uint64(cap - 1))
-    while tab[i, W] != 0:
-        same = True
-        for w in range(W):
-            if tab[i, w] != key[w]:
-                same = False
-                break
-        if same:
-            return i
-        i = (i + 1) & (cap - 1)
-    return i
-
-
-@njit(cache=True, nogil=True)
-def _insert(tab, key, W):
-    """Add ``key`` to the set; True when it was new."""
-    i = _slot(tab, key, W)
-    if tab[i, W] != 0:
-        return False
-    tab[i, :W] = key[:W]
-    tab[i, W] = 1
-    return True
 
 
 @njit(cache=True, nogil=True)
@@ -134,7 +102,7 @@ def _orbit(t, L, tab, used, buf):
     P, nw = t.shape
     W = P * nw
     buf[0] = t
-    i = _slot(tab, t.ravel(), W)
+    i = slot(tab, t.ravel(), W)
     tab[i, :W] = t.ravel()
     tab[i, W] = 1
     used[0] = i
@@ -142,7 +110,7 @@ def _orbit(t, L, tab, used, buf):
     while head < tail:
         for g in range(L.shape[0]):
             img = apply_lut(buf[head], L, g)
-            j = _slot(tab, img.ravel(), W)
+            j = slot(tab, img.ravel(), W)
             if tab[j, W] == 0:
                 tab[j, :W] = img.ravel()
                 tab[j, W] = 1
@@ -214,13 +182,13 @@ def _expand(reps, sizes, L):
         while cap < 2 * sizes[c] + 2:
             cap *= 2
         tab = np.zeros((cap, W + 1), np.uint64)
-        _insert(tab, reps[c].ravel(), W)
+        add(tab, reps[c].ravel(), W, 1)
         out[at] = reps[c]
         head, tail = at, at + 1
         while head < tail:
             for g in range(L.shape[0]):
                 img = apply_lut(out[head], L, g)
-                if _insert(tab, img.ravel(), W):
+                if add(tab, img.ravel(), W, 1):
                     if tail - at >= sizes[c]:
                         return out[:0], cls[:0], c
                     out[tail] = img

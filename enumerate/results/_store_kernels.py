@@ -14,7 +14,7 @@ order is ``+`` < ``-`` < ``0`` at the first point where two tables differ.
 import numpy as np
 from numba import njit
 
-__all__ = ["compare", "find", "lower_bound", "sort_keys", "merge_sorted", "from_direct", "from_words", "lex_argsort", "order_state", "sort_unique", "find_text",
+__all__ = ["compare", "find", "lower_bound", "sort_keys", "merge_sorted", "from_direct", "lex_argsort", "order_state", "sort_unique", "find_text",
            "sort_rows", "refine_runs", "rle_rows", "merge_rows", "tables_of_keys",
            "prefix_index", "find_indexed", "find_text_indexed"]
 
@@ -193,24 +193,6 @@ def from_direct(hist, n, planes):
             counts[t] = hist[k]
             t += 1
     return tables, counts
-
-
-@njit(cache=True, nogil=True)
-def from_words(tab, W):
-    """(tables as (M, W) words, counts) of the used rows of a :mod:`enumerate.counting.kernels.hashmap` table."""
-    m = 0
-    for i in range(tab.shape[0]):
-        if tab[i, W] != 0:
-            m += 1
-    keys = np.empty((m, W), np.uint64)
-    counts = np.empty(m, np.int64)
-    t = 0
-    for i in range(tab.shape[0]):
-        if tab[i, W] != 0:
-            keys[t] = tab[i, :W]
-            counts[t] = tab[i, W]
-            t += 1
-    return keys, counts
 
 
 @njit(cache=True, nogil=True)

@@ -209,11 +209,13 @@ class TableStore:
 
     @staticmethod
     def hashmap_rows(tab, planes):
-        """(tables, counts) of the used rows of a :mod:`enumerate.counting.kernels.hashmap`
-        table whose keys are packed tables (``planes`` x words, unsorted)."""
+        """(tables, counts) of the used rows of a :mod:`enumerate._support.hashmap`
+        counting map whose keys are packed tables (``planes`` x words, unsorted)."""
+        from .._support import hashmap  # numba: imported on first use, like the other kernels
+
         W = tab.shape[1] - 1
-        keys, counts = K.from_words(tab, W)
-        return keys.reshape(len(keys), planes, W // planes), counts
+        keys = hashmap.keys(tab, W)
+        return keys.reshape(len(keys), planes, W // planes), hashmap.counts(tab, W)
 
     @classmethod
     def from_parts(cls, parts, n, zero_label="-1"):

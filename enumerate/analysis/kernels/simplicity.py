@@ -3,7 +3,7 @@
 import numpy as np
 from numba import njit
 
-from ...counting.kernels.hashmap import add, grow, keys
+from ..._support.hashmap import insert, keys
 
 __all__ = ['float_vs_exact']
 
@@ -58,12 +58,8 @@ def float_vs_exact(num, den, d, bias_first):
                 if ke[w] != kf[w]:
                     changed += 1
                     break
-            ne += add(exact, ke, nw, 1)
-            nf += add(flt, kf, nw, 1)
-            if 2 * (ne + 1) > exact.shape[0]:
-                exact = grow(exact, nw)
-            if 2 * (nf + 1) > flt.shape[0]:
-                flt = grow(flt, nw)
+            exact, ne = insert(exact, ne, ke, nw, 1)
+            flt, nf = insert(flt, nf, kf, nw, 1)
         p = d - 1
         while p >= 0 and idx[p] == K - 1:
             idx[p] = 0

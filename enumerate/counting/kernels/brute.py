@@ -20,6 +20,8 @@ writes, an in-place radix sort, and sorted merges.
 import numpy as np
 from numba import njit
 
+from ..._support.hashmap import holds, home
+
 __all__ = ["unit_activations", "readout_features", "run_range", "emit_key", "drain_combiner"]
 
 
@@ -86,18 +88,9 @@ def emit_key(cache, buf, nbuf, kbuf, K, c):
     """Add count ``c`` of the sort key ``kbuf`` through the combiner ``cache`` (rows of K
     words and a count, 0 = free); an evicted entry goes to ``buf`` at row ``nbuf``.
     Returns the new number of buffer rows."""
-    h = np.uint64(0x9E3779B97F4A7C15)
-    for w in range(K):
-        h = (h ^ kbuf[w]) * np.uint64(0xBF58476D1CE4E5B9)
-    h ^= h >> np.uint64(29)
-    i = np.int64(h & np.uint64(cache.shape[0] - 1))
+    i = home(kbuf, K, cache.shape[0])  # direct-mapped: the home row only, no probing
     if cache[i, K] != 0:
-        same = True
-        for w in range(K):
-            if cache[i, w] != kbuf[w]:
-                same = False
-                break
-        if same:
+        if holds(cache, i, kbuf, K):
             cache[i, K] += np.uint64(c)
             return nbuf
         for w in range(K + 1):

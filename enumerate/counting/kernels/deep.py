@@ -14,7 +14,7 @@
 import numpy as np
 from numba import njit
 
-from .hashmap import grow, slot
+from ..._support.hashmap import insert
 from .hidden import activate, add_tables, flush
 
 __all__ = ["sum_laws", "count_states", "box_tables"]
@@ -52,19 +52,6 @@ def sum_laws(qi, m_max):
 @njit(cache=True, nogil=True)
 def _mulmod(a, b, m):
     return a * b if m == 0 else (a % m) * (b % m) % m
-
-
-@njit(cache=True, nogil=True)
-def _insert(tab, size, key, n, c):
-    """Add the positive count ``c`` to ``key`` in a local map; returns the map and its size."""
-    i = slot(tab, key, n)
-    if tab[i, n] == 0:
-        tab[i, :n] = key
-        size += 1
-    tab[i, n] += np.uint64(c)
-    if 2 * (size + 1) > tab.shape[0]:
-        tab = grow(tab, n)
-    return tab, size
 
 
 @njit(cache=True, nogil=True)
@@ -185,7 +172,7 @@ def count_states(first, W1, W2, reps, zero, cmult, cls_act, vals, cnts, lens, qp
                     for bi in range(b2.shape[0]):
                         for p in range(n):
                             g[p] = activate(zp[r, p] + b2[bi], code, clamp, pos, neg)
-                        dtab, dsize = _insert(dtab, dsize, g.view(np.uint64), n, wp[r])
+                        dtab, dsize = insert(dtab, dsize, g.view(np.uint64), n, wp[r])
                     leaves += b2.shape[0]
                     lvl -= 1
                     continue
@@ -218,7 +205,7 @@ def count_states(first, W1, W2, reps, zero, cmult, cls_act, vals, cnts, lens, qp
                 for fi in range(factors.shape[0]):
                     for p in range(n):
                         g[p] = factors[fi] * gv[p]
-                    ctab2, csize2 = _insert(ctab2, csize2, g.view(np.uint64), n,
+                    ctab2, csize2 = insert(ctab2, csize2, g.view(np.uint64), n,
                                             np.int64(dtab[i, n]) * fmult[fi])
             L = csize2
             cv = np.empty((L, n), np.int64)

@@ -27,7 +27,7 @@ point p is ``+``) then plane 1 (bit p: point p is ``0``, zero-label rule ``0`` o
 import numpy as np
 from numba import njit
 
-from .hashmap import grow, slot
+from ..._support.hashmap import grow, insert, slot
 
 __all__ = ["unit_vectors", "index_table", "lookup", "orbit_labels", "group_closure", "count_chunk",
            "canonical", "quick_canonical", "bit_masks", "flush", "class_sizes", "new_map", "gen_images", "merge_maps",
@@ -73,6 +73,7 @@ def unit_vectors(qi, xi, bias, code, clamp, pos, neg, factors, fmult):
     Returns
     -------
     vecs : int64 (M, n), counts : int64 (M,)
+        The vectors in lexicographic order.
     """
     n, d = xi.shape
     K = qi.shape[0]
@@ -94,14 +95,7 @@ def unit_vectors(qi, xi, bias, code, clamp, pos, neg, factors, fmult):
             for fi in range(factors.shape[0]):
                 for p in range(n):
                     u[p] = factors[fi] * a[p]
-                key = u.view(np.uint64)
-                i = slot(tab, key, n)
-                if tab[i, n] == 0:
-                    tab[i, :n] = key
-                    size += 1
-                tab[i, n] += np.uint64(fmult[fi])
-                if 2 * (size + 1) > tab.shape[0]:
-                    tab = grow(tab, n)
+                tab, size = insert(tab, size, u.view(np.uint64), n, fmult[fi])
         p = d - 1
         while p >= 0 and idx[p] == K - 1:
             idx[p] = 0
@@ -117,7 +111,10 @@ def unit_vectors(qi, xi, bias, code, clamp, pos, neg, factors, fmult):
             vecs[t] = tab[i, :n].view(np.int64)
             cnts[t] = tab[i, n]
             t += 1
-    return vecs, cnts
+    order = np.arange(size)  # lexicographic rows: nothing downstream depends on the hash
+    for p in range(n - 1, -1, -1):
+        order = order[np.argsort(vecs[order, p], kind="mergesort")]
+    return vecs[order], cnts[order]
 
 
 # --------------------------------------------------------------------------- vectors and the group
@@ -232,7 +229,7 @@ def group_closure(gens, images):
                 act[size, r] = images[j, act[head, r]]
             size += 1
             if 2 * (size + 1) > tab.shape[0]:
-                tab = grow(tab, n)
+                tab = grow(tab, n, n)
         head += 1
     return elems[:size].copy(), act[:size].copy()
 
@@ -646,7 +643,7 @@ def _add(tab, cnt, size, key, W, w, mods):
         else:
             cnt[e, r] = (cnt[e, r] + w[r]) % mods[r]
     if 2 * (size + 1) > tab.shape[0]:
-        tab = grow(tab, W)
+        tab = grow(tab, W, W)
         c2 = np.zeros((tab.shape[0] // 2, cnt.shape[1]), np.int64)
         c2[: cnt.shape[0]] = cnt
         cnt = c2
@@ -720,22 +717,12 @@ def sample_classes(vecs, rows, cb, zl, d, flips, marks):
                 sums[p] += vecs[rows[s, j], p]
         for bi in range(cb.shape[0]):
             _table_key(sums, cb[bi], zl, nw, key)
-            i = slot(rtab, key, W)
-            if rtab[i, W] != 0:
+            rtab, seen = insert(rtab, nraw, key, W, 1)
+            if seen == nraw:
                 continue
-            rtab[i, :W] = key[:W]
-            rtab[i, W] = 1
-            nraw += 1
-            if 2 * (nraw + 1) > rtab.shape[0]:
-                rtab = grow(rtab, W)
+            nraw = seen
             quick_canonical(key, P, nw, d, flips, masks, canon)
-            i = slot(ctab, canon, W)
-            if ctab[i, W] == 0:
-                ctab[i, :W] = canon[:W]
-                ctab[i, W] = 1
-                ncls += 1
-                if 2 * (ncls + 1) > ctab.shape[0]:
-                    ctab = grow(ctab, W)
+            ctab, ncls = insert(ctab, ncls, canon, W, 1)
     while m < marks.shape[0]:
         out[m, 0], out[m, 1] = nraw, ncls
         m += 1

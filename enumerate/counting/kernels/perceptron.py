@@ -15,7 +15,7 @@ representative.
 import numpy as np
 from numba import njit
 
-from .hashmap import add, counts, grow, keys
+from ..._support.hashmap import counts, insert, keys
 
 __all__ = ["count_sorted", "count_block", "standard_keys", "new_map", "orbit_sizes", "run_labels"]
 
@@ -66,7 +66,7 @@ def count_sorted(vals, bias, d, lo, hi, zl, flips):
 
 @njit(cache=True, nogil=True)
 def new_map(W, rows=1 << 16):
-    """An empty hash map (:mod:`~enumerate.counting.kernels.hashmap`) of ``rows`` rows (a power
+    """An empty hash map (:mod:`~enumerate._support.hashmap`) of ``rows`` rows (a power
     of two; it grows when half full) for keys of ``W`` words."""
     return np.zeros((rows, W + 1), np.uint64)
 
@@ -189,9 +189,7 @@ def count_block(vals, bias, d, lo, hi, zl, flips, start, nvec, tab, size):
         for s in range(nseg):  # one map entry per run of equal tables
             for w in range(W):
                 key[w] = kb[seg[s], w]
-            size += add(tab, key, W, (seg[s + 1] - seg[s]) * mult)
-            if 2 * (size + 1) > tab.shape[0]:
-                tab = grow(tab, W)
+            tab, size = insert(tab, size, key, W, (seg[s + 1] - seg[s]) * mult)
         # next multiset: the rightmost index that can grow
         p = d - 1
         while p >= 0 and idx[p] == K - 1:

@@ -24,10 +24,11 @@ itself when ``mods[0] == 0``.
 import numpy as np
 from numba import njit
 
-__all__ = ["pack", "unpack", "step_rows", "grow", "finish_rows", "new_table", "flat_index", "scatter_add",
+from ..._support.hashmap import home, probe
+
+__all__ = ["pack", "unpack", "step_rows", "finish_rows", "new_table", "flat_index", "scatter_add",
            "dense_accumulate", "mark", "box_keys", "bounds", "cumulate", "box_step", "box_finish"]
 
-_MULT = np.uint64(0x9E3779B97F4A7C15)
 
 
 @njit(cache=True, nogil=True)
@@ -49,52 +50,12 @@ def unpack(key, bits, off, out):
         out[i] = np.int64((key[i // per] >> np.uint64((i % per) * bits)) & mask) - off
 
 
-@njit(cache=True, nogil=True)
-def _hash(key, kw):
-    h = np.uint64(1469598103934665603)
-    for w in range(kw):  # splitmix64 finalizer on every word: every key bit reaches the low bits
-        h = (h ^ np.uint64(key[w])) * _MULT
-        h ^= h >> np.uint64(30)
-        h *= np.uint64(0xBF58476D1CE4E5B9)
-        h ^= h >> np.uint64(27)
-        h *= np.uint64(0x94D049BB133111EB)
-        h ^= h >> np.uint64(31)
-    return h
-
-
-@njit(cache=True, nogil=True)
-def _slot(tab, key, kw):
-    """Row of ``key`` in ``tab`` (its entry or the free row where it goes). A row is one
-    entry: ``kw`` key words (int64 views of the packed words; a packed word is never 0)
-    then the R count residues; a row is free while its first word is 0."""
-    cap = tab.shape[0]
-    i = np.int64(_hash(key, kw) & np.uint64(cap - 1))
-    while tab[i, 0] != 0:
-        same = True
-        for w in range(kw):
-            if tab[i, w] != key[w]:
-                same = False
-                break
-        if same:
-            return i
-        i = (i + 1) & (cap - 1)
-    return i
-
-
 def new_table(cap, kw, R):
-    """An empty hash map of capacity ``cap`` (a power of two): int64 rows of kw + R words."""
+    """An empty hash map (:mod:`~enumerate._support.hashmap`) of capacity ``cap`` (a power
+    of two). A row is one entry: ``kw`` key words (int64 views of the packed words; a packed
+    word is never 0) then the R count residues (which may be 0), so a row is free while its
+    first word is 0: occupancy column 0."""
     return np.zeros((cap, kw + R), np.int64)
-
-
-@njit(cache=True, nogil=True)
-def grow(tab, kw):
-    """A map of twice the capacity with the same entries."""
-    cap = tab.shape[0]
-    out = np.zeros((2 * cap, tab.shape[1]), np.int64)
-    for t in range(cap):
-        if tab[t, 0] != 0:
-            out[_slot(out, tab[t], kw)] = tab[t]
-    return out
 
 
 #: a count word above this is reduced modulo its prime before the next addition
@@ -174,7 +135,7 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
             pack(z, bits, off, key)
             for w in range(kw):
                 bkey[nb, w] = np.int64(key[w])
-            bslot[nb] = np.int64(_hash(bkey[nb], kw) & np.uint64(cap - 1))
+            bslot[nb] = home(bkey[nb], kw, cap)
             btype[nb] = k
             nb += 1
         acc = np.int64(0)
@@ -182,16 +143,7 @@ def step_rows(skeys, scnts, i0, i1, tu, tc, mods, dlo, dhi, clo, chi, perms, bit
             acc ^= tab[bslot[t], 0]
         sink[0] ^= acc
         for t in range(nb):
-            i = bslot[t]
-            while tab[i, 0] != 0:
-                same = True
-                for w in range(kw):
-                    if tab[i, w] != bkey[t, w]:
-                        same = False
-                        break
-                if same:
-                    break
-                i = (i + 1) & (cap - 1)
+            i = probe(tab, bkey[t], kw, 0, bslot[t])
             if tab[i, 0] == 0:
                 tab[i, :kw] = bkey[t]
                 used += 1
