@@ -252,7 +252,7 @@ def estimate_deep(spec, units=None) -> dict:
     >>> from enumerate import NetworkSpec
     >>> est = estimate_deep(NetworkSpec.parse("fc:2,3,2,1", "-1,0,1"))
     >>> est["classes"], est["tuples"], est["group_order"]
-    (11, 219, 2)
+    (11, 232, 2)
     """
     units = units or DeepUnits(spec)
     _, k1, k2, _ = spec.arch.widths

@@ -28,6 +28,7 @@ import numpy as np
 from numba import njit
 
 from ..._support.hashmap import grow, insert, slot
+from ...results._store_kernels import lex_argsort
 
 __all__ = ["unit_vectors", "index_table", "lookup", "orbit_labels", "group_closure", "count_chunk",
            "canonical", "quick_canonical", "bit_masks", "flush", "class_sizes", "new_map", "gen_images", "merge_maps",
@@ -73,7 +74,7 @@ def unit_vectors(qi, xi, bias, code, clamp, pos, neg, factors, fmult):
     Returns
     -------
     vecs : int64 (M, n), counts : int64 (M,)
-        The vectors in lexicographic order.
+        The vectors in lexicographic order of their words read as uint64.
     """
     n, d = xi.shape
     K = qi.shape[0]
@@ -111,9 +112,7 @@ def unit_vectors(qi, xi, bias, code, clamp, pos, neg, factors, fmult):
             vecs[t] = tab[i, :n].view(np.int64)
             cnts[t] = tab[i, n]
             t += 1
-    order = np.arange(size)  # lexicographic rows: nothing downstream depends on the hash
-    for p in range(n - 1, -1, -1):
-        order = order[np.argsort(vecs[order, p], kind="mergesort")]
+    order = lex_argsort(vecs.view(np.uint64))  # a fixed order: nothing downstream depends on the hash
     return vecs[order], cnts[order]
 
 
@@ -717,10 +716,10 @@ def sample_classes(vecs, rows, cb, zl, d, flips, marks):
                 sums[p] += vecs[rows[s, j], p]
         for bi in range(cb.shape[0]):
             _table_key(sums, cb[bi], zl, nw, key)
-            rtab, seen = insert(rtab, nraw, key, W, 1)
-            if seen == nraw:
+            rtab, n_after = insert(rtab, nraw, key, W, 1)
+            if n_after == nraw:  # a table seen before
                 continue
-            nraw = seen
+            nraw = n_after
             quick_canonical(key, P, nw, d, flips, masks, canon)
             ctab, ncls = insert(ctab, ncls, canon, W, 1)
     while m < marks.shape[0]:
